@@ -1,0 +1,84 @@
+package io.certdesk.authority;
+
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.inventory.Organizations;
+import io.certdesk.request.CertificateRequest;
+import io.certdesk.request.CsrFacts;
+import io.certdesk.request.CsrFormatException;
+import io.certdesk.request.CsrParser;
+import io.certdesk.request.RequestRepository;
+import io.certdesk.request.RequestService;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Signs an approved request with its environment's CA and records the certificate. Signing twice for one
+ * request is impossible: a request that already has a certificate gets that certificate back.
+ */
+@Service
+public class SigningService {
+
+    private final RequestService requests;
+    private final RequestRepository requestRepository;
+    private final CertificateInventory inventory;
+    private final Organizations organizations;
+    private final CertificateAuthorities authorities;
+    private final ClientCertificateIssuer issuer = new ClientCertificateIssuer();
+    private final Clock clock;
+
+    public SigningService(RequestService requests, RequestRepository requestRepository, CertificateInventory inventory,
+                          Organizations organizations, CertificateAuthorities authorities, Clock clock) {
+        this.requests = requests;
+        this.requestRepository = requestRepository;
+        this.inventory = inventory;
+        this.organizations = organizations;
+        this.authorities = authorities;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public IssuedCertificate sign(long requestId) {
+        CertificateRequest request = requests.get(requestId);
+        var existing = inventory.findByRequestReference(request.reference());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (request.status() != CertificateRequest.Status.APPROVED) {
+            throw new IllegalStateException(request.reference() + " is " + request.status() + ", not APPROVED: not signing");
+        }
+        PKCS10CertificationRequest csr;
+        try {
+            csr = CsrParser.parse(request.csrPem().getBytes());
+        } catch (CsrFormatException e) {
+            throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
+        }
+        CsrFacts facts = CsrFacts.of(csr);
+        if (!facts.signatureValid() || !facts.publicKeySha256().equals(request.publicKeySha256())) {
+            throw new IllegalStateException(request.reference() + ": stored CSR no longer matches what was approved");
+        }
+        CertificateAuthority ca = authorities.get(request.environment());
+        Instant now = clock.instant();
+        BigInteger serial = SerialNumbers.next();
+        X509Certificate certificate = issuer.issue(ca, authorities.profile(request.environment()), csr.getSubject(),
+                csr.getSubjectPublicKeyInfo(), serial, now);
+        IssuedCertificate issued = new IssuedCertificate(SerialNumbers.hex(serial), request.environment(), request.reference(),
+                request.organizationId(), facts.subjectText(), facts.publicKeySha256(),
+                certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
+                IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now);
+        inventory.record(issued);
+        organizations.ensure(request.organizationId(), request.companyName(), now);
+        String contact = request.technicalContactEmail() != null ? request.technicalContactEmail() : request.senderEmail();
+        String contactName = request.technicalContactEmail() != null ? request.technicalContactName() : request.senderName();
+        organizations.addContact(request.organizationId(), contact, contactName, Organizations.TECHNICAL, now);
+        organizations.addContact(request.organizationId(), request.senderEmail(), request.senderName(), Organizations.REQUESTER, now);
+        requestRepository.recordIssued(requestId, issued.serial());
+        return issued;
+    }
+}

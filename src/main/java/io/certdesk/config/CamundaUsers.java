@@ -1,0 +1,62 @@
+package io.certdesk.config;
+
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the approvers group and its configured users in Camunda's identity store. In production mode every
+ * user needs a password from the environment; in embedded mode the development defaults are printed.
+ */
+@Component
+public class CamundaUsers {
+
+    private static final Logger log = LoggerFactory.getLogger(CamundaUsers.class);
+
+    private final IdentityService identity;
+    private final CertdeskProperties properties;
+
+    public CamundaUsers(IdentityService identity, CertdeskProperties properties) {
+        this.identity = identity;
+        this.properties = properties;
+        for (CertdeskProperties.Approvers.User user : properties.approvers().users()) {
+            if (!properties.embedded() && (user.password() == null || user.password().isBlank())) {
+                throw new IllegalStateException("production mode: approver '" + user.id() + "' has no password; set it "
+                        + "from the environment (certdesk.approvers.users[n].password)");
+            }
+        }
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void createApprovers() {
+        String groupId = properties.approvers().group();
+        if (identity.createGroupQuery().groupId(groupId).count() == 0) {
+            Group group = identity.newGroup(groupId);
+            group.setName("Certificate approvers");
+            group.setType("WORKFLOW");
+            identity.saveGroup(group);
+        }
+        for (CertdeskProperties.Approvers.User configured : properties.approvers().users()) {
+            if (identity.createUserQuery().userId(configured.id()).count() == 0) {
+                User user = identity.newUser(configured.id());
+                user.setPassword(configured.password());
+                user.setFirstName(configured.firstName() == null ? configured.id() : configured.firstName());
+                user.setLastName(configured.lastName() == null ? "" : configured.lastName());
+                user.setEmail(configured.email());
+                identity.saveUser(user);
+            }
+            if (identity.createUserQuery().userId(configured.id()).memberOfGroup(groupId).count() == 0) {
+                identity.createMembership(configured.id(), groupId);
+            }
+            if (properties.embedded()) {
+                log.warn("Embedded mode: approver '{}' with password '{}' (development default; never use in production)",
+                        configured.id(), configured.password());
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.certdesk.config;
+
+import java.time.Clock;
+
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.intake.EmbeddedMailServer;
+import io.certdesk.intake.IntakeService;
+import io.certdesk.intake.SupportInboxPoller;
+import io.certdesk.notify.Notifier;
+import io.certdesk.request.RequestPolicy;
+import io.certdesk.request.RequestService;
+import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires certdesk's capabilities from {@link CertdeskProperties}. */
+@Configuration
+@EnableConfigurationProperties(CertdeskProperties.class)
+public class CertdeskConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    RequestPolicy requestPolicy(CertdeskProperties properties) {
+        return new RequestPolicy(properties.policy().toSettings(properties.environments().keySet()));
+    }
+
+    @Bean
+    RequestService.RequestDefaults requestDefaults(CertdeskProperties properties) {
+        if (!properties.environments().containsKey(properties.defaultEnvironment())) {
+            throw new IllegalStateException("certdesk.default-environment '" + properties.defaultEnvironment()
+                    + "' is not one of certdesk.environments " + properties.environments().keySet());
+        }
+        return new RequestService.RequestDefaults(properties.defaultEnvironment());
+    }
+
+    @Bean
+    Notifier.NotifySettings notifySettings(CertdeskProperties properties, CertificateAuthorities authorities) {
+        return new Notifier.NotifySettings(properties.supportAddress(), properties.supportName(), properties.publicUrl(),
+                authorities.environments());
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    @ConditionalOnProperty(name = "certdesk.embedded-mail.enabled", havingValue = "true")
+    EmbeddedMailServer embeddedMailServer(CertdeskProperties properties) {
+        if (!properties.embedded()) {
+            throw new IllegalStateException("certdesk.embedded-mail.enabled is for the embedded mode only; "
+                    + "production mode uses the IMAP and SMTP servers given by certdesk.intake.* and spring.mail.*");
+        }
+        return new EmbeddedMailServer(properties.embeddedMail());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "certdesk.intake.enabled", havingValue = "true", matchIfMissing = true)
+    SupportInboxPoller supportInboxPoller(CertdeskProperties properties, IntakeService intake,
+                                          java.util.Optional<EmbeddedMailServer> embeddedMail) {
+        CertdeskProperties.Intake settings = properties.intake();
+        if (settings.username() == null || settings.username().isBlank()) {
+            throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
+        }
+        return new SupportInboxPoller(settings, intake);
+    }
+
+    /** The REST API answers only to Camunda users, by HTTP Basic authentication. */
+    @Bean
+    FilterRegistrationBean<ProcessEngineAuthenticationFilter> engineRestAuthentication() {
+        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+        registration.addUrlPatterns("/engine-rest/*");
+        registration.addInitParameter(ProcessEngineAuthenticationFilter.AUTHENTICATION_PROVIDER_PARAM,
+                HttpBasicAuthenticationProvider.class.getName());
+        registration.setName("engine-rest-authentication");
+        return registration;
+    }
+}

@@ -1,0 +1,114 @@
+package io.certdesk.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.certdesk.authority.CaKeyType;
+import io.certdesk.request.PolicySettings;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * certdesk's settings, from {@code config/application.yml} and the environment. Every field is documented in
+ * README.md under "Configuration".
+ */
+@Validated
+@ConfigurationProperties("certdesk")
+public record CertdeskProperties(
+        /* embedded: development CAs and demo users are created; production: nothing is generated. */
+        @DefaultValue("embedded") Mode mode,
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue("http://localhost:8080") @NotBlank String publicUrl,
+        @DefaultValue("support@certdesk.local") @NotBlank String supportAddress,
+        @DefaultValue("certdesk support") String supportName,
+        @DefaultValue("production") @NotBlank String defaultEnvironment,
+        @NotEmpty Map<String, @Valid Environment> environments,
+        @DefaultValue @Valid Issuance issuance,
+        @DefaultValue @Valid Policy policy,
+        @DefaultValue @Valid Intake intake,
+        @DefaultValue @Valid EmbeddedMail embeddedMail,
+        @DefaultValue @Valid Approvers approvers) {
+
+    public enum Mode { EMBEDDED, PRODUCTION }
+
+    public boolean embedded() {
+        return mode == Mode.EMBEDDED;
+    }
+
+    /**
+     * One environment and its CA.
+     *
+     * @param caKeystore         PKCS#12 file holding the CA key; empty: {@code <data-dir>/ca/<env>-ca.p12}
+     * @param caPassword         the keystore's password, from the environment; in embedded mode a generated
+     *                           password is kept beside a generated keystore when none is given
+     */
+    public record Environment(
+            @DefaultValue("RSA_4096") @NotNull CaKeyType caKeyType,
+            @NotBlank String caSubject,
+            String caKeystore,
+            String caPassword,
+            @DefaultValue("3650d") Duration caValidity) {
+    }
+
+    public record Issuance(
+            @DefaultValue("365d") Duration validity,
+            @DefaultValue("5m") Duration backdate) {
+    }
+
+    public record Policy(
+            @DefaultValue("2048") @Min(1024) int rsaMinBits,
+            @DefaultValue("8192") int rsaMaxBits,
+            @DefaultValue({"secp256r1", "secp384r1"}) List<String> allowedCurves,
+            @DefaultValue("true") boolean commonNameMustMatchOrganizationId,
+            @DefaultValue("true") boolean organizationRequired,
+            @DefaultValue("API Client") List<String> neutralOrganizationalUnits,
+            @DefaultValue("64") int maxSubjectValueLength) {
+
+        public PolicySettings toSettings(Set<String> environments) {
+            return new PolicySettings(rsaMinBits, rsaMaxBits, allowedCurves, commonNameMustMatchOrganizationId,
+                    organizationRequired, neutralOrganizationalUnits, maxSubjectValueLength, environments);
+        }
+    }
+
+    /** The support inbox certdesk polls over IMAP. */
+    public record Intake(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("imap") String protocol,
+            @DefaultValue("127.0.0.1") String host,
+            @DefaultValue("3143") int port,
+            String username,
+            String password,
+            @DefaultValue("INBOX") String folder,
+            @DefaultValue("Processed") String processedFolder,
+            @DefaultValue("Not-a-request") String notARequestFolder,
+            @DefaultValue("Ignored") String ignoredFolder,
+            @DefaultValue("2s") Duration pollInterval,
+            @DefaultValue("100") int maxMailsPerPoll) {
+    }
+
+    /** GreenMail inside certdesk, the embedded mode's support inbox and mail relay. */
+    public record EmbeddedMail(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("127.0.0.1") String bindAddress,
+            @DefaultValue("3025") int smtpPort,
+            @DefaultValue("3143") int imapPort) {
+    }
+
+    /** The Camunda group whose members decide requests, and its users. */
+    public record Approvers(
+            @DefaultValue("approvers") String group,
+            @DefaultValue List<User> users) {
+
+        public record User(@NotBlank String id, String password, String firstName, String lastName, String email) {
+        }
+    }
+}

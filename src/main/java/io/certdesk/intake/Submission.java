@@ -1,0 +1,30 @@
+package io.certdesk.intake;
+
+import java.util.List;
+
+/**
+ * What a support mail asks for: the fields the sender wrote, the CSRs found, and any private key material
+ * (described, never kept).
+ *
+ * @param csrs               each distinct CSR found, as PEM text or DER bytes
+ * @param unreadableCsrs     why CSR-looking content could not be read
+ * @param privateKeyFindings where private key material was seen, e.g. "attachment client-key.pem"
+ */
+public record Submission(
+        String organizationId,
+        String companyName,
+        String technicalContactName,
+        String technicalContactEmail,
+        String environment,
+        List<byte[]> csrs,
+        List<String> unreadableCsrs,
+        List<String> privateKeyFindings) {
+
+    public boolean exposesPrivateKey() {
+        return !privateKeyFindings.isEmpty();
+    }
+
+    public boolean looksLikeRequest() {
+        return !csrs.isEmpty() || !unreadableCsrs.isEmpty() || exposesPrivateKey();
+    }
+}

@@ -1,0 +1,145 @@
+package io.certdesk.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.certdesk.request.CsrFormatException;
+import io.certdesk.request.CsrParser;
+
+/** Finds the request in a mail: the labelled fields in its text, the CSR, and private keys that must not be there. */
+public final class SubmissionReader {
+
+    private static final Pattern FIELD = Pattern.compile(
+            "^[\\s>*•\\-]*([A-Za-z][A-Za-z .\\-_/]{1,40}?)\\s*[:=]\\s*(.+?)\\s*$", Pattern.MULTILINE);
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,}");
+    private static final Pattern PRIVATE_KEY_PEM = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----");
+    private static final Map<String, String> LABELS = Map.ofEntries(
+            Map.entry("organizationid", "org"), Map.entry("organisationid", "org"), Map.entry("orgid", "org"),
+            Map.entry("clientid", "org"), Map.entry("customerid", "org"), Map.entry("organizationidentifier", "org"),
+            Map.entry("company", "company"), Map.entry("companyname", "company"), Map.entry("organization", "company"),
+            Map.entry("organisation", "company"), Map.entry("organizationname", "company"), Map.entry("organisationname", "company"),
+            Map.entry("technicalcontact", "contact"), Map.entry("techcontact", "contact"), Map.entry("technicalcontactemail", "contact"),
+            Map.entry("contact", "contact"), Map.entry("contactperson", "contact"), Map.entry("technicalcontactperson", "contact"),
+            Map.entry("environment", "environment"), Map.entry("env", "environment"));
+    private static final int MAX_VALUE_LENGTH = 200;
+
+    private SubmissionReader() {
+    }
+
+    public static Submission read(IncomingMail mail) {
+        String body = mail.body() == null ? "" : mail.body();
+        String org = null;
+        String company = null;
+        String contact = null;
+        String environment = null;
+        Matcher field = FIELD.matcher(body);
+        while (field.find()) {
+            String label = LABELS.get(field.group(1).toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
+            String value = clean(field.group(2));
+            if (label == null || value.isEmpty()) {
+                continue;
+            }
+            switch (label) {
+                case "org" -> org = org == null ? value : org;
+                case "company" -> company = company == null ? value : company;
+                case "contact" -> contact = contact == null ? value : contact;
+                default -> environment = environment == null ? value.toLowerCase(Locale.ROOT) : environment;
+            }
+        }
+        String contactEmail = null;
+        String contactName = null;
+        if (contact != null) {
+            Matcher email = EMAIL.matcher(contact);
+            if (email.find()) {
+                contactEmail = email.group().toLowerCase(Locale.ROOT);
+                contactName = clean(contact.replace(email.group(), "").replaceAll("[<>()\\[\\],;\"]", " ")
+                        .replaceAll("\\s+-\\s*$", "").replaceAll("\\s+", " "));
+                contactName = contactName.isEmpty() ? null : contactName;
+            } else {
+                contactName = contact;
+            }
+        }
+
+        List<byte[]> csrs = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        List<String> privateKeys = new ArrayList<>();
+        if (PRIVATE_KEY_PEM.matcher(body).find()) {
+            privateKeys.add("a PEM private key block in the mail text");
+        }
+        collectPem(body, "the mail text", csrs, unreadable);
+        for (IncomingMail.Attachment attachment : mail.attachments()) {
+            readAttachment(attachment, csrs, unreadable, privateKeys);
+        }
+        return new Submission(org == null ? null : org.replaceAll("\\s+", ""), company, contactName, contactEmail,
+                environment, List.copyOf(csrs), List.copyOf(unreadable), List.copyOf(privateKeys));
+    }
+
+    private static void readAttachment(IncomingMail.Attachment attachment, List<byte[]> csrs, List<String> unreadable,
+                                       List<String> privateKeys) {
+        String name = attachment.fileName().toLowerCase(Locale.ROOT);
+        String type = attachment.contentType();
+        String label = "attachment " + attachment.fileName();
+        if (name.endsWith(".key") || name.endsWith(".p12") || name.endsWith(".pfx") || name.endsWith(".p8")
+                || type.contains("pkcs12") || type.contains("pkcs8")) {
+            privateKeys.add(label);
+            return;
+        }
+        if (attachment.content() == null) {
+            return;
+        }
+        String text = new String(attachment.content(), StandardCharsets.ISO_8859_1);
+        if (PRIVATE_KEY_PEM.matcher(text).find()) {
+            privateKeys.add(label + " (it holds a PEM private key)");
+        }
+        if (CsrParser.containsPem(text)) {
+            collectPem(text, label, csrs, unreadable);
+            return;
+        }
+        boolean csrByName = name.endsWith(".csr") || name.endsWith(".req") || name.endsWith(".der") || name.endsWith(".p10");
+        boolean csrByType = type.contains("pkcs10");
+        if (csrByName || csrByType) {
+            if (looksLikeDer(attachment.content())) {
+                addDistinct(csrs, attachment.content());
+            } else {
+                unreadable.add(label + " is named like a CSR but holds neither a PEM CSR block nor DER data.");
+            }
+        }
+    }
+
+    private static void collectPem(String text, String where, List<byte[]> csrs, List<String> unreadable) {
+        if (!CsrParser.containsPem(text)) {
+            return;
+        }
+        try {
+            for (byte[] der : CsrParser.pemBlocks(text)) {
+                addDistinct(csrs, der);
+            }
+        } catch (CsrFormatException e) {
+            unreadable.add("In " + where + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean looksLikeDer(byte[] content) {
+        return content.length > 2 && content[0] == 0x30;
+    }
+
+    private static void addDistinct(List<byte[]> csrs, byte[] der) {
+        for (byte[] existing : csrs) {
+            if (Arrays.equals(existing, der)) {
+                return;
+            }
+        }
+        csrs.add(der);
+    }
+
+    private static String clean(String value) {
+        String cleaned = value.replaceAll("\\p{Cntrl}", " ").replaceAll("^[\"'`*_]+|[\"'`*_]+$", "").trim();
+        return cleaned.length() > MAX_VALUE_LENGTH ? cleaned.substring(0, MAX_VALUE_LENGTH) : cleaned;
+    }
+}

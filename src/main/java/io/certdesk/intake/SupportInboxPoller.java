@@ -1,0 +1,195 @@
+package io.certdesk.intake;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.certdesk.config.CertdeskProperties;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * Polls the support inbox over IMAP. A mail leaves the inbox only after its intake transaction committed:
+ * requests go to the processed folder, mails without a CSR to the not-a-request folder, auto-replies to the
+ * ignored folder; a mail that exposed a private key is deleted so the key is not kept. Whatever is still in
+ * the inbox is unprocessed, so a crash or an IMAP outage skips nothing, and Message-ID keys make a second
+ * reading harmless (also with several nodes polling one inbox).
+ */
+public class SupportInboxPoller implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SupportInboxPoller.class);
+    static final int MAX_ATTEMPTS = 5;
+    static final String NEEDS_ATTENTION_FOLDER = "Needs-attention";
+
+    private final CertdeskProperties.Intake settings;
+    private final IntakeService intake;
+    private final Map<String, Integer> failures = new HashMap<>();
+    private ThreadPoolTaskScheduler scheduler;
+    private Store store;
+    private volatile boolean running;
+
+    public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake) {
+        this.settings = settings;
+        this.intake = intake;
+    }
+
+    @Override
+    public void start() {
+        scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("support-inbox-");
+        scheduler.initialize();
+        scheduler.scheduleWithFixedDelay(this::pollQuietly, java.time.Instant.now().plusMillis(200), settings.pollInterval());
+        running = true;
+        log.info("Polling {}://{}:{} as {} every {}", settings.protocol(), settings.host(), settings.port(),
+                settings.username(), settings.pollInterval());
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (scheduler != null) {
+            scheduler.shutdown();
+        }
+        closeStore();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // start after the process engine, stop before it
+        return Integer.MAX_VALUE - 100;
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (MessagingException | RuntimeException e) {
+            log.warn("Support inbox not reachable, will retry: {}", e.getMessage());
+            closeStore();
+        }
+    }
+
+    /** One pass over the inbox; returns how many mails were taken in. */
+    public synchronized int poll() throws MessagingException {
+        Folder inbox = connect().getFolder(settings.folder());
+        inbox.open(Folder.READ_WRITE);
+        try {
+            int count = inbox.getMessageCount();
+            if (count == 0) {
+                return 0;
+            }
+            Message[] messages = inbox.getMessages(1, Math.min(count, settings.maxMailsPerPoll()));
+            FetchProfile profile = new FetchProfile();
+            profile.add(FetchProfile.Item.ENVELOPE);
+            profile.add(FetchProfile.Item.CONTENT_INFO);
+            profile.add(UIDFolder.FetchProfileItem.UID);
+            inbox.fetch(messages, profile);
+            Map<IntakeService.Outcome, List<Message>> done = new EnumMap<>(IntakeService.Outcome.class);
+            List<Message> poisoned = new ArrayList<>();
+            for (Message message : messages) {
+                if (message.isSet(Flags.Flag.DELETED)) {
+                    continue;
+                }
+                String id = null;
+                try {
+                    IncomingMail mail = MailReader.read((MimeMessage) message);
+                    id = mail.messageId();
+                    IntakeService.Result result = intake.accept(mail);
+                    done.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);
+                    failures.remove(id);
+                    if (result.reference() != null) {
+                        log.info("Mail {} from {} -> {} {}", id, mail.fromAddress(), result.reference(), result.outcome());
+                    }
+                } catch (Exception e) {
+                    String key = id != null ? id : "#" + message.getMessageNumber();
+                    int attempts = failures.merge(key, 1, Integer::sum);
+                    log.error("Mail {} could not be taken in (attempt {} of {}): {}", key, attempts, MAX_ATTEMPTS, e.toString(), e);
+                    if (attempts >= MAX_ATTEMPTS) {
+                        poisoned.add(message);
+                        failures.remove(key);
+                    }
+                }
+            }
+            for (Map.Entry<IntakeService.Outcome, List<Message>> entry : done.entrySet()) {
+                Message[] batch = entry.getValue().toArray(Message[]::new);
+                switch (entry.getKey()) {
+                    case PRIVATE_KEY_REFUSED -> inbox.setFlags(batch, new Flags(Flags.Flag.DELETED), true);
+                    case NOT_A_REQUEST_STARTED -> move(inbox, batch, settings.notARequestFolder());
+                    case AUTO_REPLY_IGNORED -> move(inbox, batch, settings.ignoredFolder());
+                    default -> move(inbox, batch, settings.processedFolder());
+                }
+            }
+            if (!poisoned.isEmpty()) {
+                log.error("{} mail(s) failed {} times and were moved to {} for a person to look at", poisoned.size(),
+                        MAX_ATTEMPTS, NEEDS_ATTENTION_FOLDER);
+                move(inbox, poisoned.toArray(Message[]::new), NEEDS_ATTENTION_FOLDER);
+            }
+            return done.values().stream().mapToInt(List::size).sum();
+        } finally {
+            if (inbox.isOpen()) {
+                inbox.close(true);
+            }
+        }
+    }
+
+    private void move(Folder inbox, Message[] batch, String folderName) throws MessagingException {
+        Folder target = store.getFolder(folderName);
+        if (!target.exists()) {
+            target.create(Folder.HOLDS_MESSAGES);
+        }
+        if (inbox instanceof IMAPFolder imap) {
+            imap.moveMessages(batch, target);
+        } else {
+            inbox.copyMessages(batch, target);
+            inbox.setFlags(batch, new Flags(Flags.Flag.DELETED), true);
+        }
+    }
+
+    private Store connect() throws MessagingException {
+        if (store != null && store.isConnected()) {
+            return store;
+        }
+        Properties props = new Properties();
+        String protocol = settings.protocol();
+        props.put("mail.store.protocol", protocol);
+        props.put("mail." + protocol + ".connectiontimeout", "10000");
+        props.put("mail." + protocol + ".timeout", "30000");
+        props.put("mail." + protocol + ".peek", "true");
+        Session session = Session.getInstance(props);
+        store = session.getStore(protocol);
+        store.connect(settings.host(), settings.port(), settings.username(), settings.password());
+        return store;
+    }
+
+    private void closeStore() {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } catch (MessagingException ignored) {
+            // closing a broken connection
+        } finally {
+            store = null;
+        }
+    }
+}

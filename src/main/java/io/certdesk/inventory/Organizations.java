@@ -1,0 +1,60 @@
+package io.certdesk.inventory;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Client organizations and their contacts. An organization is known once a certificate was issued to it. */
+@Repository
+public class Organizations {
+
+    public static final String TECHNICAL = "TECHNICAL";
+    public static final String REQUESTER = "REQUESTER";
+
+    public record Organization(String id, String companyName, Instant createdAt) {
+    }
+
+    public record Contact(String email, String name, String role) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public Organizations(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Organization> find(String id) {
+        return jdbc.sql("select id, company_name, created_at from organization where id = ?").param(id)
+                .query((rs, n) -> new Organization(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
+                .optional();
+    }
+
+    public List<Contact> contacts(String organizationId) {
+        return jdbc.sql("select email, name, role from organization_contact where organization_id = ? order by role, email")
+                .param(organizationId).query((rs, n) -> new Contact(rs.getString(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    /** Records the organization if it is new; an existing organization keeps its company name. */
+    public void ensure(String id, String companyName, Instant now) {
+        if (find(id).isEmpty()) {
+            jdbc.sql("insert into organization (id, company_name, created_at) values (?, ?, ?)")
+                    .params(id, companyName, Timestamp.from(now)).update();
+        }
+    }
+
+    public void addContact(String organizationId, String email, String name, String role, Instant now) {
+        if (email == null || email.isBlank()) {
+            return;
+        }
+        Integer existing = jdbc.sql("select count(*) from organization_contact where organization_id = ? and email = ? and role = ?")
+                .params(organizationId, email, role).query(Integer.class).single();
+        if (existing == 0) {
+            jdbc.sql("insert into organization_contact (organization_id, email, name, role, added_at) values (?, ?, ?, ?, ?)")
+                    .params(organizationId, email, name, role, Timestamp.from(now)).update();
+        }
+    }
+}

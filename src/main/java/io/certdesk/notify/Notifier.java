@@ -1,0 +1,144 @@
+package io.certdesk.notify;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import io.certdesk.request.CertificateRequest;
+import io.certdesk.request.PolicyFinding;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.mail.MailException;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Service;
+
+/**
+ * Every mail certdesk sends about a request. Subjects carry the request reference; replies thread under the
+ * client's mail; {@code Auto-Submitted} keeps auto-responders from answering.
+ */
+@Service
+public class Notifier {
+
+    private final JavaMailSender sender;
+    private final NotifySettings settings;
+    private final Map<String, MailTemplate> templates = new ConcurrentHashMap<>();
+
+    /**
+     * @param environments the environment names clients may write, for the how-to-fix text
+     */
+    public record NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments) {
+    }
+
+    public Notifier(JavaMailSender sender, NotifySettings settings) {
+        this.sender = sender;
+        this.settings = settings;
+    }
+
+    public void acknowledge(CertificateRequest r) {
+        Map<String, String> v = common(r);
+        List<PolicyFinding> notes = r.findings().stream().filter(f -> !f.isError()).toList();
+        v.put("notes", notes.isEmpty() ? "" : "Notes:\n" + notes.stream().map(f -> "  - " + f.message() + "\n")
+                .collect(Collectors.joining()));
+        send("acknowledgement", r, r.recipients(), v, null);
+    }
+
+    public void rejectByPolicy(CertificateRequest r) {
+        Map<String, String> v = common(r);
+        StringBuilder problems = new StringBuilder();
+        int n = 1;
+        for (PolicyFinding f : r.errors()) {
+            problems.append(n++).append(". ").append(f.message()).append('\n');
+            if (!f.fix().isBlank()) {
+                problems.append("   Fix: ").append(f.fix().replace("\n", "\n   ")).append('\n');
+            }
+            problems.append('\n');
+        }
+        v.put("problems", problems.toString());
+        send("policy-rejection", r, r.recipients(), v, null);
+    }
+
+    public void warnPrivateKey(CertificateRequest r) {
+        Map<String, String> v = common(r);
+        v.put("where", r.privateKeyFindings().stream().map(w -> "  - " + w + "\n").collect(Collectors.joining()));
+        send("private-key-warning", r, r.recipients(), v, null);
+    }
+
+    public void answerNotARequest(CertificateRequest r) {
+        Map<String, String> v = common(r);
+        v.put("originalSubject", r.mailSubject() == null || r.mailSubject().isBlank() ? "your mail" : r.mailSubject());
+        send("not-a-request", r, r.senderEmail() == null ? List.of() : List.of(r.senderEmail()), v, null);
+    }
+
+    public void rejectByApprover(CertificateRequest r) {
+        Map<String, String> v = common(r);
+        v.put("reason", r.decisionReason() == null ? "" : r.decisionReason().replace("\n", "\n  "));
+        send("rejection", r, r.recipients(), v, null);
+    }
+
+    public void deliver(CertificateRequest r, Delivery d) {
+        Map<String, String> v = common(r);
+        v.put("issuer", d.issuer());
+        v.put("serial", d.serial());
+        v.put("notBefore", d.notBefore().toString());
+        v.put("notAfter", d.notAfter().toString());
+        v.put("caFingerprint", d.caFingerprint());
+        v.put("caFingerprintUrl", settings.publicUrl() + "/pki/" + r.environment() + "/ca-fingerprint");
+        send("delivery", r, r.recipients(), v, d);
+    }
+
+    private Map<String, String> common(CertificateRequest r) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("reference", r.reference());
+        v.put("organizationId", orDash(r.organizationId() != null ? r.organizationId() : r.claimedOrganizationId()));
+        v.put("companyName", orDash(r.companyName()));
+        v.put("environment", orDash(r.environment()));
+        v.put("subject", orDash(r.subject()));
+        v.put("keyDescription", orDash(r.keyDescription()));
+        v.put("publicKeySha256", orDash(r.publicKeySha256()));
+        String name = r.technicalContactEmail() != null ? r.technicalContactName() : r.senderName();
+        v.put("contactName", name == null || name.isBlank() ? "" : name);
+        v.put("supportAddress", settings.supportAddress());
+        v.put("supportName", settings.supportName());
+        v.put("environmentChoices", String.join(" or ", settings.environments().stream().sorted().toList()));
+        return v;
+    }
+
+    private static String orDash(String value) {
+        return value == null || value.isBlank() ? "-" : value;
+    }
+
+    private void send(String templateName, CertificateRequest r, List<String> to, Map<String, String> values, Delivery delivery) {
+        if (to.isEmpty()) {
+            return;
+        }
+        MailTemplate template = templates.computeIfAbsent(templateName, MailTemplate::load);
+        try {
+            MimeMessage message = sender.createMimeMessage();
+            MimeMessageHelper helper = new MimeMessageHelper(message, delivery != null, "UTF-8");
+            helper.setFrom(new InternetAddress(settings.supportAddress(), settings.supportName(), "UTF-8"));
+            helper.setTo(to.toArray(String[]::new));
+            helper.setSubject(template.renderSubject(values));
+            helper.setText(template.renderBody(values));
+            if (delivery != null) {
+                helper.addAttachment("client-cert.pem", new ByteArrayResource(delivery.certificatePem().getBytes()), "application/x-pem-file");
+                helper.addAttachment("ca-cert.pem", new ByteArrayResource(delivery.caCertificatePem().getBytes()), "application/x-pem-file");
+            }
+            message.setHeader("Auto-Submitted", "auto-replied");
+            message.setHeader("X-Certdesk-Reference", r.reference());
+            if (r.messageId() != null && r.messageId().startsWith("<") && !r.messageId().contains("\n")) {
+                message.setHeader("In-Reply-To", r.messageId());
+                message.setHeader("References", r.messageId());
+            }
+            sender.send(message);
+        } catch (MessagingException | java.io.UnsupportedEncodingException e) {
+            throw new MailException("cannot build " + templateName + " mail for " + r.reference() + ": " + e.getMessage(), e) {
+            };
+        }
+    }
+}

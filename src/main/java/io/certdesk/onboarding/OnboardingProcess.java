@@ -1,0 +1,82 @@
+package io.certdesk.onboarding;
+
+import org.camunda.bpm.engine.delegate.VariableScope;
+
+/**
+ * The {@code certificateOnboarding} process (bpmn/certificateOnboarding.bpmn): its key, element ids, error
+ * codes and variables. Delegates read and write variables only through this class.
+ */
+public final class OnboardingProcess {
+
+    public static final String KEY = "certificateOnboarding";
+
+    public static final String START_EVENT = "StartEvent_CsrMailReceived";
+    public static final String VALIDATE_REQUEST = "Task_ValidateRequest";
+    public static final String SEND_ACKNOWLEDGEMENT = "Task_SendAcknowledgement";
+    public static final String APPROVE_REQUEST = "UserTask_ApproveRequest";
+    public static final String SIGN_CERTIFICATE = "Task_SignCertificate";
+    public static final String DELIVER_CERTIFICATE = "Task_DeliverCertificate";
+    public static final String SEND_REJECTION = "Task_SendRejection";
+    public static final String SEND_POLICY_REJECTION = "Task_SendPolicyRejection";
+    public static final String SEND_PRIVATE_KEY_WARNING = "Task_SendPrivateKeyWarning";
+    public static final String REVIEW_EXPOSED_KEY = "UserTask_ReviewExposedKey";
+    public static final String SEND_NOT_A_REQUEST_REPLY = "Task_SendNotARequestReply";
+    public static final String END_DELIVERED = "EndEvent_CertificateDelivered";
+    public static final String END_REJECTED = "EndEvent_RequestRejected";
+    public static final String END_REJECTED_BY_POLICY = "EndEvent_RequestRejectedByPolicy";
+    public static final String END_EXPOSED_KEY_REVIEWED = "EndEvent_ExposedKeyReviewed";
+    public static final String END_NOT_A_REQUEST = "EndEvent_NotARequestAnswered";
+
+    public static final String ERROR_REQUEST_INVALID = "REQUEST_INVALID";
+    public static final String ERROR_PRIVATE_KEY_EXPOSED = "PRIVATE_KEY_EXPOSED";
+    public static final String ERROR_NOT_A_REQUEST = "NOT_A_REQUEST";
+
+    /** Set at start: the request's row id and its reference (also the business key). */
+    public static final String REQUEST_ID = "requestId";
+    public static final String REQUEST_REFERENCE = "requestReference";
+    /** Set by the approver: the decision, and the reason when rejecting. */
+    public static final String APPROVED = "approved";
+    public static final String REJECTION_REASON = "rejectionReason";
+    /** Set at signing. */
+    public static final String CERTIFICATE_SERIAL = "certificateSerial";
+
+    /** Shown to the approver in the task form; copies of the request row, for reading only. */
+    public static final String ORGANIZATION_ID = "organizationId";
+    public static final String ORGANIZATION_STATUS = "organizationStatus";
+    public static final String COMPANY_NAME = "companyName";
+    public static final String CONTACTS = "contacts";
+    public static final String ENVIRONMENT = "environment";
+    public static final String SUBJECT = "subject";
+    public static final String KEY_DESCRIPTION = "keyDescription";
+    public static final String PUBLIC_KEY_SHA256 = "publicKeySha256";
+    public static final String FINDINGS = "findings";
+    public static final String PRIVATE_KEY_FINDINGS = "privateKeyFindings";
+
+    private OnboardingProcess() {
+    }
+
+    public static long requestId(VariableScope scope) {
+        Object value = scope.getVariable(REQUEST_ID);
+        if (!(value instanceof Number number)) {
+            throw new IllegalStateException("process variable " + REQUEST_ID + " is missing");
+        }
+        return number.longValue();
+    }
+
+    public static String requestReference(VariableScope scope) {
+        return (String) scope.getVariable(REQUEST_REFERENCE);
+    }
+
+    public static boolean approved(VariableScope scope) {
+        return Boolean.TRUE.equals(scope.getVariable(APPROVED));
+    }
+
+    public static String rejectionReason(VariableScope scope) {
+        Object reason = scope.getVariable(REJECTION_REASON);
+        return reason == null ? "" : reason.toString().trim();
+    }
+
+    public static void setCertificateSerial(VariableScope scope, String serial) {
+        scope.setVariable(CERTIFICATE_SERIAL, serial);
+    }
+}

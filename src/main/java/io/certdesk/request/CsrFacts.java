@@ -1,0 +1,168 @@
+package io.certdesk.request;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.certdesk.authority.Crypto;
+import io.certdesk.authority.Fingerprints;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * Everything policy and approvers need to know about a CSR, read once: subject fields, key, signature and
+ * the extensions it asks for (which certdesk shows but never copies).
+ */
+public record CsrFacts(
+        X500Name subject,
+        List<String> commonNames,
+        List<String> organizations,
+        List<String> organizationalUnits,
+        List<String> countries,
+        String keyAlgorithm,
+        int keySize,
+        String curve,
+        String signatureAlgorithm,
+        boolean signatureValid,
+        List<String> requestedExtensions,
+        String publicKeySha256,
+        byte[] publicKeyInfo) {
+
+    public static final String RSA = "RSA";
+    public static final String EC = "EC";
+
+    public static CsrFacts of(PKCS10CertificationRequest csr) {
+        X500Name subject = csr.getSubject();
+        SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
+        KeyDescription key = describeKey(spki);
+        byte[] spkiDer;
+        try {
+            spkiDer = spki.getEncoded();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unencodable public key", e);
+        }
+        return new CsrFacts(subject,
+                values(subject, BCStyle.CN), values(subject, BCStyle.O), values(subject, BCStyle.OU), values(subject, BCStyle.C),
+                key.algorithm, key.size, key.curve,
+                new DefaultAlgorithmNameFinder().getAlgorithmName(csr.getSignatureAlgorithm()),
+                signatureValid(csr), requestedExtensions(csr), Fingerprints.sha256Hex(spkiDer), spkiDer);
+    }
+
+    /** The subject as openssl prints it with {@code -nameopt RFC2253}, most significant field last. */
+    public String subjectText() {
+        return subject.toString();
+    }
+
+    /** "EC P-384", "RSA 2048", as approvers and clients read it. */
+    public String keyDescription() {
+        if (EC.equals(keyAlgorithm)) {
+            return "EC " + (curve == null ? "unknown curve" : curveDisplayName(curve)) + (keySize > 0 ? " (" + keySize + " bits)" : "");
+        }
+        return keyAlgorithm + (keySize > 0 ? " " + keySize : "");
+    }
+
+    public static String curveDisplayName(String curve) {
+        return switch (curve) {
+            case "secp256r1", "prime256v1" -> "P-256";
+            case "secp384r1" -> "P-384";
+            case "secp521r1" -> "P-521";
+            default -> curve;
+        };
+    }
+
+    public boolean hasSingle(List<String> values) {
+        return values.size() == 1;
+    }
+
+    private static List<String> values(X500Name name, ASN1ObjectIdentifier type) {
+        List<String> values = new ArrayList<>();
+        for (RDN rdn : name.getRDNs()) {
+            for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+                if (atv.getType().equals(type)) {
+                    values.add(IETFUtils.valueToString(atv.getValue()).replace("\\", ""));
+                }
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    private record KeyDescription(String algorithm, int size, String curve) {
+    }
+
+    private static KeyDescription describeKey(SubjectPublicKeyInfo spki) {
+        ASN1ObjectIdentifier algorithm = spki.getAlgorithm().getAlgorithm();
+        try {
+            if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
+                RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
+                return new KeyDescription(RSA, rsa.getModulus().bitLength(), null);
+            }
+            if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+                ASN1Primitive parameters = spki.getAlgorithm().getParameters() == null ? null
+                        : spki.getAlgorithm().getParameters().toASN1Primitive();
+                if (parameters instanceof ASN1ObjectIdentifier curveOid) {
+                    String name = ECNamedCurveTable.getName(curveOid);
+                    X9ECParameters params = ECNamedCurveTable.getByOID(curveOid);
+                    return new KeyDescription(EC, params == null ? 0 : params.getCurve().getFieldSize(),
+                            name == null ? curveOid.getId() : name);
+                }
+                return new KeyDescription(EC, 0, "explicit parameters");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return new KeyDescription("unreadable key", 0, null);
+        }
+        String name = new DefaultAlgorithmNameFinder().getAlgorithmName(algorithm);
+        return new KeyDescription(name, 0, null);
+    }
+
+    private static boolean signatureValid(PKCS10CertificationRequest csr) {
+        try {
+            return csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Crypto.provider())
+                    .build(csr.getSubjectPublicKeyInfo()));
+        } catch (Exception unverifiable) {
+            return false;
+        }
+    }
+
+    private static List<String> requestedExtensions(PKCS10CertificationRequest csr) {
+        List<String> names = new ArrayList<>();
+        Extensions extensions;
+        try {
+            extensions = csr.getRequestedExtensions();
+        } catch (RuntimeException unreadable) {
+            return List.of("unreadable extension request");
+        }
+        if (extensions == null) {
+            return List.of();
+        }
+        for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+            names.add(extensionName(oid));
+        }
+        return List.copyOf(names);
+    }
+
+    private static String extensionName(ASN1ObjectIdentifier oid) {
+        if (Extension.basicConstraints.equals(oid)) return "basicConstraints";
+        if (Extension.keyUsage.equals(oid)) return "keyUsage";
+        if (Extension.extendedKeyUsage.equals(oid)) return "extendedKeyUsage";
+        if (Extension.subjectAlternativeName.equals(oid)) return "subjectAltName";
+        if (Extension.subjectKeyIdentifier.equals(oid)) return "subjectKeyIdentifier";
+        if (Extension.nameConstraints.equals(oid)) return "nameConstraints";
+        return oid.getId();
+    }
+}

@@ -1,0 +1,41 @@
+package io.certdesk.request;
+
+import io.certdesk.onboarding.OnboardingProcess;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * On completion of {@code UserTask_ApproveRequest}: records who decided what. A rejection without a reason is
+ * refused, so the client always learns why.
+ */
+@Component("recordDecision")
+public class RecordDecisionListener implements TaskListener {
+
+    private final RequestService requests;
+
+    public RecordDecisionListener(RequestService requests) {
+        this.requests = requests;
+    }
+
+    @Override
+    public void notify(DelegateTask task) {
+        Object decision = task.getVariable(OnboardingProcess.APPROVED);
+        if (!(decision instanceof Boolean)) {
+            throw new ProcessEngineException("Set the variable 'approved' to true or false to decide request "
+                    + OnboardingProcess.requestReference(task));
+        }
+        boolean approved = (Boolean) decision;
+        String reason = OnboardingProcess.rejectionReason(task);
+        if (!approved && reason.isEmpty()) {
+            throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
+        }
+        String user = task.getAssignee();
+        if (user == null) {
+            user = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication() == null ? "unknown"
+                    : task.getProcessEngineServices().getIdentityService().getCurrentAuthentication().getUserId();
+        }
+        requests.recordDecision(OnboardingProcess.requestId(task), approved, user, reason);
+    }
+}

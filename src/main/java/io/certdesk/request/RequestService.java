@@ -1,0 +1,162 @@
+package io.certdesk.request;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.inventory.Organizations;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Registers requests from mail, validates them against policy and records approvers' decisions. */
+@Service
+public class RequestService {
+
+    private final RequestRepository repository;
+    private final RequestPolicy policy;
+    private final Organizations organizations;
+    private final CertificateInventory inventory;
+    private final String defaultEnvironment;
+    private final Clock clock;
+
+    public RequestService(RequestRepository repository, RequestPolicy policy, Organizations organizations,
+                          CertificateInventory inventory, RequestDefaults defaults, Clock clock) {
+        this.repository = repository;
+        this.policy = policy;
+        this.organizations = organizations;
+        this.inventory = inventory;
+        this.defaultEnvironment = defaults.environment();
+        this.clock = clock;
+    }
+
+    /** The environment a request gets when neither the mail nor the CSR's OU names one. */
+    public record RequestDefaults(String environment) {
+    }
+
+    @Transactional
+    public CertificateRequest register(NewRequest in) {
+        List<String> problems = new ArrayList<>(in.problems());
+        String csrPem = null;
+        if (in.csrs().size() > 1) {
+            problems.add("The mail holds " + in.csrs().size() + " different CSRs; send one CSR per mail.");
+        } else if (in.csrs().size() == 1) {
+            try {
+                PKCS10CertificationRequest csr = CsrParser.parseDer(in.csrs().get(0));
+                csrPem = toPem(csr.getEncoded());
+            } catch (CsrFormatException e) {
+                problems.add(e.getMessage());
+            } catch (IOException e) {
+                problems.add("The CSR cannot be re-encoded: " + e.getMessage());
+            }
+        }
+        return repository.insert(clock.instant(), in.messageId(), in.mailSubject(), in.senderEmail(), in.senderName(),
+                in.organizationId(), in.companyName(), in.environment(), in.technicalContactName(),
+                in.technicalContactEmail(), csrPem, problems, in.privateKeyFindings());
+    }
+
+    @Transactional
+    public ValidationResult validate(long requestId) {
+        CertificateRequest request = repository.get(requestId);
+        if (!request.privateKeyFindings().isEmpty()) {
+            repository.recordStatus(requestId, CertificateRequest.Status.PRIVATE_KEY_EXPOSED);
+            return new ValidationResult(ValidationResult.Outcome.PRIVATE_KEY_EXPOSED, repository.get(requestId), "");
+        }
+        if (request.csrPem() == null && request.intakeProblems().isEmpty()) {
+            repository.recordStatus(requestId, CertificateRequest.Status.NOT_A_REQUEST);
+            return new ValidationResult(ValidationResult.Outcome.NOT_A_REQUEST, repository.get(requestId), "");
+        }
+        List<PolicyFinding> findings = new ArrayList<>();
+        for (String problem : request.intakeProblems()) {
+            findings.add(PolicyFinding.error("CSR_UNREADABLE", problem,
+                    "Attach the .csr file exactly as openssl wrote it (openssl req -new ... -out client.csr), one CSR per mail."));
+        }
+        RequestClaims claims = claims(request, null);
+        String subject = null;
+        String keyDescription = null;
+        String publicKeyHash = null;
+        if (request.csrPem() != null) {
+            try {
+                CsrFacts facts = CsrFacts.of(CsrParser.parse(request.csrPem().getBytes()));
+                claims = claims(request, facts);
+                findings.addAll(policy.evaluate(facts, claims));
+                subject = facts.subjectText();
+                keyDescription = facts.keyDescription();
+                publicKeyHash = facts.publicKeySha256();
+            } catch (CsrFormatException e) {
+                findings.add(PolicyFinding.error("CSR_UNREADABLE", e.getMessage(), "Attach the .csr file exactly as openssl wrote it."));
+            }
+        }
+        boolean valid = findings.stream().noneMatch(PolicyFinding::isError);
+        CertificateRequest.Status status = valid ? CertificateRequest.Status.AWAITING_APPROVAL : CertificateRequest.Status.REJECTED_BY_POLICY;
+        repository.recordValidation(requestId, claims.organizationId(), claims.companyName(), claims.environment(), subject,
+                keyDescription, publicKeyHash, findings, status);
+        return new ValidationResult(valid ? ValidationResult.Outcome.VALID : ValidationResult.Outcome.INVALID,
+                repository.get(requestId), organizationStatus(claims.organizationId()));
+    }
+
+    @Transactional
+    public CertificateRequest recordDecision(long requestId, boolean approved, String decidedBy, String reason) {
+        repository.recordDecision(requestId, approved ? CertificateRequest.Status.APPROVED : CertificateRequest.Status.REJECTED,
+                decidedBy, reason, clock.instant());
+        return repository.get(requestId);
+    }
+
+    public CertificateRequest get(long requestId) {
+        return repository.get(requestId);
+    }
+
+    private RequestClaims claims(CertificateRequest r, CsrFacts facts) {
+        Set<String> environments = policy.settings().environments();
+        String orgId = r.claimedOrganizationId();
+        String orgSource = "mail";
+        if (orgId == null && facts != null && facts.commonNames().size() == 1) {
+            orgId = facts.commonNames().get(0);
+            orgSource = "CSR CN";
+        }
+        String company = r.claimedCompanyName();
+        if (company == null && facts != null && facts.organizations().size() == 1) {
+            company = facts.organizations().get(0);
+        }
+        String environment = r.claimedEnvironment();
+        String environmentSource = "mail";
+        if (environment == null && facts != null && facts.organizationalUnits().size() == 1
+                && environments.contains(facts.organizationalUnits().get(0).toLowerCase(Locale.ROOT))) {
+            environment = facts.organizationalUnits().get(0).toLowerCase(Locale.ROOT);
+            environmentSource = "CSR OU";
+        }
+        if (environment == null) {
+            environment = defaultEnvironment;
+            environmentSource = "default";
+        }
+        String contactEmail = r.technicalContactEmail() != null ? r.technicalContactEmail() : r.senderEmail();
+        String contactName = r.technicalContactEmail() != null ? r.technicalContactName() : r.senderName();
+        return new RequestClaims(orgId, orgSource, company, contactName, contactEmail, r.senderEmail(), environment,
+                environmentSource);
+    }
+
+    private String organizationStatus(String organizationId) {
+        if (organizationId == null) {
+            return "unknown";
+        }
+        return organizations.find(organizationId).map(org -> {
+            List<IssuedCertificate> certificates = inventory.findByOrganization(organizationId);
+            long active = certificates.stream().filter(c -> c.status() == IssuedCertificate.Status.ACTIVE).count();
+            return "known since " + org.createdAt().toString().substring(0, 10) + ", " + certificates.size()
+                    + " certificate(s) issued, " + active + " active";
+        }).orElse("new");
+    }
+
+    static String toPem(byte[] der) {
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
+        return "-----BEGIN CERTIFICATE REQUEST-----\n" + base64 + "\n-----END CERTIFICATE REQUEST-----\n";
+    }
+
+}

@@ -1,0 +1,40 @@
+package io.certdesk.request.rules;
+
+import java.util.List;
+
+import io.certdesk.request.CsrFacts;
+import io.certdesk.request.PolicyFinding;
+import io.certdesk.request.PolicySettings;
+import io.certdesk.request.RequestClaims;
+
+/** Key algorithm and size: RSA within the configured bounds, EC only on the allowed named curves. */
+public final class KeyStrengthRule implements RequestRule {
+
+    @Override
+    public void check(CsrFacts csr, RequestClaims claims, PolicySettings settings, List<PolicyFinding> findings) {
+        String allowed = "Accepted keys: RSA " + settings.rsaMinBits() + " to " + settings.rsaMaxBits() + " bits, or EC on "
+                + String.join(", ", settings.allowedCurves().stream().map(CsrFacts::curveDisplayName).toList()) + ".";
+        switch (csr.keyAlgorithm()) {
+            case CsrFacts.RSA -> {
+                if (csr.keySize() < settings.rsaMinBits()) {
+                    findings.add(PolicyFinding.error("KEY_TOO_SMALL", "The CSR's RSA key has " + csr.keySize()
+                            + " bits; at least " + settings.rsaMinBits() + " are required. " + allowed,
+                            "Make a new key (openssl genrsa -out client.key " + settings.rsaMinBits() + ") and a new CSR from it."));
+                } else if (csr.keySize() > settings.rsaMaxBits()) {
+                    findings.add(PolicyFinding.error("KEY_TOO_LARGE", "The CSR's RSA key has " + csr.keySize()
+                            + " bits; at most " + settings.rsaMaxBits() + " are accepted. " + allowed,
+                            "Make a new key (openssl genrsa -out client.key 4096) and a new CSR from it."));
+                }
+            }
+            case CsrFacts.EC -> {
+                if (csr.curve() == null || !settings.allowedCurves().contains(csr.curve())) {
+                    findings.add(PolicyFinding.error("KEY_CURVE_NOT_ALLOWED", "The CSR's EC key is on "
+                            + (csr.curve() == null ? "an unknown curve" : CsrFacts.curveDisplayName(csr.curve()))
+                            + ", which is not accepted. " + allowed, NEW_KEY_AND_CSR));
+                }
+            }
+            default -> findings.add(PolicyFinding.error("KEY_ALGORITHM_NOT_ALLOWED",
+                    "The CSR's key is " + csr.keyAlgorithm() + ", which is not accepted. " + allowed, NEW_KEY_AND_CSR));
+        }
+    }
+}

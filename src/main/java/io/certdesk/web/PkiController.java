@@ -1,0 +1,141 @@
+package io.certdesk.web;
+
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.CertificateCheck;
+import io.certdesk.authority.CrlBuilder;
+import io.certdesk.authority.SerialNumbers;
+import io.certdesk.authority.UnknownEnvironmentException;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.IssuedCertificate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The public pages clients use without logging in: CA download, fingerprint, validator, CRL. */
+@RestController
+@RequestMapping("/pki/{environment}")
+public class PkiController {
+
+    static final int MAX_PEM_BYTES = 64 * 1024;
+    private static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
+    private static final MediaType PKIX_CRL = MediaType.parseMediaType("application/pkix-crl");
+
+    private final CertificateAuthorities authorities;
+    private final CertificateInventory inventory;
+    private final Clock clock;
+
+    public PkiController(CertificateAuthorities authorities, CertificateInventory inventory, Clock clock) {
+        this.authorities = authorities;
+        this.inventory = inventory;
+        this.clock = clock;
+    }
+
+    @GetMapping("/ca.pem")
+    public ResponseEntity<String> caCertificate(@PathVariable String environment) {
+        CertificateAuthority ca = authorities.get(environment);
+        return ResponseEntity.ok().contentType(PEM)
+                .header("Content-Disposition", "inline; filename=\"" + environment + "-ca.pem\"")
+                .body(ca.certificatePem());
+    }
+
+    @GetMapping(value = "/ca-fingerprint", produces = MediaType.TEXT_PLAIN_VALUE)
+    public String caFingerprint(@PathVariable String environment) {
+        return authorities.get(environment).sha256Fingerprint() + "\n";
+    }
+
+    @GetMapping("/crl")
+    public ResponseEntity<byte[]> crl(@PathVariable String environment) {
+        CertificateAuthority ca = authorities.get(environment);
+        List<CrlBuilder.Entry> entries = inventory.revoked(environment).stream()
+                .map(r -> new CrlBuilder.Entry(new BigInteger(r.serial(), 16), r.revokedAt(), CrlBuilder.reasonCode(r.reason())))
+                .toList();
+        Instant now = clock.instant();
+        byte[] crl = CrlBuilder.build(ca, entries, now, Duration.ofDays(1), BigInteger.valueOf(now.toEpochMilli()));
+        return ResponseEntity.ok().contentType(PKIX_CRL).body(crl);
+    }
+
+    /** A PEM certificate in; whether this environment's CA issued it, and its state, out. */
+    @PostMapping(value = "/validate", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, Object>> validate(@PathVariable String environment, @RequestBody(required = false) byte[] body) {
+        CertificateAuthority ca = authorities.get(environment);
+        if (body == null || body.length == 0) {
+            return badRequest("Send a PEM certificate (-----BEGIN CERTIFICATE----- ...) as the request body.");
+        }
+        if (body.length > MAX_PEM_BYTES) {
+            return badRequest("The body is larger than " + MAX_PEM_BYTES / 1024 + " KB; a certificate is a few KB.");
+        }
+        String text = new String(body, StandardCharsets.US_ASCII);
+        if (text.contains("PRIVATE KEY-----")) {
+            return badRequest("The body contains a private key. Never send your private key anywhere; "
+                    + "treat this key as compromised and make a new one. Send only the certificate.");
+        }
+        int begin = text.indexOf("-----BEGIN CERTIFICATE-----");
+        if (begin < 0) {
+            return badRequest(text.contains("CERTIFICATE REQUEST") ? "This is a CSR, not a certificate: the validator "
+                    + "checks the certificate certdesk mailed you (client-cert.pem)."
+                    : "The body holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+        }
+        X509Certificate certificate;
+        try {
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(text.substring(begin).getBytes(StandardCharsets.US_ASCII)));
+        } catch (CertificateException | RuntimeException e) {
+            return badRequest("The PEM certificate cannot be read: it is damaged or truncated.");
+        }
+        Instant now = clock.instant();
+        CertificateCheck check = CertificateCheck.of(ca, certificate, now);
+        String serial = SerialNumbers.hex(certificate.getSerialNumber());
+        String status = check.issuedByThisCa() ? inventory.findBySerial(serial).map(c -> c.status().name()).orElse("UNKNOWN")
+                : "NOT_ISSUED_HERE";
+        if (check.issuedByThisCa() && !check.withinValidity() && IssuedCertificate.Status.ACTIVE.name().equals(status)) {
+            status = IssuedCertificate.Status.EXPIRED.name();
+        }
+        Map<String, Object> verdict = new LinkedHashMap<>();
+        verdict.put("environment", environment);
+        verdict.put("valid", check.issuedByThisCa() && check.withinValidity() && "ACTIVE".equals(status));
+        verdict.put("issuedByThisCa", check.issuedByThisCa());
+        verdict.put("status", status);
+        verdict.put("subject", certificate.getSubjectX500Principal().getName());
+        verdict.put("issuer", certificate.getIssuerX500Principal().getName());
+        verdict.put("serial", serial);
+        verdict.put("notBefore", certificate.getNotBefore().toInstant().toString());
+        verdict.put("notAfter", certificate.getNotAfter().toInstant().toString());
+        verdict.put("chain", check.issuedByThisCa()
+                ? List.of(certificate.getSubjectX500Principal().getName(), ca.certificate().getSubjectX500Principal().getName())
+                : List.of(certificate.getSubjectX500Principal().getName()));
+        verdict.put("caFingerprint", ca.sha256Fingerprint());
+        verdict.put("problems", check.problems());
+        return ResponseEntity.ok(verdict);
+    }
+
+    @ExceptionHandler(UnknownEnvironmentException.class)
+    ResponseEntity<Map<String, Object>> unknownEnvironment(UnknownEnvironmentException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", e.getMessage()));
+    }
+
+    private static ResponseEntity<Map<String, Object>> badRequest(String reason) {
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(Map.of("error", reason));
+    }
+}
