@@ -1,0 +1,94 @@
+package io.certdesk.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.certdesk.support.TestCsrs;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class SubmissionReaderTest {
+
+    private static final PKCS10CertificationRequest CSR = TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.p384());
+
+    private static IncomingMail mail(String body, IncomingMail.Attachment... attachments) {
+        return new IncomingMail("<1@acme.test>", "jane@acme.test", "Jane Roe", "CSR", body, List.of(attachments), false, List.of());
+    }
+
+    private static IncomingMail.Attachment attachment(String name, byte[] content) {
+        return new IncomingMail.Attachment(name, "application/octet-stream", content, content.length);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Organization ID: acme-42|acme-42",
+            "organisation id = acme-42|acme-42",
+            "- Org ID: acme-42|acme-42",
+            "> Client ID: acme-42|acme-42",
+            "**Organization ID:** acme-42|acme-42",
+            "Organization-ID: acme-42|acme-42"})
+    void readsTheOrganizationIdInItsCommonSpellings(String line, String expected) {
+        assertThat(SubmissionReader.read(mail("Hello,\n" + line + "\nThanks")).organizationId()).isEqualTo(expected);
+    }
+
+    @Test
+    void readsCompanyContactAndEnvironment() {
+        Submission s = SubmissionReader.read(mail("""
+                Organization ID: acme-42
+                Company name: ACME BV
+                Technical contact: Jane Roe <jane@acme.test>
+                Environment: QA
+                """));
+        assertThat(s.companyName()).isEqualTo("ACME BV");
+        assertThat(s.technicalContactName()).isEqualTo("Jane Roe");
+        assertThat(s.technicalContactEmail()).isEqualTo("jane@acme.test");
+        assertThat(s.environment()).isEqualTo("qa");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Technical contact: jane@acme.test|jane@acme.test|",
+            "Tech contact: Jane Roe, jane@acme.test|jane@acme.test|Jane Roe",
+            "Contact: jane@acme.test (Jane Roe)|jane@acme.test|Jane Roe"})
+    void readsTheContactInItsCommonForms(String line, String email, String name) {
+        Submission s = SubmissionReader.read(mail(line));
+        assertThat(s.technicalContactEmail()).isEqualTo(email);
+        assertThat(s.technicalContactName()).isEqualTo(name);
+    }
+
+    @Test
+    void findsTheCsrAsAttachmentInlineOrDerAndCountsItOnce() throws Exception {
+        byte[] pem = TestCsrs.pem(CSR).getBytes(StandardCharsets.US_ASCII);
+        assertThat(SubmissionReader.read(mail("see attached", attachment("client.csr", pem))).csrs()).hasSize(1);
+        assertThat(SubmissionReader.read(mail("Here:\n" + TestCsrs.pem(CSR))).csrs()).hasSize(1);
+        assertThat(SubmissionReader.read(mail("DER", attachment("client.der", CSR.getEncoded()))).csrs()).hasSize(1);
+        assertThat(SubmissionReader.read(mail(TestCsrs.pem(CSR), attachment("client.req", pem))).csrs()).hasSize(1);
+    }
+
+    @Test
+    void findsPrivateKeysInTextAndAttachments() {
+        String key = TestCsrs.privateKeyPem(TestCsrs.p384());
+        assertThat(SubmissionReader.read(mail("my key:\n" + key)).privateKeyFindings()).containsExactly("a PEM private key block in the mail text");
+        assertThat(SubmissionReader.read(mail("x", attachment("client-key.pem", key.getBytes()))).privateKeyFindings())
+                .containsExactly("attachment client-key.pem (it holds a PEM private key)");
+        assertThat(SubmissionReader.read(mail("x", attachment("client.p12", new byte[]{1, 2}))).privateKeyFindings())
+                .containsExactly("attachment client.p12");
+        assertThat(SubmissionReader.read(mail("x", attachment("nuvy-client.key", new byte[]{1, 2}))).exposesPrivateKey()).isTrue();
+    }
+
+    @Test
+    void aMailWithoutCsrIsNotARequest() {
+        assertThat(SubmissionReader.read(mail("Hello, how do I get access to your API?")).looksLikeRequest()).isFalse();
+    }
+
+    @Test
+    void reportsACsrFileThatHoldsGarbage() {
+        Submission s = SubmissionReader.read(mail("x", attachment("client.csr", "not a csr at all".getBytes())));
+        assertThat(s.csrs()).isEmpty();
+        assertThat(s.unreadableCsrs()).singleElement().asString().contains("client.csr");
+    }
+}

@@ -1,0 +1,57 @@
+package io.certdesk.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import io.certdesk.support.TestCsrs;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.Test;
+
+class CsrParserTest {
+
+    private final PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.p384());
+
+    @Test
+    void readsPemAndDerAlike() throws Exception {
+        byte[] der = csr.getEncoded();
+        assertThat(CsrParser.parse(TestCsrs.pem(csr).getBytes(StandardCharsets.US_ASCII)).getEncoded()).isEqualTo(der);
+        assertThat(CsrParser.parse(der).getEncoded()).isEqualTo(der);
+    }
+
+    @Test
+    void readsTheOldNewCertificateRequestHeader() throws Exception {
+        String pem = TestCsrs.pem(csr).replace("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST");
+        assertThat(CsrParser.parse(pem.getBytes(StandardCharsets.US_ASCII)).getSubject().toString()).contains("acme-42");
+    }
+
+    @Test
+    void rejectsATruncatedCsrWithAReason() throws Exception {
+        byte[] truncated = Arrays.copyOf(csr.getEncoded(), csr.getEncoded().length / 2);
+        assertThatThrownBy(() -> CsrParser.parse(truncated)).isInstanceOf(CsrFormatException.class)
+                .hasMessageContaining("damaged or truncated");
+    }
+
+    @Test
+    void rejectsAPemBlockWithoutItsEndLine() {
+        String pem = TestCsrs.pem(csr);
+        String cut = pem.substring(0, pem.indexOf("-----END"));
+        assertThatThrownBy(() -> CsrParser.parse(cut.getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(CsrFormatException.class).hasMessageContaining("BEGIN or END line is missing");
+    }
+
+    @Test
+    void rejectsTwoCsrsInOneFile() {
+        String two = TestCsrs.pem(csr) + TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=other", TestCsrs.p384()));
+        assertThatThrownBy(() -> CsrParser.parse(two.getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(CsrFormatException.class).hasMessageContaining("one CSR per mail");
+    }
+
+    @Test
+    void rejectsTextThatIsNotACsr() {
+        assertThatThrownBy(() -> CsrParser.parse("hello, here is my request".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(CsrFormatException.class);
+    }
+}

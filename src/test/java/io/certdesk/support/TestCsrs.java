@@ -1,0 +1,142 @@
+package io.certdesk.support;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+
+import io.certdesk.authority.Crypto;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** CSRs made in the test, good and bad, with BouncyCastle. */
+public final class TestCsrs {
+
+    private static KeyPair p384;
+    private static KeyPair rsa2048;
+
+    private TestCsrs() {
+    }
+
+    public static synchronized KeyPair p384() {
+        if (p384 == null) {
+            p384 = ec("secp384r1");
+        }
+        return p384;
+    }
+
+    public static synchronized KeyPair rsa2048() {
+        if (rsa2048 == null) {
+            rsa2048 = rsa(2048);
+        }
+        return rsa2048;
+    }
+
+    public static KeyPair ec(String curve) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec(curve));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static KeyPair rsa(int bits) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(bits);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static PKCS10CertificationRequest csr(String subject, KeyPair keys) {
+        return csr(subject, keys, keys.getPrivate().getAlgorithm().startsWith("EC") ? "SHA384withECDSA" : "SHA256withRSA");
+    }
+
+    public static PKCS10CertificationRequest csr(String subject, KeyPair keys, String signatureAlgorithm) {
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+                    .build(new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Crypto.provider()).build(keys.getPrivate()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CSR asking for basicConstraints CA:true, which certdesk must ignore. */
+    public static PKCS10CertificationRequest csrAskingForCa(String subject, KeyPair keys) {
+        try {
+            ExtensionsGenerator extensions = new ExtensionsGenerator();
+            extensions.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
+                    .build(new JcaContentSignerBuilder("SHA384withECDSA").setProvider(Crypto.provider()).build(keys.getPrivate()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CSR whose signature was made by a different key than the one it carries. */
+    public static PKCS10CertificationRequest csrWithForeignSignature(String subject) {
+        try {
+            KeyPair carried = p384();
+            KeyPair signer = ec("secp384r1");
+            return new PKCS10CertificationRequestBuilder(new X500Name(subject),
+                    SubjectPublicKeyInfo.getInstance(carried.getPublic().getEncoded()))
+                    .build(new JcaContentSignerBuilder("SHA384withECDSA").setProvider(Crypto.provider()).build(signer.getPrivate()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CSR carrying a 16384-bit RSA public key (a fake modulus: making a real one takes minutes). */
+    public static PKCS10CertificationRequest csrWithRsaModulusBits(String subject, int bits) {
+        try {
+            BigInteger modulus = BigInteger.ONE.shiftLeft(bits - 1).add(BigInteger.valueOf(0x10001L * 2 + 1));
+            SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(
+                    new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+                    new RSAPublicKey(modulus, BigInteger.valueOf(65537)));
+            return new PKCS10CertificationRequestBuilder(new X500Name(subject), spki)
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(Crypto.provider()).build(rsa2048().getPrivate()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String pem(PKCS10CertificationRequest csr) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(csr);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
+    }
+
+    public static String privateKeyPem(KeyPair keys) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
+    }
+
+}
