@@ -128,6 +128,13 @@ public class Notifier {
             if (delivery != null) {
                 helper.addAttachment("client-cert.pem", new ByteArrayResource(delivery.certificatePem().getBytes()), "application/x-pem-file");
                 helper.addAttachment("ca-cert.pem", new ByteArrayResource(delivery.caCertificatePem().getBytes()), "application/x-pem-file");
+                // base64 keeps the files byte for byte (7bit transfer may drop the final newline)
+                jakarta.mail.internet.MimeMultipart parts = helper.getRootMimeMultipart();
+                for (int i = 0; i < parts.getCount(); i++) {
+                    if (parts.getBodyPart(i).getFileName() != null) {
+                        parts.getBodyPart(i).setHeader("Content-Transfer-Encoding", "base64");
+                    }
+                }
             }
             message.setHeader("Auto-Submitted", "auto-replied");
             message.setHeader("X-Certdesk-Reference", r.reference());

@@ -1,0 +1,130 @@
+package io.certdesk.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * certdesk as it runs by default (H2 file database, embedded GreenMail, development CAs), on free ports and a
+ * fresh data directory; the qa CA is EC P-384 and the production CA RSA 4096. One context serves every
+ * subclass; each test uses its own sender addresses and organization ids.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class EmbeddedCertdeskTest {
+
+    protected static final Path DATA_DIR;
+    protected static final int SMTP_PORT = Ports.free();
+    protected static final int IMAP_PORT = Ports.free();
+    protected static final Mailbox MAILBOX = new Mailbox("127.0.0.1", SMTP_PORT, IMAP_PORT);
+    protected static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Pattern REFERENCE = Pattern.compile("CR-\\d{4}-\\d{6}");
+
+    static {
+        try {
+            DATA_DIR = Files.createTempDirectory("certdesk-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void embeddedDefaults(DynamicPropertyRegistry registry) {
+        registry.add("certdesk.data-dir", DATA_DIR::toString);
+        registry.add("certdesk.embedded-mail.smtp-port", () -> SMTP_PORT);
+        registry.add("certdesk.embedded-mail.imap-port", () -> IMAP_PORT);
+        registry.add("certdesk.intake.poll-interval", () -> "250ms");
+        registry.add("certdesk.environments.qa.ca-key-type", () -> "EC_P384");
+        registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "100");
+        registry.add("camunda.bpm.job-execution.max-wait", () -> "300");
+    }
+
+    @Autowired
+    protected ProcessEngine engine;
+    @Autowired
+    protected RuntimeService runtime;
+    @Autowired
+    protected TaskService tasks;
+    @Autowired
+    protected HistoryService history;
+    @Autowired
+    protected JdbcClient jdbc;
+    @Autowired
+    protected TestRestTemplate http;
+
+    @BeforeEach
+    void initAssertions() {
+        BpmnAwareTests.init(engine);
+    }
+
+    /** A fresh address so that each test reads only its own replies. */
+    protected static String address(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+    }
+
+    protected static String referenceIn(String subject) {
+        Matcher matcher = REFERENCE.matcher(subject);
+        if (!matcher.find()) {
+            throw new AssertionError("no request reference in \"" + subject + "\"");
+        }
+        return matcher.group();
+    }
+
+    protected ProcessInstance processOf(String reference) {
+        return runtime.createProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult();
+    }
+
+    protected Task awaitTask(String reference, String taskKey) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Task> found = tasks.createTaskQuery().processInstanceBusinessKey(reference).taskDefinitionKey(taskKey).list();
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no task " + taskKey + " for " + reference + " within " + WAIT);
+    }
+
+    protected void awaitEnded(String reference, String endEventId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean ended = history.createHistoricActivityInstanceQuery().activityId(endEventId)
+                    .processInstanceId(historicId(reference)).count() > 0;
+            if (ended) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(reference + " did not reach " + endEventId + " within " + WAIT);
+    }
+
+    private String historicId(String reference) {
+        var instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult();
+        return instance == null ? "none" : instance.getId();
+    }
+
+    protected long processCount(String reference) {
+        return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).count();
+    }
+}

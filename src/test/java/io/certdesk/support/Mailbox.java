@@ -1,0 +1,197 @@
+package io.certdesk.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+/** A client's view of the mail server: sends over SMTP, reads over IMAP, as a person's mail program would. */
+public final class Mailbox {
+
+    public static final String SUPPORT = "support@certdesk.local";
+
+    private final String host;
+    private final int smtpPort;
+    private final int imapPort;
+
+    public Mailbox(String host, int smtpPort, int imapPort) {
+        this.host = host;
+        this.smtpPort = smtpPort;
+        this.imapPort = imapPort;
+    }
+
+    /** A received mail: subject, text and attachments by file name. */
+    public record Received(String subject, String text, Map<String, byte[]> attachments, Map<String, String> headers) {
+        public String attachmentText(String name) {
+            byte[] content = attachments.get(name);
+            return content == null ? null : new String(content, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    public static final class Draft {
+        private final String from;
+        private String subject = "Certificate request";
+        private String body = "";
+        private String messageId;
+        private final Map<String, byte[]> attachments = new LinkedHashMap<>();
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        private Draft(String from) {
+            this.from = from;
+        }
+
+        public Draft subject(String subject) {
+            this.subject = subject;
+            return this;
+        }
+
+        public Draft body(String body) {
+            this.body = body;
+            return this;
+        }
+
+        public Draft messageId(String messageId) {
+            this.messageId = messageId;
+            return this;
+        }
+
+        public Draft attach(String name, byte[] content) {
+            attachments.put(name, content);
+            return this;
+        }
+
+        public Draft header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+    }
+
+    public static Draft from(String address) {
+        return new Draft(address);
+    }
+
+    public void send(Draft draft) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", host);
+        props.put("mail.smtp.port", String.valueOf(smtpPort));
+        Session session = Session.getInstance(props);
+        String fixedId = draft.messageId;
+        MimeMessage message = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws jakarta.mail.MessagingException {
+                if (fixedId == null) {
+                    super.updateMessageID();
+                } else {
+                    setHeader("Message-ID", fixedId);
+                }
+            }
+        };
+        message.setFrom(new InternetAddress(draft.from));
+        message.setRecipients(Message.RecipientType.TO, SUPPORT);
+        message.setSubject(draft.subject, "UTF-8");
+        for (Map.Entry<String, String> header : draft.headers.entrySet()) {
+            message.setHeader(header.getKey(), header.getValue());
+        }
+        if (draft.attachments.isEmpty()) {
+            message.setText(draft.body, "UTF-8");
+        } else {
+            MimeMultipart multipart = new MimeMultipart();
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText(draft.body, "UTF-8");
+            multipart.addBodyPart(text);
+            for (Map.Entry<String, byte[]> attachment : draft.attachments.entrySet()) {
+                MimeBodyPart part = new MimeBodyPart();
+                part.setContent(attachment.getValue(), "application/octet-stream");
+                part.setFileName(attachment.getKey());
+                part.setDisposition(Part.ATTACHMENT);
+                multipart.addBodyPart(part);
+            }
+            message.setContent(multipart);
+        }
+        Transport.send(message);
+    }
+
+    /** Waits until the address's inbox holds at least {@code count} mails, and returns them all. */
+    public List<Received> await(String address, int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Received> mails = read(address, "INBOX");
+        while (mails.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(150);
+            mails = read(address, "INBOX");
+        }
+        if (mails.size() < count) {
+            throw new AssertionError("expected " + count + " mail(s) for " + address + " within " + timeout + ", got "
+                    + mails.size() + ": " + mails.stream().map(Received::subject).toList());
+        }
+        return mails;
+    }
+
+    public Received awaitOne(String address) throws Exception {
+        return await(address, 1, Duration.ofSeconds(30)).get(0);
+    }
+
+    public List<Received> read(String address, String folderName) throws Exception {
+        Properties props = new Properties();
+        Session session = Session.getInstance(props);
+        Store store = session.getStore("imap");
+        store.connect(host, imapPort, address, "certdesk");
+        try {
+            Folder folder = store.getFolder(folderName);
+            if (!folder.exists()) {
+                return List.of();
+            }
+            folder.open(Folder.READ_ONLY);
+            List<Received> received = new ArrayList<>();
+            for (Message message : folder.getMessages()) {
+                StringBuilder text = new StringBuilder();
+                Map<String, byte[]> attachments = new LinkedHashMap<>();
+                collect(message, text, attachments);
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (String name : List.of("Message-ID", "In-Reply-To", "Auto-Submitted", "X-Certdesk-Reference")) {
+                    String[] values = message.getHeader(name);
+                    if (values != null) {
+                        headers.put(name, values[0]);
+                    }
+                }
+                received.add(new Received(message.getSubject(), text.toString(), attachments, headers));
+            }
+            folder.close(false);
+            return received;
+        } finally {
+            store.close();
+        }
+    }
+
+    private static void collect(Part part, StringBuilder text, Map<String, byte[]> attachments) throws Exception {
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                collect(multipart.getBodyPart(i), text, attachments);
+            }
+        } else if (part.getFileName() != null) {
+            try (InputStream in = part.getInputStream()) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                in.transferTo(out);
+                attachments.put(part.getFileName(), out.toByteArray());
+            }
+        } else if (part.isMimeType("text/plain")) {
+            text.append(part.getContent());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.certdesk.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/** Runs the client guides' openssl commands, exactly as written, in a client's working directory. */
+public final class Openssl {
+
+    private Openssl() {
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+
+    public static void assumeAvailable() {
+        Assumptions.assumeTrue(available(), "openssl is not on the PATH: the client-side checks of the guides are skipped");
+    }
+
+    public static boolean available() {
+        try {
+            return run(Path.of("."), "openssl version").exitCode() == 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Runs a shell command line (pipes allowed) and returns its exit code and combined output. */
+    public static Result run(Path dir, String commandLine) {
+        try {
+            Process process = new ProcessBuilder("bash", "-o", "pipefail", "-c", commandLine).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out: " + commandLine);
+            }
+            return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + commandLine, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a command that must succeed and returns its output. */
+    public static String ok(Path dir, String commandLine) {
+        Result result = run(dir, commandLine);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("`" + commandLine + "` failed with " + result.exitCode() + ":\n" + result.output());
+        }
+        return result.output();
+    }
+
+    /** The hex digest from {@code openssl dgst -sha256} output ("SHA2-256(stdin)= ab12..."). */
+    public static String digest(String output) {
+        String trimmed = output.trim();
+        return trimmed.substring(trimmed.lastIndexOf(' ') + 1);
+    }
+}
