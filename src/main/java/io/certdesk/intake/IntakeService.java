@@ -2,6 +2,8 @@ package io.certdesk.intake;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.certdesk.authority.Fingerprints;
@@ -53,11 +55,13 @@ public class IntakeService {
         }
         Submission submission = SubmissionReader.read(mail);
         boolean request = submission.looksLikeRequest() || !mail.problems().isEmpty();
+        List<String> problems = new ArrayList<>(submission.unreadableCsrs());
+        problems.addAll(mail.problems());
         CertificateRequest registered = requests.register(new NewRequest(mail.messageId(), truncate(mail.subject(), 1000),
                 mail.fromAddress(), truncate(mail.fromName(), 200), truncate(submission.organizationId(), 200),
                 truncate(submission.companyName(), 200), truncate(submission.environment(), 200),
                 truncate(submission.technicalContactName(), 200), truncate(submission.technicalContactEmail(), 254),
-                submission.csrs(), request ? mail.problems() : java.util.List.of(), submission.privateKeyFindings()));
+                submission.csrs(), problems, submission.privateKeyFindings()));
         Outcome outcome = submission.exposesPrivateKey() ? Outcome.PRIVATE_KEY_REFUSED
                 : request ? Outcome.REQUEST_STARTED : Outcome.NOT_A_REQUEST_STARTED;
         remember(key, mail, outcome, registered.reference());

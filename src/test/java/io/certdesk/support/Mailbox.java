@@ -161,15 +161,28 @@ public final class Mailbox {
             for (Message message : folder.getMessages()) {
                 StringBuilder text = new StringBuilder();
                 Map<String, byte[]> attachments = new LinkedHashMap<>();
-                collect(message, text, attachments);
+                try {
+                    collect(message, text, attachments);
+                } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
+                    continue;
+                }
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (String name : List.of("Message-ID", "In-Reply-To", "Auto-Submitted", "X-Certdesk-Reference")) {
-                    String[] values = message.getHeader(name);
+                    String[] values;
+                    try {
+                        values = message.getHeader(name);
+                    } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
+                        values = null;
+                    }
                     if (values != null) {
                         headers.put(name, values[0]);
                     }
                 }
-                received.add(new Received(message.getSubject(), text.toString(), attachments, headers));
+                try {
+                    received.add(new Received(message.getSubject(), text.toString(), attachments, headers));
+                } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
+                    // moved by certdesk while being read
+                }
             }
             folder.close(false);
             return received;

@@ -1,0 +1,185 @@
+package io.certdesk.onboarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.Test;
+
+/** Every way a request can be refused, each asserting the reply the sender receives and that nothing was issued. */
+class RejectionsIT extends EmbeddedCertdeskTest {
+
+    private static final String SUBJECT = "C=NL,O=ACME BV,OU=API Client,CN=";
+
+    private static String body(String org) {
+        return "Organization ID: " + org + "\nCompany: ACME BV\n";
+    }
+
+    private Mailbox.Received sendAndAwaitReply(String from, String body, String attachmentName, byte[] attachment) throws Exception {
+        Mailbox.Draft draft = Mailbox.from(from).body(body);
+        if (attachmentName != null) {
+            draft.attach(attachmentName, attachment);
+        }
+        MAILBOX.send(draft);
+        return MAILBOX.awaitOne(from);
+    }
+
+    private void assertNothingIssued(String reference) {
+        assertThat(jdbc.sql("select count(*) from issued_certificate where request_reference = ?").param(reference)
+                .query(Long.class).single()).isZero();
+    }
+
+    private void assertRefusedByPolicy(Mailbox.Received reply, String... expectedTexts) throws InterruptedException {
+        String reference = referenceIn(reply.subject());
+        assertThat(reply.subject()).contains("refused");
+        assertThat(reply.text()).contains("Nothing was signed").contains(expectedTexts);
+        awaitEnded(reference, OnboardingProcess.END_REJECTED_BY_POLICY);
+        assertNothingIssued(reference);
+    }
+
+    @Test
+    void rejectsACsrWhoseSignatureDoesNotVerify() throws Exception {
+        String from = address("sig");
+        Mailbox.Received reply = sendAndAwaitReply(from, body("acme-sig"), "client.csr",
+                TestCsrs.pem(TestCsrs.csrWithForeignSignature(SUBJECT + "acme-sig")).getBytes());
+        assertRefusedByPolicy(reply, "signature does not verify", "Make the CSR again");
+    }
+
+    @Test
+    void rejectsAWeakRsaKeyAndSaysWhatSizeIsNeeded() throws Exception {
+        String from = address("weak");
+        Mailbox.Received reply = sendAndAwaitReply(from, body("acme-weak"), "client.csr",
+                TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-weak", TestCsrs.rsa(1024))).getBytes());
+        assertRefusedByPolicy(reply, "RSA key has 1024 bits; at least 2048 are required", "openssl genrsa -out client.key 2048");
+    }
+
+    @Test
+    void rejectsCsrWhoseCommonNameIsNotTheOrganizationId() throws Exception {
+        String from = address("cn");
+        Mailbox.Received reply = sendAndAwaitReply(from, body("acme-cn"), "client.csr",
+                TestCsrs.pem(TestCsrs.csr(SUBJECT + "someone-else", TestCsrs.p384())).getBytes());
+        assertRefusedByPolicy(reply, "CN is \"someone-else\" but the organization id in your mail is \"acme-cn\"");
+    }
+
+    @Test
+    void reportsEveryMissingFieldInOneReply() throws Exception {
+        String from = address("fields");
+        Mailbox.Received reply = sendAndAwaitReply(from, "please sign", "client.csr",
+                TestCsrs.pem(TestCsrs.csr("C=Netherlands,OU=API Client", TestCsrs.p384())).getBytes());
+        assertRefusedByPolicy(reply, "no CN", "no O (organization", "two-letter country code");
+        assertThat(reply.text()).contains("1. ").contains("2. ").contains("3. ");
+    }
+
+    @Test
+    void refusesAMailCarryingAPrivateKeyKeepsNothingAndAlertsApprovers() throws Exception {
+        String from = address("leak");
+        var keys = TestCsrs.ec("secp384r1");
+        String keyPem = TestCsrs.privateKeyPem(keys);
+        MAILBOX.send(Mailbox.from(from).body(body("acme-leak"))
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-leak", keys)).getBytes())
+                .attach("client-key.pem", keyPem.getBytes()));
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        String reference = referenceIn(reply.subject());
+        assertThat(reply.subject()).contains("SECURITY").contains("private key");
+        assertThat(reply.text()).contains("attachment client-key.pem").contains("compromised").contains("openssl ecparam -genkey");
+
+        Task review = awaitTask(reference, OnboardingProcess.REVIEW_EXPOSED_KEY);
+        assertThat(tasks.getVariables(review.getId())).containsEntry(OnboardingProcess.PRIVATE_KEY_FINDINGS,
+                "attachment client-key.pem (it holds a PEM private key)");
+        assertNothingIssued(reference);
+        String keyBody = keyPem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        for (String table : List.of("certificate_request", "intake_mail", "issued_certificate")) {
+            for (Map<String, Object> row : jdbc.sql("select * from " + table).query().listOfRows()) {
+                assertThat(row.toString()).doesNotContain("PRIVATE KEY").doesNotContain(keyBody);
+            }
+        }
+        assertThat(jdbc.sql("select count(*) from act_ru_variable where text_ like '%PRIVATE KEY-----%' or text2_ like '%PRIVATE KEY-----%'")
+                .query(Long.class).single()).isZero();
+        assertThat(MAILBOX.read(Mailbox.SUPPORT, "Processed")).noneMatch(m -> m.text().contains("acme-leak"));
+        assertThat(MAILBOX.read(Mailbox.SUPPORT, "INBOX")).noneMatch(m -> m.text().contains("acme-leak"));
+    }
+
+    @Test
+    void answersAMailWithoutCsrPolitelyAndKeepsItAside() throws Exception {
+        String from = address("question");
+        MAILBOX.send(Mailbox.from(from).subject("Question about your API").body("Hello, how do I get API access?"));
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        String reference = referenceIn(reply.subject());
+        assertThat(reply.subject()).contains("Question about your API");
+        assertThat(reply.text()).contains("held no certificate signing request").contains("openssl req -new");
+        awaitEnded(reference, OnboardingProcess.END_NOT_A_REQUEST);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (MAILBOX.read(Mailbox.SUPPORT, "Not-a-request").stream().noneMatch(m -> m.subject().contains("Question about your API"))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(MAILBOX.read(Mailbox.SUPPORT, "Not-a-request")).anyMatch(m -> m.subject().equals("Question about your API"));
+    }
+
+    @Test
+    void rejectsAnAttachedCsrFileThatIsDamaged() throws Exception {
+        String from = address("damaged");
+        String pem = TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-damaged", TestCsrs.p384()));
+        String damaged = pem.substring(0, pem.length() / 2) + "\n-----END CERTIFICATE REQUEST-----\n";
+        Mailbox.Received reply = sendAndAwaitReply(from, body("acme-damaged"), "client.csr", damaged.getBytes(StandardCharsets.US_ASCII));
+        assertRefusedByPolicy(reply, "Attach the .csr file exactly as openssl wrote it");
+    }
+
+    @Test
+    void theSameMessageIdTwiceStartsOneRequestAndOneReply() throws Exception {
+        String from = address("twice");
+        String messageId = "<" + from.replace("@", ".") + "@acme.test>";
+        byte[] csr = TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-twice", TestCsrs.p384())).getBytes();
+        MAILBOX.send(Mailbox.from(from).messageId(messageId).body(body("acme-twice")).attach("client.csr", csr));
+        String reference = referenceIn(MAILBOX.awaitOne(from).subject());
+        MAILBOX.send(Mailbox.from(from).messageId(messageId).body(body("acme-twice")).attach("client.csr", csr));
+        awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!MAILBOX.read(Mailbox.SUPPORT, "INBOX").isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000);
+        assertThat(MAILBOX.await(from, 1, Duration.ofSeconds(1))).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from certificate_request where message_id = ?").param(messageId)
+                .query(Long.class).single()).isEqualTo(1);
+        assertThat(processCount(reference)).isEqualTo(1);
+    }
+
+    @Test
+    void neverAnswersAnAutoReply() throws Exception {
+        String from = address("vacation");
+        MAILBOX.send(Mailbox.from(from).subject("Out of office").header("Auto-Submitted", "auto-replied").body("I am away."));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (MAILBOX.read(Mailbox.SUPPORT, "Ignored").stream().noneMatch(m -> m.subject().equals("Out of office"))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(MAILBOX.read(Mailbox.SUPPORT, "Ignored")).anyMatch(m -> m.subject().equals("Out of office"));
+        assertThat(MAILBOX.read(from, "INBOX")).isEmpty();
+    }
+
+    @Test
+    void anApproverRejectionNeedsAReasonAndTheClientGetsIt() throws Exception {
+        String from = address("declined");
+        MAILBOX.send(Mailbox.from(from).body(body("acme-declined"))
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-declined", TestCsrs.p384())).getBytes()));
+        String reference = referenceIn(MAILBOX.awaitOne(from).subject());
+        Task approval = awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, false)))
+                .hasMessageContaining("A rejection needs a reason");
+        tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, false,
+                OnboardingProcess.REJECTION_REASON, "We have no contract with acme-declined yet."));
+        Mailbox.Received rejection = MAILBOX.await(from, 2, WAIT).get(1);
+        assertThat(rejection.subject()).contains(reference).contains("rejected");
+        assertThat(rejection.text()).contains("We have no contract with acme-declined yet.");
+        awaitEnded(reference, OnboardingProcess.END_REJECTED);
+        assertNothingIssued(reference);
+    }
+}
