@@ -1,0 +1,100 @@
+package io.certdesk.onboarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.Ports;
+import io.certdesk.support.StandaloneCertdesk;
+import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The onboarding path on PostgreSQL: Camunda's schema, certdesk's migrations and its SQL. Uses
+ * CERTDESK_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/postgres, user postgres) to create and drop a
+ * database of its own.
+ */
+class PostgresOnboardingIT {
+
+    static final String ADMIN_URL = System.getenv().getOrDefault("CERTDESK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    static final String USER = System.getenv().getOrDefault("CERTDESK_TEST_PG_USER", "postgres");
+    static final String PASSWORD = System.getenv().getOrDefault("CERTDESK_TEST_PG_PASSWORD", "");
+
+    @TempDir
+    Path data;
+    String database;
+
+    @BeforeEach
+    void createDatabase() throws SQLException {
+        database = "certdesk_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("create database " + database);
+        } catch (SQLException unreachable) {
+            boolean ci = System.getenv("CI") != null;
+            if (ci) {
+                throw unreachable;
+            }
+            Assumptions.abort("PostgreSQL is not reachable at " + ADMIN_URL + " (" + unreachable.getMessage()
+                    + "): set CERTDESK_TEST_PG_URL to run the PostgreSQL tests");
+        }
+    }
+
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("drop database if exists " + database + " with (force)");
+        }
+    }
+
+    private static Connection admin() throws SQLException {
+        return DriverManager.getConnection(ADMIN_URL, USER, PASSWORD);
+    }
+
+    @Test
+    void aCsrMailIsApprovedSignedAndDeliveredOnPostgres() throws Exception {
+        int smtp = Ports.free();
+        int imap = Ports.free();
+        Mailbox mailbox = new Mailbox("127.0.0.1", smtp, imap);
+        Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(data, smtp, imap);
+        properties.put("camunda.bpm.process-engine-name", "postgres");
+        properties.put("spring.datasource.url", ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + database);
+        properties.put("spring.datasource.username", USER);
+        properties.put("spring.datasource.password", PASSWORD);
+        try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties)) {
+            for (int i = 1; i <= 2; i++) {
+                String from = "pg" + i + "@postgres.test";
+                mailbox.send(Mailbox.from(from).body("Organization ID: pg-" + i + "\nCompany: PG BV\nEnvironment: qa\n")
+                        .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=PG BV,CN=pg-" + i, TestCsrs.p384())).getBytes()));
+                String subject = mailbox.awaitOne(from).subject();
+                assertThat(subject).matches("\\[CR-\\d{4}-00000" + i + "] .*");
+                String reference = subject.substring(1, subject.indexOf(']'));
+                TaskService tasks = certdesk.bean(TaskService.class);
+                Task task = null;
+                for (int t = 0; t < 300 && task == null; t++) {
+                    task = tasks.createTaskQuery().processInstanceBusinessKey(reference).singleResult();
+                    Thread.sleep(100);
+                }
+                assertThat(task).as("approval task for " + reference).isNotNull();
+                tasks.complete(task.getId(), Map.of(OnboardingProcess.APPROVED, true));
+                assertThat(mailbox.await(from, 2, Duration.ofSeconds(30)).get(1).attachments()).containsKey("client-cert.pem");
+                assertThat(certdesk.bean(CertificateInventory.class).findByRequestReference(reference))
+                        .get().satisfies(c -> assertThat(c.environment()).isEqualTo("qa"));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.certdesk.onboarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.Ports;
+import io.certdesk.support.StandaloneCertdesk;
+import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A request waiting for approval survives a restart of certdesk on its H2 file database and its data directory. */
+class RestartIT {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void aRequestWaitingForApprovalIsApprovedAndDeliveredAfterARestart() throws Exception {
+        int smtp = Ports.free();
+        int imap = Ports.free();
+        Mailbox mailbox = new Mailbox("127.0.0.1", smtp, imap);
+        Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(data, smtp, imap);
+        properties.put("camunda.bpm.process-engine-name", "restart");
+        String reference;
+        String caFingerprint;
+        try (StandaloneCertdesk first = StandaloneCertdesk.start(properties)) {
+            mailbox.send(Mailbox.from("lena@restart.test").body("Organization ID: restart-1\nCompany: Restart BV\n")
+                    .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Restart BV,CN=restart-1", TestCsrs.p384())).getBytes()));
+            String subject = mailbox.awaitOne("lena@restart.test").subject();
+            reference = subject.substring(subject.indexOf("CR-"), subject.indexOf(']'));
+            awaitApprovalTask(first.bean(TaskService.class), reference);
+            caFingerprint = first.bean(io.certdesk.authority.CertificateAuthorities.class).get("production").sha256Fingerprint();
+        }
+        // the embedded mailbox lives in memory: the client's mail is gone with it, the request is not
+        try (StandaloneCertdesk second = StandaloneCertdesk.start(properties)) {
+            assertThat(second.bean(io.certdesk.authority.CertificateAuthorities.class).get("production").sha256Fingerprint())
+                    .as("the development CA is loaded again, not created anew").isEqualTo(caFingerprint);
+            TaskService tasks = second.bean(TaskService.class);
+            Task task = awaitApprovalTask(tasks, reference);
+            tasks.complete(task.getId(), Map.of(OnboardingProcess.APPROVED, true));
+            List<Mailbox.Received> mails = mailbox.await("lena@restart.test", 1, Duration.ofSeconds(30));
+            assertThat(mails.get(0).subject()).contains(reference).contains("Your client certificate");
+            assertThat(second.bean(HistoryService.class).createHistoricProcessInstanceQuery()
+                    .processInstanceBusinessKey(reference).count()).isEqualTo(1);
+        }
+    }
+
+    private static Task awaitApprovalTask(TaskService tasks, String reference) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            Task task = tasks.createTaskQuery().processInstanceBusinessKey(reference)
+                    .taskDefinitionKey(OnboardingProcess.APPROVE_REQUEST).singleResult();
+            if (task != null) {
+                return task;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no approval task for " + reference);
+    }
+}

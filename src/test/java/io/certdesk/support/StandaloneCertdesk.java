@@ -1,0 +1,48 @@
+package io.certdesk.support;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.certdesk.CertdeskApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A certdesk started and stopped by the test itself, for restarts and other databases. */
+public final class StandaloneCertdesk implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private StandaloneCertdesk(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    public static Map<String, Object> embeddedProperties(Path dataDir, int smtpPort, int imapPort) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.port", 0);
+        properties.put("certdesk.data-dir", dataDir.toString());
+        properties.put("certdesk.embedded-mail.smtp-port", smtpPort);
+        properties.put("certdesk.embedded-mail.imap-port", imapPort);
+        properties.put("certdesk.intake.poll-interval", "250ms");
+        properties.put("certdesk.environments.qa.ca-key-type", "EC_P384");
+        properties.put("certdesk.environments.production.ca-key-type", "EC_P384");
+        properties.put("camunda.bpm.job-execution.wait-time-in-millis", 100);
+        properties.put("camunda.bpm.job-execution.max-wait", 300);
+        return properties;
+    }
+
+    public static StandaloneCertdesk start(Map<String, Object> properties) {
+        // as command-line arguments, so they win over config/application.yml
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new StandaloneCertdesk(new SpringApplicationBuilder(CertdeskApplication.class).run(args));
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
