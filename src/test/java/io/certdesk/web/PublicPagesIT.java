@@ -1,0 +1,112 @@
+package io.certdesk.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.certdesk.authority.CaKeyType;
+import io.certdesk.authority.CaKeystore;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.ClientCertificateIssuer;
+import io.certdesk.authority.IssuanceProfile;
+import io.certdesk.authority.Pem;
+import io.certdesk.authority.SerialNumbers;
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Openssl;
+import io.certdesk.support.TestCsrs;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/** What a client reaches without logging in, and what stays behind a login. */
+class PublicPagesIT extends EmbeddedCertdeskTest {
+
+    @TempDir
+    Path dir;
+
+    private ResponseEntity<Map> validate(String environment, String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.TEXT_PLAIN);
+        return http.postForEntity("/pki/" + environment + "/validate", new HttpEntity<>(body, headers), Map.class);
+    }
+
+    @Test
+    void servesTheCaCertificateAndItsFingerprintWithoutLogin() throws Exception {
+        ResponseEntity<String> ca = http.getForEntity("/pki/production/ca.pem", String.class);
+        assertThat(ca.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(ca.getBody()).startsWith("-----BEGIN CERTIFICATE-----");
+        String fingerprint = http.getForObject("/pki/production/ca-fingerprint", String.class).trim();
+        assertThat(fingerprint).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
+        Openssl.assumeAvailable();
+        Files.writeString(dir.resolve("ca.pem"), ca.getBody());
+        assertThat(Openssl.ok(dir, "openssl x509 -in ca.pem -noout -fingerprint -sha256").trim())
+                .isEqualTo("sha256 Fingerprint=" + fingerprint);
+    }
+
+    @Test
+    void answersAnUnknownEnvironmentWith404AndTheKnownOnes() {
+        ResponseEntity<Map> response = http.getForEntity("/pki/staging/ca.pem", Map.class);
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat((String) response.getBody().get("error")).contains("staging").contains("qa").contains("production");
+    }
+
+    @Test
+    void theValidatorExplainsWhatIsWrongWithGarbage() {
+        assertThat(validate("qa", "hello").getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat((String) validate("qa", "hello").getBody().get("error")).contains("no PEM certificate");
+        assertThat((String) validate("qa", TestCsrs.pem(TestCsrs.csr("CN=x", TestCsrs.p384()))).getBody().get("error"))
+                .contains("This is a CSR");
+        assertThat((String) validate("qa", TestCsrs.privateKeyPem(TestCsrs.p384())).getBody().get("error"))
+                .contains("private key");
+        assertThat((String) validate("qa", "-----BEGIN CERTIFICATE-----\nMIIBaaaa\n-----END CERTIFICATE-----\n").getBody().get("error"))
+                .contains("damaged");
+        ResponseEntity<Map> empty = http.postForEntity("/pki/qa/validate", null, Map.class);
+        assertThat(empty.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
+    @Test
+    void theValidatorSaysACertificateFromAnotherCaWasNotIssuedHere(@TempDir Path keys) {
+        CertificateAuthority other = CaKeystore.create("qa", keys.resolve("other.p12"), "x".toCharArray(), CaKeyType.EC_P384,
+                "CN=certdesk QA Client CA,O=certdesk,C=NL", Duration.ofDays(30));
+        PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.p384());
+        String foreign = Pem.encode(new ClientCertificateIssuer().issue(other,
+                new IssuanceProfile(Duration.ofDays(1), Duration.ZERO, null), csr.getSubject(), csr.getSubjectPublicKeyInfo(),
+                SerialNumbers.next(), java.time.Instant.now()));
+        ResponseEntity<Map> verdict = validate("qa", foreign);
+        assertThat(verdict.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(verdict.getBody()).containsEntry("valid", false).containsEntry("issuedByThisCa", false)
+                .containsEntry("status", "NOT_ISSUED_HERE");
+        assertThat(verdict.getBody().get("problems").toString()).contains("signature does not verify");
+    }
+
+    @Test
+    void publishesASignedCrlThatOpensslAccepts() throws Exception {
+        ResponseEntity<byte[]> crl = http.getForEntity("/pki/qa/crl", byte[].class);
+        assertThat(crl.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(crl.getHeaders().getContentType().toString()).isEqualTo("application/pkix-crl");
+        Openssl.assumeAvailable();
+        Files.write(dir.resolve("qa.crl"), crl.getBody());
+        Files.writeString(dir.resolve("ca.pem"), http.getForObject("/pki/qa/ca.pem", String.class));
+        String text = Openssl.ok(dir, "openssl crl -inform DER -in qa.crl -CAfile ca.pem -text -noout 2>&1");
+        assertThat(text).contains("verify OK").contains("Issuer: CN = certdesk QA Client CA").contains("Next Update");
+    }
+
+    @Test
+    void theEngineRestApiAndTheWebappsRequireLogin() {
+        assertThat(http.getForEntity("/engine-rest/task", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(http.withBasicAuth("approver", "approver").getForEntity("/engine-rest/task", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+        assertThat(http.withBasicAuth("nobody", "wrong").getForEntity("/engine-rest/task", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(http.getForEntity("/camunda/api/engine/engine/default/task/count", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED);
+    }
+}
