@@ -21,9 +21,19 @@ public class CamundaUsers {
     private final IdentityService identity;
     private final CertdeskProperties properties;
 
-    public CamundaUsers(IdentityService identity, CertdeskProperties properties) {
+    private final String adminId;
+    private final String adminPassword;
+
+    public CamundaUsers(IdentityService identity, CertdeskProperties properties,
+                        @org.springframework.beans.factory.annotation.Value("${camunda.bpm.admin-user.id:}") String adminId,
+                        @org.springframework.beans.factory.annotation.Value("${camunda.bpm.admin-user.password:}") String adminPassword) {
         this.identity = identity;
         this.properties = properties;
+        this.adminId = adminId;
+        this.adminPassword = adminPassword;
+        if (!properties.embedded() && (adminPassword == null || adminPassword.isBlank())) {
+            throw new IllegalStateException("production mode: the Camunda admin has no password; set CERTDESK_ADMIN_PASSWORD");
+        }
         for (CertdeskProperties.Approvers.User user : properties.approvers().users()) {
             if (!properties.embedded() && (user.password() == null || user.password().isBlank())) {
                 throw new IllegalStateException("production mode: approver '" + user.id() + "' has no password; set it "
@@ -34,6 +44,10 @@ public class CamundaUsers {
 
     @EventListener(ApplicationReadyEvent.class)
     public void createApprovers() {
+        if (properties.embedded() && !adminId.isBlank()) {
+            log.warn("Embedded mode: Camunda admin '{}' with password '{}' (development default; never use in production)",
+                    adminId, adminPassword);
+        }
         String groupId = properties.approvers().group();
         if (identity.createGroupQuery().groupId(groupId).count() == 0) {
             Group group = identity.newGroup(groupId);
