@@ -46,7 +46,7 @@ public class CertificateAuthorities {
 
     public IssuanceProfile profile(String environment) {
         return new IssuanceProfile(properties.issuance().validity(), properties.issuance().backdate(),
-                properties.publicUrl() + "/pki/" + environment + "/crl");
+                properties.publicUrl() + "/pki/" + environment + "/crl", properties.publicUrl() + "/pki/" + environment + "/ocsp");
     }
 
     private CertificateAuthority loadOrCreate(String name, CertdeskProperties.Environment settings) {

@@ -9,7 +9,9 @@ import java.util.Date;
 
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.X509ObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
@@ -54,6 +56,10 @@ public final class ClientCertificateIssuer {
                         new GeneralName(GeneralName.uniformResourceIdentifier, profile.crlDistributionUrl()));
                 builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[]{
                         new DistributionPoint(new DistributionPointName(crlLocation), null, null)}));
+            }
+            if (profile.ocspUrl() != null && !profile.ocspUrl().isBlank()) {
+                builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                        X509ObjectIdentifiers.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, profile.ocspUrl())));
             }
             X509CertificateHolder holder = builder.build(ca.newSigner());
             return new JcaX509CertificateConverter().setProvider(Crypto.provider()).getCertificate(holder);

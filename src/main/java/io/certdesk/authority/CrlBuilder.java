@@ -10,7 +10,6 @@ import java.util.List;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.CRLNumber;
-import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -44,18 +43,5 @@ public final class CrlBuilder {
         } catch (IOException | CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot build the CRL of " + ca.environment(), e);
         }
-    }
-
-    public static int reasonCode(String reason) {
-        if (reason == null) {
-            return CRLReason.unspecified;
-        }
-        return switch (reason) {
-            case "keyCompromise" -> CRLReason.keyCompromise;
-            case "affiliationChanged" -> CRLReason.affiliationChanged;
-            case "superseded" -> CRLReason.superseded;
-            case "cessationOfOperation" -> CRLReason.cessationOfOperation;
-            default -> CRLReason.unspecified;
-        };
     }
 }

@@ -10,8 +10,9 @@ import java.time.Duration;
  * @param validity           how long a certificate is valid
  * @param backdate           how far notBefore lies before the signing time, for clients with a slow clock
  * @param crlDistributionUrl the CRL distribution point written into every certificate, or null for none
+ * @param ocspUrl            the OCSP responder named in the authority information access, or null for none
  */
-public record IssuanceProfile(Duration validity, Duration backdate, String crlDistributionUrl) {
+public record IssuanceProfile(Duration validity, Duration backdate, String crlDistributionUrl, String ocspUrl) {
 
     public IssuanceProfile {
         if (validity.isNegative() || validity.isZero()) {

@@ -9,6 +9,7 @@ import io.certdesk.intake.SupportInboxPoller;
 import io.certdesk.notify.Notifier;
 import io.certdesk.request.RequestPolicy;
 import io.certdesk.request.RequestService;
+import io.certdesk.web.AdminAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -66,6 +67,14 @@ public class CertdeskConfiguration {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
         }
         return new SupportInboxPoller(settings, intake);
+    }
+
+    @Bean
+    FilterRegistrationBean<AdminAuthenticationFilter> adminAuthentication(org.camunda.bpm.engine.IdentityService identity) {
+        FilterRegistrationBean<AdminAuthenticationFilter> registration = new FilterRegistrationBean<>(new AdminAuthenticationFilter(identity));
+        registration.addUrlPatterns("/admin/*");
+        registration.setName("admin-authentication");
+        return registration;
     }
 
     /** The REST API answers only to Camunda users, by HTTP Basic authentication. */

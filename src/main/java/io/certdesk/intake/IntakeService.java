@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.certdesk.authority.Fingerprints;
+import io.certdesk.authority.RevocationReason;
 import io.certdesk.onboarding.OnboardingProcess;
+import io.certdesk.revocation.RevocationService;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.NewRequest;
 import io.certdesk.request.RequestService;
@@ -24,18 +26,20 @@ import org.springframework.transaction.annotation.Transactional;
 public class IntakeService {
 
     /** What became of a mail, and so where it goes in the mailbox. */
-    public enum Outcome { REQUEST_STARTED, NOT_A_REQUEST_STARTED, PRIVATE_KEY_REFUSED, AUTO_REPLY_IGNORED, DUPLICATE }
+    public enum Outcome { REQUEST_STARTED, NOT_A_REQUEST_STARTED, PRIVATE_KEY_REFUSED, REVOCATION_STARTED, AUTO_REPLY_IGNORED, DUPLICATE }
 
     public record Result(Outcome outcome, String reference) {
     }
 
     private final RequestService requests;
+    private final RevocationService revocations;
     private final RuntimeService runtime;
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    public IntakeService(RequestService requests, RuntimeService runtime, JdbcClient jdbc, Clock clock) {
+    public IntakeService(RequestService requests, RevocationService revocations, RuntimeService runtime, JdbcClient jdbc, Clock clock) {
         this.requests = requests;
+        this.revocations = revocations;
         this.runtime = runtime;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -54,6 +58,18 @@ public class IntakeService {
             return new Result(Outcome.AUTO_REPLY_IGNORED, null);
         }
         Submission submission = SubmissionReader.read(mail);
+        if (submission.asksForRevocation()) {
+            RevocationReason reason;
+            try {
+                reason = RevocationReason.parse(submission.revocationReason() == null ? "unspecified" : submission.revocationReason());
+            } catch (IllegalArgumentException unknown) {
+                reason = RevocationReason.UNSPECIFIED;
+            }
+            String process = revocations.start(submission.revocationTarget(), reason, RevocationService.Source.CONTACT,
+                    mail.fromAddress(), mail.fromAddress());
+            remember(key, mail, Outcome.REVOCATION_STARTED, null);
+            return new Result(Outcome.REVOCATION_STARTED, "revocation " + process);
+        }
         boolean request = submission.looksLikeRequest() || !mail.problems().isEmpty();
         List<String> problems = new ArrayList<>(submission.unreadableCsrs());
         problems.addAll(mail.problems());
@@ -61,7 +77,7 @@ public class IntakeService {
                 mail.fromAddress(), truncate(mail.fromName(), 200), truncate(submission.organizationId(), 200),
                 truncate(submission.companyName(), 200), truncate(submission.environment(), 200),
                 truncate(submission.technicalContactName(), 200), truncate(submission.technicalContactEmail(), 254),
-                submission.csrs(), problems, submission.privateKeyFindings()));
+                submission.csrs(), problems, submission.privateKeyFindings(), submission.exposedKeyHashes()));
         Outcome outcome = submission.exposesPrivateKey() ? Outcome.PRIVATE_KEY_REFUSED
                 : request ? Outcome.REQUEST_STARTED : Outcome.NOT_A_REQUEST_STARTED;
         remember(key, mail, outcome, registered.reference());

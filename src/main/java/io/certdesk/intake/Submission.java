@@ -9,6 +9,8 @@ import java.util.List;
  * @param csrs               each distinct CSR found, as PEM text or DER bytes
  * @param unreadableCsrs     why CSR-looking content could not be read
  * @param privateKeyFindings where private key material was seen, e.g. "attachment client-key.pem"
+ * @param exposedKeyHashes   SHA-256 of the public keys of readable private keys found, to find their certificates
+ * @param revocationTarget   the serial or request reference of a "Revoke:" line, or null
  */
 public record Submission(
         String organizationId,
@@ -18,10 +20,17 @@ public record Submission(
         String environment,
         List<byte[]> csrs,
         List<String> unreadableCsrs,
-        List<String> privateKeyFindings) {
+        List<String> privateKeyFindings,
+        List<String> exposedKeyHashes,
+        String revocationTarget,
+        String revocationReason) {
 
     public boolean exposesPrivateKey() {
         return !privateKeyFindings.isEmpty();
+    }
+
+    public boolean asksForRevocation() {
+        return revocationTarget != null && csrs.isEmpty() && !exposesPrivateKey();
     }
 
     public boolean looksLikeRequest() {

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
+import io.certdesk.request.ExposedKeys;
 
 /** Finds the request in a mail: the labelled fields in its text, the CSR, and private keys that must not be there. */
 public final class SubmissionReader {
@@ -26,7 +27,9 @@ public final class SubmissionReader {
             Map.entry("organisation", "company"), Map.entry("organizationname", "company"), Map.entry("organisationname", "company"),
             Map.entry("technicalcontact", "contact"), Map.entry("techcontact", "contact"), Map.entry("technicalcontactemail", "contact"),
             Map.entry("contact", "contact"), Map.entry("contactperson", "contact"), Map.entry("technicalcontactperson", "contact"),
-            Map.entry("environment", "environment"), Map.entry("env", "environment"));
+            Map.entry("environment", "environment"), Map.entry("env", "environment"),
+            Map.entry("revoke", "revoke"), Map.entry("revokecertificate", "revoke"), Map.entry("revocation", "revoke"),
+            Map.entry("reason", "reason"), Map.entry("revocationreason", "reason"));
     private static final int MAX_VALUE_LENGTH = 200;
 
     private SubmissionReader() {
@@ -38,6 +41,8 @@ public final class SubmissionReader {
         String company = null;
         String contact = null;
         String environment = null;
+        String revoke = null;
+        String reason = null;
         Matcher field = FIELD.matcher(body);
         while (field.find()) {
             String label = LABELS.get(field.group(1).toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
@@ -49,6 +54,8 @@ public final class SubmissionReader {
                 case "org" -> org = org == null ? value : org;
                 case "company" -> company = company == null ? value : company;
                 case "contact" -> contact = contact == null ? value : contact;
+                case "revoke" -> revoke = revoke == null ? value.split("\\s+")[0] : revoke;
+                case "reason" -> reason = reason == null ? value : reason;
                 default -> environment = environment == null ? value.toLowerCase(Locale.ROOT) : environment;
             }
         }
@@ -69,19 +76,22 @@ public final class SubmissionReader {
         List<byte[]> csrs = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         List<String> privateKeys = new ArrayList<>();
+        List<String> exposedKeys = new ArrayList<>();
         if (PRIVATE_KEY_PEM.matcher(body).find()) {
             privateKeys.add("a PEM private key block in the mail text");
+            exposedKeys.addAll(ExposedKeys.publicKeyHashes(body));
         }
         collectPem(body, "the mail text", csrs, unreadable);
         for (IncomingMail.Attachment attachment : mail.attachments()) {
-            readAttachment(attachment, csrs, unreadable, privateKeys);
+            readAttachment(attachment, csrs, unreadable, privateKeys, exposedKeys);
         }
         return new Submission(org == null ? null : org.replaceAll("\\s+", ""), company, contactName, contactEmail,
-                environment, List.copyOf(csrs), List.copyOf(unreadable), List.copyOf(privateKeys));
+                environment, List.copyOf(csrs), List.copyOf(unreadable), List.copyOf(privateKeys),
+                exposedKeys.stream().distinct().toList(), revoke, reason);
     }
 
     private static void readAttachment(IncomingMail.Attachment attachment, List<byte[]> csrs, List<String> unreadable,
-                                       List<String> privateKeys) {
+                                       List<String> privateKeys, List<String> exposedKeys) {
         String name = attachment.fileName().toLowerCase(Locale.ROOT);
         String type = attachment.contentType();
         String label = "attachment " + attachment.fileName();
@@ -96,6 +106,7 @@ public final class SubmissionReader {
         String text = new String(attachment.content(), StandardCharsets.ISO_8859_1);
         if (PRIVATE_KEY_PEM.matcher(text).find()) {
             privateKeys.add(label + " (it holds a PEM private key)");
+            exposedKeys.addAll(ExposedKeys.publicKeyHashes(text));
         }
         if (CsrParser.containsPem(text)) {
             collectPem(text, label, csrs, unreadable);

@@ -56,6 +56,34 @@ public class CertificateInventory {
                 .query((rs, n) -> new Revoked(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3))).list();
     }
 
+    /**
+     * Marks an active certificate revoked. Returns false when it was already revoked (or is unknown), so a
+     * certificate never gets a second CRL entry.
+     */
+    public boolean markRevoked(String serialHex, String reason, java.time.Instant at) {
+        return jdbc.sql("update issued_certificate set status = 'REVOKED', revoked_at = ?, revocation_reason = ? "
+                        + "where serial = ? and status <> 'REVOKED'")
+                .params(Timestamp.from(at), reason, serialHex.toUpperCase()).update() == 1;
+    }
+
+    public Optional<Revoked> revocation(String serialHex) {
+        return jdbc.sql("select serial, revoked_at, revocation_reason from issued_certificate where serial = ? and status = 'REVOKED'")
+                .param(serialHex.toUpperCase())
+                .query((rs, n) -> new Revoked(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3))).optional();
+    }
+
+    /** Certificates whose public key has this SHA-256 (lower-case hex over the DER SubjectPublicKeyInfo). */
+    public List<IssuedCertificate> findByPublicKeyHash(String publicKeySha256) {
+        return jdbc.sql("select * from issued_certificate where public_key_sha256 = ?").param(publicKeySha256)
+                .query(CertificateInventory::map).list();
+    }
+
+    /** Grows with every revocation in the environment: a CRL built at an older version is stale. */
+    public long revocationVersion(String environment) {
+        return jdbc.sql("select count(*) from issued_certificate where environment = ? and status = 'REVOKED'")
+                .param(environment).query(Long.class).single();
+    }
+
     public long count() {
         return jdbc.sql("select count(*) from issued_certificate").query(Long.class).single();
     }

@@ -113,7 +113,40 @@ public class Notifier {
         return value == null || value.isBlank() ? "-" : value;
     }
 
+    /** Tells the organization's contacts that a certificate was revoked, and what to do now. */
+    public void revocationNotice(List<String> to, String serial, String subject, String environment, String reason,
+                                 java.time.Instant revokedAt) {
+        Map<String, String> v = base();
+        v.put("serial", serial);
+        v.put("subject", subject);
+        v.put("environment", environment);
+        v.put("reason", reason);
+        v.put("revokedAt", revokedAt.toString());
+        v.put("crlUrl", settings.publicUrl() + "/pki/" + environment + "/crl");
+        send("revocation-notice", "serial " + serial, null, to, v, null);
+    }
+
+    /** Tells whoever asked for a revocation why it was not done. */
+    public void revocationRefusal(String to, String certificate, String reason) {
+        Map<String, String> v = base();
+        v.put("certificate", certificate == null || certificate.isBlank() ? "(none named)" : certificate);
+        v.put("reason", reason);
+        send("revocation-refused", certificate, null, to == null ? List.of() : List.of(to), v, null);
+    }
+
+    private Map<String, String> base() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("supportAddress", settings.supportAddress());
+        v.put("supportName", settings.supportName());
+        return v;
+    }
+
     private void send(String templateName, CertificateRequest r, List<String> to, Map<String, String> values, Delivery delivery) {
+        send(templateName, r.reference(), r.messageId(), to, values, delivery);
+    }
+
+    private void send(String templateName, String reference, String inReplyTo, List<String> to, Map<String, String> values,
+                      Delivery delivery) {
         if (to.isEmpty()) {
             return;
         }
@@ -137,14 +170,14 @@ public class Notifier {
                 }
             }
             message.setHeader("Auto-Submitted", "auto-replied");
-            message.setHeader("X-Certdesk-Reference", r.reference());
-            if (r.messageId() != null && r.messageId().startsWith("<") && !r.messageId().contains("\n")) {
-                message.setHeader("In-Reply-To", r.messageId());
-                message.setHeader("References", r.messageId());
+            message.setHeader("X-Certdesk-Reference", reference.replaceAll("[\\r\\n]", " "));
+            if (inReplyTo != null && inReplyTo.startsWith("<") && !inReplyTo.contains("\n") && !inReplyTo.contains("\r")) {
+                message.setHeader("In-Reply-To", inReplyTo);
+                message.setHeader("References", inReplyTo);
             }
             sender.send(message);
         } catch (MessagingException | java.io.UnsupportedEncodingException e) {
-            throw new MailException("cannot build " + templateName + " mail for " + r.reference() + ": " + e.getMessage(), e) {
+            throw new MailException("cannot build " + templateName + " mail for " + reference + ": " + e.getMessage(), e) {
             };
         }
     }

@@ -19,6 +19,7 @@ public final class OnboardingProcess {
     public static final String SEND_REJECTION = "Task_SendRejection";
     public static final String SEND_POLICY_REJECTION = "Task_SendPolicyRejection";
     public static final String SEND_PRIVATE_KEY_WARNING = "Task_SendPrivateKeyWarning";
+    public static final String REVOKE_EXPOSED_CERTIFICATES = "Task_RevokeExposedCertificates";
     public static final String REVIEW_EXPOSED_KEY = "UserTask_ReviewExposedKey";
     public static final String SEND_NOT_A_REQUEST_REPLY = "Task_SendNotARequestReply";
     public static final String END_DELIVERED = "EndEvent_CertificateDelivered";

@@ -30,7 +30,8 @@ public record CertificateRequest(
         Status status,
         String decidedBy,
         String decisionReason,
-        String certificateSerial) {
+        String certificateSerial,
+        String exposedKeyHashes) {
 
     public enum Status {
         RECEIVED, NOT_A_REQUEST, PRIVATE_KEY_EXPOSED, REJECTED_BY_POLICY, AWAITING_APPROVAL, APPROVED, REJECTED, ISSUED, DELIVERED

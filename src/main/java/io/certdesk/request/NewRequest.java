@@ -15,5 +15,6 @@ public record NewRequest(
         String technicalContactEmail,
         List<byte[]> csrs,
         List<String> problems,
-        List<String> privateKeyFindings) {
+        List<String> privateKeyFindings,
+        List<String> exposedKeyHashes) {
 }

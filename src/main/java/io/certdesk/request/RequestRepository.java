@@ -40,18 +40,18 @@ public class RequestRepository {
     public CertificateRequest insert(Instant now, String messageId, String mailSubject, String senderEmail, String senderName,
                                      String orgId, String company, String environment, String contactName,
                                      String contactEmail, String csrPem, List<String> intakeProblems,
-                                     List<String> privateKeyFindings) {
+                                     List<String> privateKeyFindings, List<String> exposedKeyHashes) {
         long id = jdbc.sql(nextReferenceSql).query(Long.class).single();
         String reference = String.format("CR-%d-%06d", now.atZone(ZoneOffset.UTC).getYear(), id);
         jdbc.sql("""
                         insert into certificate_request (id, reference, created_at, message_id, mail_subject, sender_email,
                             sender_name, claimed_organization_id, claimed_company_name, claimed_environment,
                             technical_contact_name, technical_contact_email, csr_pem, intake_problems, private_key_findings,
-                            findings, status)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', 'RECEIVED')""")
+                            findings, status, exposed_key_hashes)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', 'RECEIVED', ?)""")
                 .params(id, reference, Timestamp.from(now), messageId, mailSubject, senderEmail, senderName, orgId, company,
                         environment, contactName, contactEmail, csrPem, String.join("\n", intakeProblems),
-                        String.join("\n", privateKeyFindings))
+                        String.join("\n", privateKeyFindings), String.join(",", exposedKeyHashes))
                 .update();
         return get(id);
     }
@@ -121,6 +121,6 @@ public class RequestRepository {
                 rs.getString("environment"), rs.getString("subject"), rs.getString("key_description"),
                 rs.getString("public_key_sha256"), fromJson(rs.getString("findings")),
                 CertificateRequest.Status.valueOf(rs.getString("status")), rs.getString("decided_by"),
-                rs.getString("decision_reason"), rs.getString("certificate_serial"));
+                rs.getString("decision_reason"), rs.getString("certificate_serial"), rs.getString("exposed_key_hashes"));
     }
 }

@@ -59,7 +59,7 @@ public class RequestService {
         }
         return repository.insert(clock.instant(), in.messageId(), in.mailSubject(), in.senderEmail(), in.senderName(),
                 in.organizationId(), in.companyName(), in.environment(), in.technicalContactName(),
-                in.technicalContactEmail(), csrPem, problems, in.privateKeyFindings());
+                in.technicalContactEmail(), csrPem, problems, in.privateKeyFindings(), in.exposedKeyHashes());
     }
 
     @Transactional
@@ -158,5 +158,4 @@ public class RequestService {
         String base64 = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
         return "-----BEGIN CERTIFICATE REQUEST-----\n" + base64 + "\n-----END CERTIFICATE REQUEST-----\n";
     }
-
 }

@@ -1,7 +1,8 @@
 package io.certdesk.web;
 
 import java.io.ByteArrayInputStream;
-import java.math.BigInteger;
+import java.net.URLDecoder;
+import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -16,11 +17,13 @@ import java.util.Map;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.CertificateCheck;
-import io.certdesk.authority.CrlBuilder;
+import io.certdesk.authority.OcspResponder;
+import io.certdesk.authority.RevocationReason;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.authority.UnknownEnvironmentException;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.revocation.CrlPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,7 +35,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The public pages clients use without logging in: CA download, fingerprint, validator, CRL. */
+/** The public pages clients and relying parties use without logging in: CA download, fingerprint, validator, CRL, OCSP. */
 @RestController
 @RequestMapping("/pki/{environment}")
 public class PkiController {
@@ -40,14 +43,17 @@ public class PkiController {
     static final int MAX_PEM_BYTES = 64 * 1024;
     private static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
     private static final MediaType PKIX_CRL = MediaType.parseMediaType("application/pkix-crl");
+    private static final MediaType OCSP_RESPONSE = MediaType.parseMediaType("application/ocsp-response");
 
     private final CertificateAuthorities authorities;
     private final CertificateInventory inventory;
+    private final CrlPublisher crls;
     private final Clock clock;
 
-    public PkiController(CertificateAuthorities authorities, CertificateInventory inventory, Clock clock) {
+    public PkiController(CertificateAuthorities authorities, CertificateInventory inventory, CrlPublisher crls, Clock clock) {
         this.authorities = authorities;
         this.inventory = inventory;
+        this.crls = crls;
         this.clock = clock;
     }
 
@@ -66,13 +72,42 @@ public class PkiController {
 
     @GetMapping("/crl")
     public ResponseEntity<byte[]> crl(@PathVariable String environment) {
+        return ResponseEntity.ok().contentType(PKIX_CRL)
+                .header("Content-Disposition", "inline; filename=\"" + environment + ".crl\"")
+                .body(crls.crl(environment));
+    }
+
+    /** RFC 6960 OCSP over POST. */
+    @PostMapping(value = "/ocsp", consumes = "application/ocsp-request")
+    public ResponseEntity<byte[]> ocsp(@PathVariable String environment, @RequestBody byte[] request) {
+        return ocspAnswer(environment, request);
+    }
+
+    /** RFC 6960 OCSP over GET: the DER request, base64 and URL-encoded, as the last path segment. */
+    @GetMapping("/ocsp/{request}")
+    public ResponseEntity<byte[]> ocspGet(@PathVariable String environment, @PathVariable String request) {
+        byte[] der;
+        try {
+            der = Base64.getDecoder().decode(URLDecoder.decode(request, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            der = new byte[0];
+        }
+        return ocspAnswer(environment, der);
+    }
+
+    private ResponseEntity<byte[]> ocspAnswer(String environment, byte[] request) {
         CertificateAuthority ca = authorities.get(environment);
-        List<CrlBuilder.Entry> entries = inventory.revoked(environment).stream()
-                .map(r -> new CrlBuilder.Entry(new BigInteger(r.serial(), 16), r.revokedAt(), CrlBuilder.reasonCode(r.reason())))
-                .toList();
-        Instant now = clock.instant();
-        byte[] crl = CrlBuilder.build(ca, entries, now, Duration.ofDays(1), BigInteger.valueOf(now.toEpochMilli()));
-        return ResponseEntity.ok().contentType(PKIX_CRL).body(crl);
+        byte[] response = OcspResponder.respond(ca, request == null ? new byte[0] : request, serial -> {
+            String hex = SerialNumbers.hex(serial);
+            return inventory.findBySerial(hex).filter(c -> c.environment().equals(environment)).map(c -> {
+                if (c.status() != IssuedCertificate.Status.REVOKED) {
+                    return OcspResponder.Status.GOOD;
+                }
+                CertificateInventory.Revoked r = inventory.revocation(hex).orElseThrow();
+                return new OcspResponder.Status(true, r.revokedAt(), RevocationReason.parse(r.reason()).code());
+            }).orElse(null);
+        }, clock.instant(), Duration.ofHours(1));
+        return ResponseEntity.ok().contentType(OCSP_RESPONSE).body(response);
     }
 
     /** A PEM certificate in; whether this environment's CA issued it, and its state, out. */
@@ -125,7 +160,11 @@ public class PkiController {
                 ? List.of(certificate.getSubjectX500Principal().getName(), ca.certificate().getSubjectX500Principal().getName())
                 : List.of(certificate.getSubjectX500Principal().getName()));
         verdict.put("caFingerprint", ca.sha256Fingerprint());
-        verdict.put("problems", check.problems());
+        List<String> problems = new java.util.ArrayList<>(check.problems());
+        if (IssuedCertificate.Status.REVOKED.name().equals(status)) {
+            inventory.revocation(serial).ifPresent(r -> problems.add("revoked on " + r.revokedAt() + " (" + r.reason() + ")"));
+        }
+        verdict.put("problems", problems);
         return ResponseEntity.ok(verdict);
     }
 

@@ -26,7 +26,7 @@ class ClientCertificateIssuerTest {
     static CertificateAuthority p384Ca;
     static CertificateAuthority rsaCa;
     static final IssuanceProfile PROFILE = new IssuanceProfile(Duration.ofDays(365), Duration.ofMinutes(5),
-            "http://certdesk.test/pki/qa/crl");
+            "http://certdesk.test/pki/qa/crl", "http://certdesk.test/pki/qa/ocsp");
 
     @BeforeAll
     static void createCas(@TempDir Path dir) {
@@ -52,6 +52,8 @@ class ClientCertificateIssuerTest {
         assertThat(cert.getSigAlgName()).isEqualTo("SHA384WITHECDSA");
         assertThat(new String(cert.getExtensionValue(Extension.cRLDistributionPoints.getId()), "ISO-8859-1"))
                 .contains("http://certdesk.test/pki/qa/crl");
+        assertThat(new String(cert.getExtensionValue(Extension.authorityInfoAccess.getId()), "ISO-8859-1"))
+                .contains("http://certdesk.test/pki/qa/ocsp");
         cert.verify(p384Ca.certificate().getPublicKey());
     }
 

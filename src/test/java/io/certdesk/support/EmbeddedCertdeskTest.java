@@ -124,6 +124,24 @@ public abstract class EmbeddedCertdeskTest {
         return instance == null ? "none" : instance.getId();
     }
 
+    /** A certificate issued through the whole mail path: its request reference, serial and PEM. */
+    public record Issued(String reference, String serial, String certificatePem, String contact) {
+    }
+
+    protected Issued onboard(String organizationId, String environment, java.security.KeyPair keys) throws Exception {
+        String contact = address(organizationId);
+        MAILBOX.send(Mailbox.from(contact).body("Organization ID: " + organizationId + "\nCompany: ACME BV\nEnvironment: " + environment + "\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + organizationId, keys)).getBytes()));
+        String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
+        Task approval = awaitTask(reference, "UserTask_ApproveRequest");
+        tasks.complete(approval.getId(), java.util.Map.of("approved", true));
+        Mailbox.Received delivery = MAILBOX.await(contact, 2, WAIT).get(1);
+        awaitEnded(reference, "EndEvent_CertificateDelivered");
+        String serial = jdbc.sql("select serial from issued_certificate where request_reference = ?").param(reference)
+                .query(String.class).single();
+        return new Issued(reference, serial, delivery.attachmentText("client-cert.pem"), contact);
+    }
+
     protected long processCount(String reference) {
         return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).count();
     }

@@ -1,0 +1,107 @@
+package io.certdesk.revocation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.certdesk.authority.RevocationReason;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.notify.Notifier;
+import io.certdesk.onboarding.OnboardingProcess;
+import io.certdesk.request.RequestService;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The revocation process's service tasks, and the onboarding process's revocation of exposed keys. */
+@Configuration
+public class RevocationDelegates {
+
+    /** {@code Task_CheckRevocationRequest}: the certificate exists, is not revoked, and the requester may ask. */
+    @Bean
+    JavaDelegate checkRevocationRequest(RevocationService revocations) {
+        return execution -> {
+            RevocationService.Source source = RevocationService.Source.valueOf(
+                    orDefault(RevocationProcess.string(execution, RevocationProcess.SOURCE), "ADMIN"));
+            String requestedBy = RevocationProcess.string(execution, RevocationProcess.REQUESTED_BY);
+            RevocationReason reason;
+            try {
+                reason = RevocationReason.parse(RevocationProcess.string(execution, RevocationProcess.REASON));
+            } catch (IllegalArgumentException e) {
+                execution.setVariable(RevocationProcess.REFUSAL_REASON, e.getMessage());
+                throw new BpmnError(RevocationProcess.ERROR_REFUSED, e.getMessage());
+            }
+            try {
+                IssuedCertificate certificate = revocations.check(
+                        RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), source, requestedBy);
+                execution.setVariable(RevocationProcess.SERIAL, certificate.serial());
+                execution.setVariable(RevocationProcess.SUBJECT, certificate.subject());
+                execution.setVariable(RevocationProcess.ORGANIZATION_ID, certificate.organizationId());
+                execution.setVariable(RevocationProcess.ENVIRONMENT, certificate.environment());
+                execution.setVariable(RevocationProcess.REASON, reason.rfcName());
+                execution.setVariable(RevocationProcess.APPROVAL_NEEDED, RevocationService.approvalNeeded(source, reason));
+            } catch (RevocationService.Refused refused) {
+                execution.setVariable(RevocationProcess.REFUSAL_REASON, refused.getMessage());
+                throw new BpmnError(RevocationProcess.ERROR_REFUSED, refused.getMessage());
+            }
+        };
+    }
+
+    /** {@code Task_RevokeCertificate}. */
+    @Bean
+    JavaDelegate revokeCertificate(RevocationService revocations) {
+        return execution -> {
+            String serial = RevocationProcess.string(execution, RevocationProcess.SERIAL);
+            if (!revocations.revoke(serial, RevocationReason.parse(RevocationProcess.string(execution, RevocationProcess.REASON)))) {
+                throw new BpmnError(RevocationProcess.ERROR_ALREADY_REVOKED, serial + " was revoked meanwhile");
+            }
+        };
+    }
+
+    /** {@code Task_SendRevocationNotice}: to the organization's technical contacts and whoever asked. */
+    @Bean
+    JavaDelegate sendRevocationNotice(RevocationService revocations, CertificateInventory inventory, Notifier notifier) {
+        return execution -> {
+            String serial = RevocationProcess.string(execution, RevocationProcess.SERIAL);
+            IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();
+            CertificateInventory.Revoked revoked = inventory.revocation(serial).orElseThrow();
+            List<String> to = new ArrayList<>(revocations.contactsOf(certificate));
+            String replyTo = RevocationProcess.string(execution, RevocationProcess.REPLY_TO);
+            if (replyTo != null && to.stream().noneMatch(replyTo::equalsIgnoreCase)) {
+                to.add(replyTo);
+            }
+            notifier.revocationNotice(to, serial, certificate.subject(), certificate.environment(), revoked.reason(), revoked.revokedAt());
+        };
+    }
+
+    /** {@code Task_SendRevocationRefusal}: to whoever asked by mail (the admin API answers over HTTP). */
+    @Bean
+    JavaDelegate sendRevocationRefusal(Notifier notifier) {
+        return execution -> {
+            String reason = RevocationProcess.string(execution, RevocationProcess.REFUSAL_REASON);
+            if (reason == null) {
+                reason = "An approver declined it: " + orDefault(RevocationProcess.string(execution, RevocationProcess.REJECTION_REASON), "no reason given");
+            }
+            notifier.revocationRefusal(RevocationProcess.string(execution, RevocationProcess.REPLY_TO),
+                    RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), reason);
+        };
+    }
+
+    /** {@code Task_RevokeExposedCertificates} in onboarding: a private key in a mail compromises its certificates. */
+    @Bean
+    JavaDelegate revokeExposedCertificates(RevocationService revocations, RequestService requests) {
+        return execution -> {
+            var request = requests.get(OnboardingProcess.requestId(execution));
+            String hashes = request.exposedKeyHashes();
+            if (hashes != null && !hashes.isBlank()) {
+                revocations.revokeExposed(Arrays.asList(hashes.split(",")), "mail " + request.reference());
+            }
+        };
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

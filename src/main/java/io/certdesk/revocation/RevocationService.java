@@ -1,0 +1,127 @@
+package io.certdesk.revocation;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.certdesk.authority.RevocationReason;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.inventory.Organizations;
+import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Revocation requests and the revocation itself. A client's request needs an approver; a key compromise
+ * reported by an admin or detected by certdesk goes straight through.
+ */
+@Service
+public class RevocationService {
+
+    /** Who asked. */
+    public enum Source { ADMIN, CONTACT, DETECTION }
+
+    /** Why a request cannot be carried out, in words for whoever asked. */
+    public static class Refused extends RuntimeException {
+        private final boolean alreadyRevoked;
+
+        Refused(String message, boolean alreadyRevoked) {
+            super(message);
+            this.alreadyRevoked = alreadyRevoked;
+        }
+
+        public boolean alreadyRevoked() {
+            return alreadyRevoked;
+        }
+    }
+
+    private final CertificateInventory inventory;
+    private final Organizations organizations;
+    private final RuntimeService runtime;
+    private final Clock clock;
+
+    public RevocationService(CertificateInventory inventory, Organizations organizations, RuntimeService runtime, Clock clock) {
+        this.inventory = inventory;
+        this.organizations = organizations;
+        this.runtime = runtime;
+        this.clock = clock;
+    }
+
+    /** A certificate by serial (hex, colons allowed) or by the reference of the request it was issued for. */
+    public Optional<IssuedCertificate> find(String serialOrReference) {
+        if (serialOrReference == null || serialOrReference.isBlank()) {
+            return Optional.empty();
+        }
+        String value = serialOrReference.trim();
+        if (value.toUpperCase(Locale.ROOT).startsWith("CR-")) {
+            return inventory.findByRequestReference(value.toUpperCase(Locale.ROOT));
+        }
+        String hex = value.replace(":", "").replaceFirst("^(?i)0x", "").replaceFirst("^0+(?=.)", "").toUpperCase(Locale.ROOT);
+        return hex.matches("[0-9A-F]{1,64}") ? inventory.findBySerial(hex) : Optional.empty();
+    }
+
+    /** Checks a request and returns the certificate it is about; refuses unknown or already revoked ones. */
+    public IssuedCertificate check(String certificate, Source source, String requestedBy) {
+        IssuedCertificate found = find(certificate).orElseThrow(() -> new Refused(
+                "No certificate issued by certdesk has the serial or request reference \"" + certificate + "\".", false));
+        if (found.status() == IssuedCertificate.Status.REVOKED) {
+            throw new Refused("Certificate " + found.serial() + " is already revoked.", true);
+        }
+        if (source == Source.CONTACT) {
+            boolean registered = organizations.contacts(found.organizationId()).stream()
+                    .anyMatch(c -> Organizations.TECHNICAL.equals(c.role()) && c.email().equalsIgnoreCase(requestedBy));
+            if (!registered) {
+                throw new Refused("Only a registered technical contact of " + found.organizationId()
+                        + " can ask to revoke its certificates; " + requestedBy + " is not one.", false);
+            }
+        }
+        return found;
+    }
+
+    public static boolean approvalNeeded(Source source, RevocationReason reason) {
+        return source == Source.CONTACT || reason != RevocationReason.KEY_COMPROMISE;
+    }
+
+    /** Starts a revocation process; the process itself checks the request and answers whoever asked. */
+    public String start(String certificate, RevocationReason reason, Source source, String requestedBy, String replyTo) {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put(RevocationProcess.CERTIFICATE, certificate);
+        variables.put(RevocationProcess.REASON, reason.rfcName());
+        variables.put(RevocationProcess.SOURCE, source.name());
+        variables.put(RevocationProcess.REQUESTED_BY, requestedBy);
+        variables.put(RevocationProcess.REPLY_TO, replyTo);
+        String businessKey = find(certificate).map(IssuedCertificate::serial).orElse(certificate);
+        return runtime.startProcessInstanceByKey(RevocationProcess.KEY, businessKey, variables).getId();
+    }
+
+    /** Revokes; false when it was revoked meanwhile, so nobody is told twice and the CRL lists it once. */
+    @Transactional
+    public boolean revoke(String serial, RevocationReason reason) {
+        return inventory.markRevoked(serial, reason.rfcName(), clock.instant());
+    }
+
+    /** Everyone to tell about a certificate of the organization: its technical contacts. */
+    public List<String> contactsOf(IssuedCertificate certificate) {
+        return organizations.contacts(certificate.organizationId()).stream()
+                .filter(c -> Organizations.TECHNICAL.equals(c.role())).map(Organizations.Contact::email).distinct().toList();
+    }
+
+    /** Starts a keyCompromise revocation for every active certificate with one of these public keys. */
+    public int revokeExposed(List<String> publicKeyHashes, String detectedIn) {
+        int started = 0;
+        for (String hash : publicKeyHashes) {
+            for (IssuedCertificate certificate : inventory.findByPublicKeyHash(hash)) {
+                if (certificate.status() != IssuedCertificate.Status.REVOKED) {
+                    start(certificate.serial(), RevocationReason.KEY_COMPROMISE, Source.DETECTION,
+                            "certdesk (private key found in " + detectedIn + ")", null);
+                    started++;
+                }
+            }
+        }
+        return started;
+    }
+}

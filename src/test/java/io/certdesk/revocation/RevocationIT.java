@@ -1,0 +1,151 @@
+package io.certdesk.revocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Map;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.Openssl;
+import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/** Revocation by an admin, by a client's technical contact and by detection, checked with openssl's CRL and OCSP. */
+class RevocationIT extends EmbeddedCertdeskTest {
+
+    @TempDir
+    Path dir;
+    @LocalServerPort
+    int port;
+
+    private ResponseEntity<Map> adminRevoke(String user, String password, String certificate, String reason) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        String json = "{\"certificate\":\"" + certificate + "\",\"reason\":\"" + reason + "\"}";
+        return (user == null ? http : http.withBasicAuth(user, password))
+                .postForEntity("/admin/revocations", new HttpEntity<>(json, headers), Map.class);
+    }
+
+    private void awaitRevocationEnded(String serial, String endEvent) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if (history.createHistoricActivityInstanceQuery().activityId(endEvent).list().stream()
+                    .anyMatch(a -> serial.equals(history.createHistoricProcessInstanceQuery().processInstanceId(a.getProcessInstanceId())
+                            .singleResult().getBusinessKey()))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("revocation of " + serial + " did not reach " + endEvent);
+    }
+
+    private void fetchCrlAndCa(String environment) throws Exception {
+        Files.write(dir.resolve("crl.der"), http.getForObject("/pki/" + environment + "/crl", byte[].class));
+        Files.writeString(dir.resolve("ca.pem"), http.getForObject("/pki/" + environment + "/ca.pem", String.class));
+        Openssl.ok(dir, "openssl crl -inform DER -in crl.der -out crl.pem");
+    }
+
+    private String ocsp(String certFile) {
+        return Openssl.ok(dir, "openssl ocsp -issuer ca.pem -cert " + certFile + " -CAfile ca.pem -url http://127.0.0.1:" + port + "/pki/qa/ocsp");
+    }
+
+    @Test
+    void anAdminRevokesForKeyCompromiseAndCrlOcspAndVerifyAllSaySo() throws Exception {
+        Issued revoked = onboard("rev-admin", "qa", TestCsrs.ec("secp384r1"));
+        Issued good = onboard("rev-good", "qa", TestCsrs.ec("secp384r1"));
+
+        assertThat(adminRevoke(null, null, revoked.serial(), "keyCompromise").getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(adminRevoke("approver", "approver", revoked.serial(), "keyCompromise").getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(adminRevoke("admin", "admin", "ABCDEF0123", "keyCompromise").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(adminRevoke("admin", "admin", revoked.serial(), "because").getBody().get("error").toString()).contains("keyCompromise");
+        ResponseEntity<Map> accepted = adminRevoke("admin", "admin", revoked.serial(), "keyCompromise");
+        assertThat(accepted.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        assertThat(accepted.getBody()).containsEntry("approvalNeeded", false);
+        awaitRevocationEnded(revoked.serial(), RevocationProcess.END_REVOKED);
+
+        Mailbox.Received notice = MAILBOX.await(revoked.contact(), 3, WAIT).get(2);
+        assertThat(notice.subject()).contains(revoked.serial()).contains("revoked").contains("keyCompromise");
+        assertThat(adminRevoke("admin", "admin", revoked.serial(), "keyCompromise").getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(jdbc.sql("select count(*) from issued_certificate where serial = ? and status = 'REVOKED'")
+                .param(revoked.serial()).query(Long.class).single()).isEqualTo(1);
+
+        Openssl.assumeAvailable();
+        Files.writeString(dir.resolve("revoked.pem"), revoked.certificatePem());
+        Files.writeString(dir.resolve("good.pem"), good.certificatePem());
+        fetchCrlAndCa("qa");
+        String crlText = Openssl.ok(dir, "openssl crl -inform DER -in crl.der -text -noout");
+        assertThat(crlText).contains("Serial Number: " + revoked.serial()).contains("Key Compromise")
+                .doesNotContain(good.serial()).contains("X509v3 CRL Number").contains("Next Update");
+        assertThat(crlText.split("Serial Number: " + revoked.serial(), -1)).as("one CRL entry").hasSize(2);
+
+        Openssl.Result verifyRevoked = Openssl.run(dir, "openssl verify -crl_check -CAfile ca.pem -CRLfile crl.pem revoked.pem");
+        assertThat(verifyRevoked.exitCode()).isNotZero();
+        assertThat(verifyRevoked.output()).contains("certificate revoked");
+        assertThat(Openssl.ok(dir, "openssl verify -crl_check -CAfile ca.pem -CRLfile crl.pem good.pem").trim()).isEqualTo("good.pem: OK");
+
+        assertThat(ocsp("revoked.pem")).contains("Response verify OK").contains("revoked.pem: revoked").contains("keyCompromise");
+        assertThat(ocsp("good.pem")).contains("Response verify OK").contains("good.pem: good");
+
+        HttpHeaders text = new HttpHeaders();
+        text.setContentType(MediaType.TEXT_PLAIN);
+        Map verdict = http.postForObject("/pki/qa/validate", new HttpEntity<>(revoked.certificatePem(), text), Map.class);
+        assertThat(verdict).containsEntry("status", "REVOKED").containsEntry("valid", false);
+        assertThat(verdict.get("problems").toString()).contains("keyCompromise");
+    }
+
+    @Test
+    void theRegisteredTechnicalContactAsksByMailAndAnApproverDecides() throws Exception {
+        Issued issued = onboard("rev-contact", "qa", TestCsrs.ec("secp384r1"));
+        MAILBOX.send(Mailbox.from(issued.contact()).subject("Please revoke").body("Revoke: " + issued.reference() + "\nReason: cessationOfOperation\n"));
+        Task approval = null;
+        for (int i = 0; i < 300 && approval == null; i++) {
+            approval = tasks.createTaskQuery().processInstanceBusinessKey(issued.serial())
+                    .taskDefinitionKey(RevocationProcess.APPROVE_REVOCATION).singleResult();
+            Thread.sleep(100);
+        }
+        assertThat(approval).as("revocation waits for an approver").isNotNull();
+        assertThat(approval.getName()).contains(issued.serial()).contains("rev-contact").contains("cessationOfOperation");
+        tasks.complete(approval.getId(), Map.of(RevocationProcess.APPROVED, true));
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+        Mailbox.Received notice = MAILBOX.await(issued.contact(), 3, WAIT).get(2);
+        assertThat(notice.text()).contains("cessationOfOperation").contains(issued.serial());
+    }
+
+    @Test
+    void aStrangerCannotRevokeSomeoneElsesCertificate() throws Exception {
+        Issued issued = onboard("rev-stranger", "qa", TestCsrs.ec("secp384r1"));
+        String stranger = address("mallory");
+        MAILBOX.send(Mailbox.from(stranger).subject("revoke").body("Revoke: " + issued.serial() + "\nReason: keyCompromise\n"));
+        Mailbox.Received refusal = MAILBOX.awaitOne(stranger);
+        assertThat(refusal.subject()).contains("not carried out");
+        assertThat(refusal.text()).contains("Only a registered technical contact of rev-stranger");
+        assertThat(jdbc.sql("select status from issued_certificate where serial = ?").param(issued.serial())
+                .query(String.class).single()).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void aPrivateKeyInAMailRevokesTheCertificatesItUnlocksAndTellsTheContacts() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued issued = onboard("rev-leak", "qa", keys);
+        String careless = address("careless");
+        MAILBOX.send(Mailbox.from(careless).subject("my key, for safekeeping").body("Here is our key:\n" + TestCsrs.privateKeyPem(keys)));
+        assertThat(MAILBOX.awaitOne(careless).subject()).contains("SECURITY");
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+        List<Mailbox.Received> mails = MAILBOX.await(issued.contact(), 3, WAIT);
+        assertThat(mails.get(2).subject()).contains("revoked").contains("keyCompromise");
+        assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(issued.serial())
+                .query(String.class).single()).isEqualTo("keyCompromise");
+    }
+}
