@@ -1,0 +1,92 @@
+package io.certdesk.bench;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.certdesk.authority.CaKeyType;
+import io.certdesk.authority.CaKeystore;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.ClientCertificateIssuer;
+import io.certdesk.authority.CrlBuilder;
+import io.certdesk.authority.IssuanceProfile;
+import io.certdesk.authority.OcspResponder;
+import io.certdesk.authority.RevocationReason;
+import io.certdesk.authority.SerialNumbers;
+import io.certdesk.request.CsrFacts;
+import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * The crypto legs of certdesk, one line per figure: CSR verification and certificate signing (the raw limit the
+ * workflow is measured against), CRL generation with 10,000 and 100,000 entries, and OCSP answers. Run with
+ * {@code mvn -Pbench verify}.
+ */
+public final class CryptoBenchmark {
+
+    private CryptoBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("certdesk-bench");
+        System.out.printf(Locale.ROOT, "# certdesk crypto benchmark, %d cores, Java %s, %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Instant.now());
+        PKCS10CertificationRequest p384Csr = TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=acme-42", TestCsrs.p384());
+        PKCS10CertificationRequest rsaCsr = TestCsrs.csr("C=BR,O=CLIENT_NAME,OU=Production,CN=client-name", TestCsrs.rsa2048());
+        rate("CSR parse+verify, EC P-384 CSR (BouncyCastle)", Duration.ofSeconds(3), () -> CsrFacts.of(p384Csr));
+        rate("CSR parse+verify, RSA 2048 CSR (BouncyCastle)", Duration.ofSeconds(3), () -> CsrFacts.of(rsaCsr));
+        for (CaKeyType type : CaKeyType.values()) {
+            CertificateAuthority ca = CaKeystore.create("bench", dir.resolve(type + ".p12"), "bench".toCharArray(), type,
+                    "CN=Bench " + type + " CA", Duration.ofDays(3650));
+            IssuanceProfile profile = new IssuanceProfile(Duration.ofDays(365), Duration.ofMinutes(5),
+                    "http://bench/pki/qa/crl", "http://bench/pki/qa/ocsp");
+            ClientCertificateIssuer issuer = new ClientCertificateIssuer();
+            SubjectPublicKeyInfo key = p384Csr.getSubjectPublicKeyInfo();
+            rate("certificate build+sign, " + type + " CA", Duration.ofSeconds(3),
+                    () -> issuer.issue(ca, profile, p384Csr.getSubject(), key, SerialNumbers.next(), Instant.now()));
+            for (int entries : new int[]{10_000, 100_000}) {
+                List<CrlBuilder.Entry> revoked = new ArrayList<>(entries);
+                Instant at = Instant.now();
+                for (int i = 0; i < entries; i++) {
+                    revoked.add(new CrlBuilder.Entry(SerialNumbers.next(), at, RevocationReason.KEY_COMPROMISE.code()));
+                }
+                CrlBuilder.build(ca, revoked.subList(0, 100), at, Duration.ofDays(1), BigInteger.ONE);
+                long start = System.nanoTime();
+                byte[] crl = CrlBuilder.build(ca, revoked, at, Duration.ofDays(1), BigInteger.TWO);
+                double ms = (System.nanoTime() - start) / 1e6;
+                System.out.printf(Locale.ROOT, "CRL generation, %,d entries, %s CA: %.0f ms (%,d bytes)%n", entries, type, ms, crl.length);
+            }
+            CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                    new JcaX509CertificateHolder(ca.certificate()), BigInteger.valueOf(12345));
+            byte[] request = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+            rate("OCSP answer (parse, look up, sign), " + type + " CA", Duration.ofSeconds(3),
+                    () -> OcspResponder.respond(ca, request, serial -> OcspResponder.Status.GOOD, Instant.now(), Duration.ofHours(1)));
+        }
+    }
+
+    private static void rate(String what, Duration duration, Runnable work) {
+        long warmupEnd = System.nanoTime() + duration.toNanos() / 3;
+        while (System.nanoTime() < warmupEnd) {
+            work.run();
+        }
+        long count = 0;
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        while (System.nanoTime() < end) {
+            work.run();
+            count++;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%s: %,.0f per second (1 thread)%n", what, count / seconds);
+    }
+}
