@@ -8,6 +8,7 @@ import java.time.Instant;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
+import io.certdesk.lifecycle.LifecycleService;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.request.CsrFormatException;
@@ -31,10 +32,12 @@ public class SigningService {
     private final Organizations organizations;
     private final CertificateAuthorities authorities;
     private final ClientCertificateIssuer issuer = new ClientCertificateIssuer();
+    private final LifecycleService lifecycle;
     private final Clock clock;
 
     public SigningService(RequestService requests, RequestRepository requestRepository, CertificateInventory inventory,
-                          Organizations organizations, CertificateAuthorities authorities, Clock clock) {
+                          Organizations organizations, CertificateAuthorities authorities, LifecycleService lifecycle, Clock clock) {
+        this.lifecycle = lifecycle;
         this.requests = requests;
         this.requestRepository = requestRepository;
         this.inventory = inventory;
@@ -71,8 +74,12 @@ public class SigningService {
         IssuedCertificate issued = new IssuedCertificate(SerialNumbers.hex(serial), request.environment(), request.reference(),
                 request.organizationId(), facts.subjectText(), facts.publicKeySha256(),
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
-                IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now);
+                IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now, null, null);
         inventory.record(issued);
+        lifecycle.scheduleReminders(issued);
+        for (String renewed : request.renewalOf()) {
+            lifecycle.supersede(renewed, issued.serial());
+        }
         organizations.ensure(request.organizationId(), request.companyName(), now);
         String contact = request.technicalContactEmail() != null ? request.technicalContactEmail() : request.senderEmail();
         String contactName = request.technicalContactEmail() != null ? request.technicalContactName() : request.senderName();

@@ -25,7 +25,7 @@ public class CertdeskConfiguration {
 
     @Bean
     Clock clock() {
-        return Clock.systemUTC();
+        return new EngineClock();
     }
 
     @Bean

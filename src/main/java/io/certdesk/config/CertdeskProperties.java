@@ -36,7 +36,8 @@ public record CertdeskProperties(
         @DefaultValue @Valid Policy policy,
         @DefaultValue @Valid Intake intake,
         @DefaultValue @Valid EmbeddedMail embeddedMail,
-        @DefaultValue @Valid Approvers approvers) {
+        @DefaultValue @Valid Approvers approvers,
+        @DefaultValue @Valid Lifecycle lifecycle) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -101,6 +102,19 @@ public record CertdeskProperties(
             @DefaultValue("127.0.0.1") String bindAddress,
             @DefaultValue("3025") int smtpPort,
             @DefaultValue("3143") int imapPort) {
+    }
+
+    /**
+     * Expiry reminders and rotation.
+     *
+     * @param reminderDays    days before expiry at which the technical contacts are reminded, each once
+     * @param supersedeGrace  how long a renewed certificate stays valid before it is revoked as superseded
+     * @param maxPerSweep     the most reminders, expiries and revocations one sweep starts
+     */
+    public record Lifecycle(
+            @DefaultValue({"30", "14", "7", "1"}) List<Integer> reminderDays,
+            @DefaultValue("7d") Duration supersedeGrace,
+            @DefaultValue("1000") int maxPerSweep) {
     }
 
     /** The Camunda group whose members decide requests, and its users. */

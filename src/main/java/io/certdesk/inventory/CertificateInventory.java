@@ -3,6 +3,7 @@ package io.certdesk.inventory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,7 +47,7 @@ public class CertificateInventory {
     }
 
     /** A revoked certificate as a CRL lists it. */
-    public record Revoked(String serial, java.time.Instant revokedAt, String reason) {
+    public record Revoked(String serial, Instant revokedAt, String reason) {
     }
 
     public List<Revoked> revoked(String environment) {
@@ -84,6 +85,40 @@ public class CertificateInventory {
                 .param(environment).query(Long.class).single();
     }
 
+    /** Active certificates of an organization in an environment: what a new request would renew. */
+    public List<IssuedCertificate> findActive(String organizationId, String environment) {
+        return jdbc.sql("select * from issued_certificate where organization_id = ? and environment = ? and status = 'ACTIVE' "
+                        + "order by not_after").params(organizationId, environment).query(CertificateInventory::map).list();
+    }
+
+    /** Active certificates whose notAfter has passed, oldest first. */
+    public List<IssuedCertificate> findExpired(Instant now, int limit) {
+        return jdbc.sql("select * from issued_certificate where status = 'ACTIVE' and not_after <= ? order by not_after "
+                        + "fetch first " + limit + " rows only").param(Timestamp.from(now)).query(CertificateInventory::map).list();
+    }
+
+    public boolean markExpired(String serial) {
+        return jdbc.sql("update issued_certificate set status = 'EXPIRED' where serial = ? and status = 'ACTIVE'").param(serial).update() == 1;
+    }
+
+    /** Marks an active certificate superseded by a newer one; it is revoked at {@code revokeAt}. */
+    public boolean markSuperseded(String serial, String supersededBy, Instant revokeAt) {
+        return jdbc.sql("update issued_certificate set status = 'SUPERSEDED', superseded_by = ?, supersede_revocation_due = ? "
+                        + "where serial = ? and status = 'ACTIVE'")
+                .params(supersededBy, Timestamp.from(revokeAt), serial).update() == 1;
+    }
+
+    /** Superseded certificates whose grace period is over. */
+    public List<IssuedCertificate> findSupersededDue(Instant now, int limit) {
+        return jdbc.sql("select * from issued_certificate where supersede_revocation_due <= ? and status = 'SUPERSEDED' "
+                        + "order by supersede_revocation_due fetch first " + limit + " rows only")
+                .param(Timestamp.from(now)).query(CertificateInventory::map).list();
+    }
+
+    public void clearSupersedeDue(String serial) {
+        jdbc.sql("update issued_certificate set supersede_revocation_due = null where serial = ?").param(serial).update();
+    }
+
     public long count() {
         return jdbc.sql("select count(*) from issued_certificate").query(Long.class).single();
     }
@@ -93,6 +128,7 @@ public class CertificateInventory {
                 rs.getString("organization_id"), rs.getString("subject"), rs.getString("public_key_sha256"),
                 rs.getTimestamp("not_before").toInstant(), rs.getTimestamp("not_after").toInstant(),
                 IssuedCertificate.Status.valueOf(rs.getString("status")), rs.getString("certificate_pem"),
-                rs.getTimestamp("issued_at").toInstant());
+                rs.getTimestamp("issued_at").toInstant(), rs.getString("superseded_by"),
+                rs.getTimestamp("supersede_revocation_due") == null ? null : rs.getTimestamp("supersede_revocation_due").toInstant());
     }
 }

@@ -14,7 +14,9 @@ public record IssuedCertificate(
         Instant notAfter,
         Status status,
         String certificatePem,
-        Instant issuedAt) {
+        Instant issuedAt,
+        String supersededBy,
+        Instant supersedeRevocationDue) {
 
     public enum Status { ACTIVE, REVOKED, EXPIRED, SUPERSEDED }
 }

@@ -10,5 +10,6 @@ public record Delivery(
         String issuer,
         String serial,
         Instant notBefore,
-        Instant notAfter) {
+        Instant notAfter,
+        String replaces) {
 }

@@ -89,6 +89,7 @@ public class Notifier {
         v.put("notAfter", d.notAfter().toString());
         v.put("caFingerprint", d.caFingerprint());
         v.put("caFingerprintUrl", settings.publicUrl() + "/pki/" + r.environment() + "/ca-fingerprint");
+        v.put("replaces", d.replaces() == null || d.replaces().isBlank() ? "" : d.replaces() + "\n\n");
         send("delivery", r, r.recipients(), v, d);
     }
 
@@ -124,6 +125,24 @@ public class Notifier {
         v.put("revokedAt", revokedAt.toString());
         v.put("crlUrl", settings.publicUrl() + "/pki/" + environment + "/crl");
         send("revocation-notice", "serial " + serial, null, to, v, null);
+    }
+
+    /** Reminds the technical contacts that a certificate expires, with the commands to rotate it. */
+    public void expiryReminder(List<String> to, String serial, String organizationId, String environment, String subject,
+                               String subjectSlashed, java.time.Instant notAfter, long daysLeft, String keyCommand,
+                               String keyFile, String schedule) {
+        Map<String, String> v = base();
+        v.put("serial", serial);
+        v.put("organizationId", organizationId);
+        v.put("environment", environment);
+        v.put("subject", subject);
+        v.put("subjectSlashed", subjectSlashed);
+        v.put("notAfter", notAfter.toString());
+        v.put("daysLeft", daysLeft == 1 ? "1 day" : daysLeft + " days");
+        v.put("keyCommand", keyCommand);
+        v.put("keyFile", keyFile);
+        v.put("schedule", schedule);
+        send("expiry-reminder", "serial " + serial, null, to, v, null);
     }
 
     /** Tells whoever asked for a revocation why it was not done. */

@@ -50,9 +50,16 @@ public class NotifyDelegates {
             IssuedCertificate certificate = inventory.findByRequestReference(request.reference())
                     .orElseThrow(() -> new IllegalStateException(request.reference() + " has no certificate to deliver"));
             CertificateAuthority ca = authorities.get(certificate.environment());
+            StringBuilder replaces = new StringBuilder();
+            for (String old : request.renewalOf()) {
+                inventory.findBySerial(old).ifPresent(previous -> replaces.append("This certificate replaces ").append(previous.serial())
+                        .append(" (expires ").append(previous.notAfter()).append("), which keeps working until it is revoked as superseded")
+                        .append(previous.supersedeRevocationDue() == null ? "" : " on " + previous.supersedeRevocationDue())
+                        .append(". Install the new one before then.\n"));
+            }
             notifier.deliver(request, new Delivery(certificate.certificatePem(), ca.certificatePem(), ca.sha256Fingerprint(),
                     ca.certificate().getSubjectX500Principal().getName(), certificate.serial(), certificate.notBefore(),
-                    certificate.notAfter()));
+                    certificate.notAfter(), replaces.toString().trim()));
             repository.recordStatus(request.id(), CertificateRequest.Status.DELIVERED);
         };
     }

@@ -31,7 +31,8 @@ public record CertificateRequest(
         String decidedBy,
         String decisionReason,
         String certificateSerial,
-        String exposedKeyHashes) {
+        String exposedKeyHashes,
+        List<String> renewalOf) {
 
     public enum Status {
         RECEIVED, NOT_A_REQUEST, PRIVATE_KEY_EXPOSED, REJECTED_BY_POLICY, AWAITING_APPROVAL, APPROVED, REJECTED, ISSUED, DELIVERED

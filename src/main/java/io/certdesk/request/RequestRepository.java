@@ -80,6 +80,10 @@ public class RequestRepository {
                 .params(status.name(), decidedBy, reason, Timestamp.from(at), id).update();
     }
 
+    public void recordRenewal(long id, List<String> serials) {
+        jdbc.sql("update certificate_request set renewal_of = ? where id = ?").params(String.join(",", serials), id).update();
+    }
+
     public void recordStatus(long id, CertificateRequest.Status status) {
         jdbc.sql("update certificate_request set status = ? where id = ?").params(status.name(), id).update();
     }
@@ -121,6 +125,8 @@ public class RequestRepository {
                 rs.getString("environment"), rs.getString("subject"), rs.getString("key_description"),
                 rs.getString("public_key_sha256"), fromJson(rs.getString("findings")),
                 CertificateRequest.Status.valueOf(rs.getString("status")), rs.getString("decided_by"),
-                rs.getString("decision_reason"), rs.getString("certificate_serial"), rs.getString("exposed_key_hashes"));
+                rs.getString("decision_reason"), rs.getString("certificate_serial"), rs.getString("exposed_key_hashes"),
+                rs.getString("renewal_of") == null || rs.getString("renewal_of").isBlank() ? List.of()
+                        : Arrays.asList(rs.getString("renewal_of").split(",")));
     }
 }

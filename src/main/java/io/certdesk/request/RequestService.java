@@ -87,6 +87,8 @@ public class RequestService {
                 CsrFacts facts = CsrFacts.of(CsrParser.parse(request.csrPem().getBytes()));
                 claims = claims(request, facts);
                 findings.addAll(policy.evaluate(facts, claims));
+                List<String> renewed = renewals(claims, facts, findings);
+                repository.recordRenewal(requestId, renewed);
                 subject = facts.subjectText();
                 keyDescription = facts.keyDescription();
                 publicKeyHash = facts.publicKeySha256();
@@ -140,6 +142,23 @@ public class RequestService {
         String contactName = r.technicalContactEmail() != null ? r.technicalContactName() : r.senderName();
         return new RequestClaims(orgId, orgSource, company, contactName, contactEmail, r.senderEmail(), environment,
                 environmentSource);
+    }
+
+    /** Active certificates of the same organization and environment that this request renews, noted for the approver. */
+    private List<String> renewals(RequestClaims claims, CsrFacts facts, List<PolicyFinding> findings) {
+        if (claims.organizationId() == null || claims.environment() == null) {
+            return List.of();
+        }
+        List<IssuedCertificate> active = inventory.findActive(claims.organizationId(), claims.environment());
+        for (IssuedCertificate old : active) {
+            String subject = old.subject().equals(facts.subjectText()) ? "same subject"
+                    : "subject changes from \"" + old.subject() + "\" to \"" + facts.subjectText() + "\"";
+            String key = old.publicKeySha256().equals(facts.publicKeySha256()) ? "the SAME public key as before (no key rotation)"
+                    : "a new key (" + facts.keyDescription() + ")";
+            findings.add(PolicyFinding.note("RENEWAL", "Renews certificate " + old.serial() + " (expires " + old.notAfter()
+                    + "): " + subject + ", " + key + ". The old certificate is revoked as superseded after the grace period."));
+        }
+        return active.stream().map(IssuedCertificate::serial).toList();
     }
 
     private String organizationStatus(String organizationId) {

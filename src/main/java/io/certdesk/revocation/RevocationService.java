@@ -23,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class RevocationService {
 
     /** Who asked. */
-    public enum Source { ADMIN, CONTACT, DETECTION }
+    public enum Source { ADMIN, CONTACT, DETECTION, SYSTEM }
 
     /** Why a request cannot be carried out, in words for whoever asked. */
     public static class Refused extends RuntimeException {
@@ -68,8 +68,8 @@ public class RevocationService {
     public IssuedCertificate check(String certificate, Source source, String requestedBy) {
         IssuedCertificate found = find(certificate).orElseThrow(() -> new Refused(
                 "No certificate issued by certdesk has the serial or request reference \"" + certificate + "\".", false));
-        if (found.status() == IssuedCertificate.Status.REVOKED) {
-            throw new Refused("Certificate " + found.serial() + " is already revoked.", true);
+        if (found.status() == IssuedCertificate.Status.REVOKED || found.status() == IssuedCertificate.Status.EXPIRED) {
+            throw new Refused("Certificate " + found.serial() + " is already " + found.status().name().toLowerCase() + ".", true);
         }
         if (source == Source.CONTACT) {
             boolean registered = organizations.contacts(found.organizationId()).stream()
@@ -83,6 +83,9 @@ public class RevocationService {
     }
 
     public static boolean approvalNeeded(Source source, RevocationReason reason) {
+        if (source == Source.SYSTEM) {
+            return false;
+        }
         return source == Source.CONTACT || reason != RevocationReason.KEY_COMPROMISE;
     }
 

@@ -1,0 +1,30 @@
+package io.certdesk.config;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+
+/**
+ * certdesk's clock is the process engine's: timers, reminders, validity and revocation times move together,
+ * and tests move them with {@code ClockUtil.setCurrentTime}.
+ */
+public final class EngineClock extends Clock {
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return ClockUtil.getCurrentTime().toInstant();
+    }
+}
