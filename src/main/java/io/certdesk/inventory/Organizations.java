@@ -46,6 +46,14 @@ public class Organizations {
         }
     }
 
+    /** Replaces the organization's technical contacts; reminders and notices go to the new ones from now on. */
+    public void replaceTechnicalContacts(String organizationId, List<Contact> contacts, Instant now) {
+        jdbc.sql("delete from organization_contact where organization_id = ? and role = ?").params(organizationId, TECHNICAL).update();
+        for (Contact contact : contacts) {
+            addContact(organizationId, contact.email(), contact.name(), TECHNICAL, now);
+        }
+    }
+
     public void addContact(String organizationId, String email, String name, String role, Instant now) {
         if (email == null || email.isBlank()) {
             return;

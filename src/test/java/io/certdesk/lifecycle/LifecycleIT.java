@@ -157,6 +157,25 @@ class LifecycleIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void remindersFollowAContactChangeMadeByAnAdmin() throws Exception {
+        Issued issued = onboard("life-contact", "qa", TestCsrs.ec("secp384r1"));
+        String successor = address("successor");
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        var entity = new org.springframework.http.HttpEntity<>("[{\"email\":\"" + successor + "\",\"name\":\"Sam Successor\"}]", headers);
+        assertThat(http.exchange("/admin/organizations/life-contact/technical-contacts", org.springframework.http.HttpMethod.PUT,
+                entity, String.class).getStatusCode().value()).isEqualTo(401);
+        var response = http.withBasicAuth("admin", "admin").exchange("/admin/organizations/life-contact/technical-contacts",
+                org.springframework.http.HttpMethod.PUT, entity, String.class);
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+        assertThat(response.getBody()).contains(successor).doesNotContain(issued.contact());
+
+        sweepAt(notAfter(issued.serial()).minus(Duration.ofDays(30)).plusSeconds(60));
+        assertThat(awaitReminders(successor, 1).get(0).subject()).contains(issued.serial());
+        assertThat(reminders(issued.contact())).isEmpty();
+    }
+
+    @Test
     void anExpiryWithoutRenewalIsMarkedAndReachesTheApprovers() throws Exception {
         Issued issued = onboard("life-expire", "qa", TestCsrs.ec("secp384r1"));
         sweepAt(notAfter(issued.serial()).plusSeconds(60));

@@ -54,6 +54,65 @@ class RestartIT {
         }
     }
 
+    @Test
+    void aDueReminderIsSentOnceAcrossRestarts() throws Exception {
+        int smtp = Ports.free();
+        int imap = Ports.free();
+        Mailbox mailbox = new Mailbox("127.0.0.1", smtp, imap);
+        Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(data, smtp, imap);
+        properties.put("camunda.bpm.process-engine-name", "restart-reminders");
+        String contact = "ops@reminder.test";
+        java.time.Instant notAfter;
+        try (StandaloneCertdesk first = StandaloneCertdesk.start(properties)) {
+            mailbox.send(Mailbox.from(contact).body("Organization ID: remind-1\nCompany: Remind BV\n")
+                    .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Remind BV,CN=remind-1", TestCsrs.p384())).getBytes()));
+            String subject = mailbox.awaitOne(contact).subject();
+            String reference = subject.substring(subject.indexOf("CR-"), subject.indexOf(']'));
+            TaskService tasks = first.bean(TaskService.class);
+            tasks.complete(awaitApprovalTask(tasks, reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
+            mailbox.await(contact, 2, Duration.ofSeconds(30));
+            notAfter = first.bean(io.certdesk.inventory.CertificateInventory.class).findByRequestReference(reference).orElseThrow().notAfter();
+        }
+        try {
+            org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(notAfter.minus(Duration.ofDays(30)).plusSeconds(600)));
+            // the embedded mailbox starts empty again with each run; count reminders per run
+            int reminders = 0;
+            for (int run = 0; run < 2; run++) {
+                try (StandaloneCertdesk again = StandaloneCertdesk.start(properties)) {
+                    if (run == 1) {
+                        runSweepNow(again);
+                        Thread.sleep(1000);
+                    }
+                    if (run == 0) {
+                        List<Mailbox.Received> mails = mailbox.await(contact, 1, Duration.ofSeconds(60));
+                        assertThat(mails.get(0).subject()).contains("expires in 30 days");
+                    }
+                    reminders += mailbox.read(contact, "INBOX").size();
+                }
+            }
+            assertThat(reminders).as("one reminder over two restarts").isEqualTo(1);
+        } finally {
+            org.camunda.bpm.engine.impl.util.ClockUtil.reset();
+        }
+    }
+
+    /** Makes the lifecycle sweep due now and waits until it ran. */
+    private static void runSweepNow(StandaloneCertdesk certdesk) throws InterruptedException {
+        var management = certdesk.bean(org.camunda.bpm.engine.ManagementService.class);
+        var history = certdesk.bean(HistoryService.class);
+        long before = history.createHistoricProcessInstanceQuery().processDefinitionKey("certificateLifecycleSweep").finished().count();
+        var timer = management.createJobQuery().processDefinitionKey("certificateLifecycleSweep").timers().singleResult();
+        management.setJobDuedate(timer.getId(), org.camunda.bpm.engine.impl.util.ClockUtil.getCurrentTime());
+        for (int i = 0; i < 300; i++) {
+            if (history.createHistoricProcessInstanceQuery().processDefinitionKey("certificateLifecycleSweep").finished().count() > before
+                    && history.createHistoricProcessInstanceQuery().processDefinitionKey("certificateLifecycleSweep").unfinished().count() == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the lifecycle sweep did not run after the restart");
+    }
+
     private static Task awaitApprovalTask(TaskService tasks, String reference) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             Task task = tasks.createTaskQuery().processInstanceBusinessKey(reference)
