@@ -34,9 +34,12 @@ public class SigningService {
     private final ClientCertificateIssuer issuer = new ClientCertificateIssuer();
     private final LifecycleService lifecycle;
     private final Clock clock;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
     public SigningService(RequestService requests, RequestRepository requestRepository, CertificateInventory inventory,
-                          Organizations organizations, CertificateAuthorities authorities, LifecycleService lifecycle, Clock clock) {
+                          Organizations organizations, CertificateAuthorities authorities, LifecycleService lifecycle, Clock clock,
+                          io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.lifecycle = lifecycle;
         this.requests = requests;
         this.requestRepository = requestRepository;
@@ -86,6 +89,7 @@ public class SigningService {
         organizations.addContact(request.organizationId(), contact, contactName, Organizations.TECHNICAL, now);
         organizations.addContact(request.organizationId(), request.senderEmail(), request.senderName(), Organizations.REQUESTER, now);
         requestRepository.recordIssued(requestId, issued.serial());
+        metrics.counter("certdesk.certificates.issued", "environment", issued.environment()).increment();
         return issued;
     }
 }

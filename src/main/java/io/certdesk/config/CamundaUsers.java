@@ -1,6 +1,12 @@
 package io.certdesk.config;
 
+import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.Resource;
+import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.slf4j.Logger;
@@ -19,15 +25,17 @@ public class CamundaUsers {
     private static final Logger log = LoggerFactory.getLogger(CamundaUsers.class);
 
     private final IdentityService identity;
+    private final AuthorizationService authorizations;
     private final CertdeskProperties properties;
 
     private final String adminId;
     private final String adminPassword;
 
-    public CamundaUsers(IdentityService identity, CertdeskProperties properties,
+    public CamundaUsers(IdentityService identity, AuthorizationService authorizations, CertdeskProperties properties,
                         @org.springframework.beans.factory.annotation.Value("${camunda.bpm.admin-user.id:}") String adminId,
                         @org.springframework.beans.factory.annotation.Value("${camunda.bpm.admin-user.password:}") String adminPassword) {
         this.identity = identity;
+        this.authorizations = authorizations;
         this.properties = properties;
         this.adminId = adminId;
         this.adminPassword = adminPassword;
@@ -42,8 +50,32 @@ public class CamundaUsers {
         }
     }
 
+    /**
+     * With Camunda authorization on, approvers may open the Tasklist and its filters and read process
+     * definitions; each task is theirs to see and complete only while their group is its candidate group.
+     */
+    private void grantApprovers(String groupId) {
+        grant(groupId, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+        grant(groupId, Resources.FILTER, "*", Permissions.READ);
+        grant(groupId, Resources.PROCESS_DEFINITION, "*", Permissions.READ);
+    }
+
+    private void grant(String groupId, Resource resource, String resourceId, Permission permission) {
+        boolean exists = authorizations.createAuthorizationQuery().groupIdIn(groupId).resourceType(resource)
+                .resourceId(resourceId).hasPermission(permission).count() > 0;
+        if (!exists) {
+            Authorization authorization = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+            authorization.setGroupId(groupId);
+            authorization.setResource(resource);
+            authorization.setResourceId(resourceId);
+            authorization.addPermission(permission);
+            authorizations.saveAuthorization(authorization);
+        }
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void createApprovers() {
+        grantApprovers(properties.approvers().group());
         if (properties.embedded() && !adminId.isBlank()) {
             log.warn("Embedded mode: Camunda admin '{}' with password '{}' (development default; never use in production)",
                     adminId, adminPassword);

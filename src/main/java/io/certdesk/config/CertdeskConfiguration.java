@@ -61,18 +61,19 @@ public class CertdeskConfiguration {
     @Bean
     @ConditionalOnProperty(name = "certdesk.intake.enabled", havingValue = "true", matchIfMissing = true)
     SupportInboxPoller supportInboxPoller(CertdeskProperties properties, IntakeService intake,
-                                          java.util.Optional<EmbeddedMailServer> embeddedMail) {
+                                          java.util.Optional<EmbeddedMailServer> embeddedMail,
+                                          io.micrometer.core.instrument.MeterRegistry metrics) {
         CertdeskProperties.Intake settings = properties.intake();
         if (settings.username() == null || settings.username().isBlank()) {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
         }
-        return new SupportInboxPoller(settings, intake);
+        return new SupportInboxPoller(settings, intake, metrics);
     }
 
     @Bean
     FilterRegistrationBean<AdminAuthenticationFilter> adminAuthentication(org.camunda.bpm.engine.IdentityService identity) {
         FilterRegistrationBean<AdminAuthenticationFilter> registration = new FilterRegistrationBean<>(new AdminAuthenticationFilter(identity));
-        registration.addUrlPatterns("/admin/*");
+        registration.addUrlPatterns("/admin/*", "/actuator/prometheus");
         registration.setName("admin-authentication");
         return registration;
     }

@@ -13,6 +13,7 @@ import io.certdesk.revocation.RevocationService;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.NewRequest;
 import io.certdesk.request.RequestService;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -36,8 +37,11 @@ public class IntakeService {
     private final RuntimeService runtime;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
-    public IntakeService(RequestService requests, RevocationService revocations, RuntimeService runtime, JdbcClient jdbc, Clock clock) {
+    public IntakeService(RequestService requests, RevocationService revocations, RuntimeService runtime, JdbcClient jdbc, Clock clock,
+                         MeterRegistry metrics) {
+        this.metrics = metrics;
         this.requests = requests;
         this.revocations = revocations;
         this.runtime = runtime;
@@ -47,6 +51,12 @@ public class IntakeService {
 
     @Transactional
     public Result accept(IncomingMail mail) {
+        Result result = take(mail);
+        metrics.counter("certdesk.mails.received", "outcome", result.outcome().name().toLowerCase()).increment();
+        return result;
+    }
+
+    private Result take(IncomingMail mail) {
         String key = Fingerprints.sha256Hex(mail.messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String known = jdbc.sql("select outcome from intake_mail where message_id_hash = ?").param(key)
                 .query(String.class).optional().orElse(null);

@@ -43,10 +43,14 @@ public class SupportInboxPoller implements SmartLifecycle {
     private ThreadPoolTaskScheduler scheduler;
     private Store store;
     private volatile boolean running;
+    private volatile java.time.Instant lastSuccess;
+    private volatile String lastError;
+    private final io.micrometer.core.instrument.Counter errors;
 
-    public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake) {
+    public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.settings = settings;
         this.intake = intake;
+        this.errors = metrics.counter("certdesk.mail.errors", "direction", "in");
     }
 
     @Override
@@ -69,6 +73,19 @@ public class SupportInboxPoller implements SmartLifecycle {
         closeStore();
     }
 
+    /** When the inbox was last read without error; null before the first success. */
+    public java.time.Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public java.time.Duration pollInterval() {
+        return settings.pollInterval();
+    }
+
     @Override
     public boolean isRunning() {
         return running;
@@ -83,8 +100,12 @@ public class SupportInboxPoller implements SmartLifecycle {
     private void pollQuietly() {
         try {
             poll();
+            lastSuccess = java.time.Instant.now();
+            lastError = null;
         } catch (MessagingException | RuntimeException e) {
             log.warn("Support inbox not reachable, will retry: {}", e.getMessage());
+            lastError = e.toString();
+            errors.increment();
             closeStore();
         }
     }

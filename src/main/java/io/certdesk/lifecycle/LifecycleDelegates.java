@@ -35,7 +35,7 @@ public class LifecycleDelegates {
     /** {@code Task_SendExpiryReminder}: to the organization's technical contacts as they are now. */
     @Bean
     JavaDelegate sendExpiryReminder(CertificateInventory inventory, RevocationService revocations, Notifier notifier,
-                                    CertdeskProperties properties, Clock clock) {
+                                    CertdeskProperties properties, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics) {
         return execution -> {
             String serial = (String) execution.getVariable(LifecycleProcesses.SERIAL);
             IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();
@@ -50,6 +50,7 @@ public class LifecycleDelegates {
             notifier.expiryReminder(revocations.contactsOf(certificate), serial, certificate.organizationId(),
                     certificate.environment(), certificate.subject(), RotationCommands.subjectForOpenssl(certificate.subject()),
                     certificate.notAfter(), daysLeft, key[0], key[1], schedule);
+            metrics.counter("certdesk.reminders.sent").increment();
         };
     }
 }

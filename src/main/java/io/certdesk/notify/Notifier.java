@@ -28,6 +28,7 @@ public class Notifier {
     private final JavaMailSender sender;
     private final NotifySettings settings;
     private final Map<String, MailTemplate> templates = new ConcurrentHashMap<>();
+    private final io.micrometer.core.instrument.Counter errors;
 
     /**
      * @param environments the environment names clients may write, for the how-to-fix text
@@ -35,8 +36,9 @@ public class Notifier {
     public record NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments) {
     }
 
-    public Notifier(JavaMailSender sender, NotifySettings settings) {
+    public Notifier(JavaMailSender sender, NotifySettings settings, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.sender = sender;
+        this.errors = metrics.counter("certdesk.mail.errors", "direction", "out");
         this.settings = settings;
     }
 
@@ -195,6 +197,9 @@ public class Notifier {
                 message.setHeader("References", inReplyTo);
             }
             sender.send(message);
+        } catch (MailException e) {
+            errors.increment();
+            throw e;
         } catch (MessagingException | java.io.UnsupportedEncodingException e) {
             throw new MailException("cannot build " + templateName + " mail for " + reference + ": " + e.getMessage(), e) {
             };

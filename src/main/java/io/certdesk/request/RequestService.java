@@ -26,9 +26,12 @@ public class RequestService {
     private final CertificateInventory inventory;
     private final String defaultEnvironment;
     private final Clock clock;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
     public RequestService(RequestRepository repository, RequestPolicy policy, Organizations organizations,
-                          CertificateInventory inventory, RequestDefaults defaults, Clock clock) {
+                          CertificateInventory inventory, RequestDefaults defaults, Clock clock,
+                          io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.policy = policy;
         this.organizations = organizations;
@@ -97,6 +100,9 @@ public class RequestService {
             }
         }
         boolean valid = findings.stream().noneMatch(PolicyFinding::isError);
+        if (!valid) {
+            metrics.counter("certdesk.requests.rejected", "by", "policy").increment();
+        }
         CertificateRequest.Status status = valid ? CertificateRequest.Status.AWAITING_APPROVAL : CertificateRequest.Status.REJECTED_BY_POLICY;
         repository.recordValidation(requestId, claims.organizationId(), claims.companyName(), claims.environment(), subject,
                 keyDescription, publicKeyHash, findings, status);
@@ -106,6 +112,8 @@ public class RequestService {
 
     @Transactional
     public CertificateRequest recordDecision(long requestId, boolean approved, String decidedBy, String reason) {
+        metrics.counter(approved ? "certdesk.requests.approved" : "certdesk.requests.rejected", approved ? List.of()
+                : List.of(io.micrometer.core.instrument.Tag.of("by", "approver"))).increment();
         repository.recordDecision(requestId, approved ? CertificateRequest.Status.APPROVED : CertificateRequest.Status.REJECTED,
                 decidedBy, reason, clock.instant());
         return repository.get(requestId);

@@ -43,8 +43,11 @@ public class RevocationService {
     private final Organizations organizations;
     private final RuntimeService runtime;
     private final Clock clock;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-    public RevocationService(CertificateInventory inventory, Organizations organizations, RuntimeService runtime, Clock clock) {
+    public RevocationService(CertificateInventory inventory, Organizations organizations, RuntimeService runtime, Clock clock,
+                             io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.inventory = inventory;
         this.organizations = organizations;
         this.runtime = runtime;
@@ -104,7 +107,11 @@ public class RevocationService {
     /** Revokes; false when it was revoked meanwhile, so nobody is told twice and the CRL lists it once. */
     @Transactional
     public boolean revoke(String serial, RevocationReason reason) {
-        return inventory.markRevoked(serial, reason.rfcName(), clock.instant());
+        boolean revoked = inventory.markRevoked(serial, reason.rfcName(), clock.instant());
+        if (revoked) {
+            metrics.counter("certdesk.certificates.revoked", "reason", reason.rfcName()).increment();
+        }
+        return revoked;
     }
 
     /** Everyone to tell about a certificate of the organization: its technical contacts. */

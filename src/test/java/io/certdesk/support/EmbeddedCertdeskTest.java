@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * subclass; each test uses its own sender addresses and organization ids.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
 public abstract class EmbeddedCertdeskTest {
 
     protected static final Path DATA_DIR;
@@ -75,6 +76,11 @@ public abstract class EmbeddedCertdeskTest {
     @BeforeEach
     void initAssertions() {
         BpmnAwareTests.init(engine);
+        // other tests start and stop whole certdesk instances in this JVM; a stopped engine of theirs may have
+        // taken this one's name out of Camunda's static registry, which the REST API looks engines up in
+        if (org.camunda.bpm.engine.ProcessEngines.getProcessEngine(engine.getName()) != engine) {
+            org.camunda.bpm.engine.ProcessEngines.registerProcessEngine(engine);
+        }
     }
 
     /** A fresh address so that each test reads only its own replies. */

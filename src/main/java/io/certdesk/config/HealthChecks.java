@@ -1,0 +1,56 @@
+package io.certdesk.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.intake.SupportInboxPoller;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Health beyond database and SMTP: every CA key can sign and its certificate is valid; the support inbox is read. */
+@Configuration
+public class HealthChecks {
+
+    @Bean
+    HealthIndicator certificateAuthoritiesHealthIndicator(CertificateAuthorities authorities, Clock clock) {
+        return () -> {
+            Health.Builder health = Health.up();
+            for (String environment : authorities.environments()) {
+                CertificateAuthority ca = authorities.get(environment);
+                try {
+                    ca.newSigner().getOutputStream().write(new byte[]{1});
+                    Instant notAfter = ca.certificate().getNotAfter().toInstant();
+                    if (clock.instant().isAfter(notAfter)) {
+                        return Health.down().withDetail(environment, "CA certificate expired on " + notAfter).build();
+                    }
+                    health.withDetail(environment, "key loaded, certificate valid until " + notAfter);
+                } catch (Exception e) {
+                    return Health.down().withDetail(environment, "CA key cannot sign: " + e.getMessage()).build();
+                }
+            }
+            return health.build();
+        };
+    }
+
+    @Bean
+    HealthIndicator supportInboxHealthIndicator(Optional<SupportInboxPoller> poller) {
+        return () -> {
+            if (poller.isEmpty()) {
+                return Health.unknown().withDetail("intake", "disabled").build();
+            }
+            Instant last = poller.get().lastSuccess();
+            Duration allowed = poller.get().pollInterval().multipliedBy(10).plusSeconds(30);
+            if (last != null && Duration.between(last, Instant.now()).compareTo(allowed) <= 0) {
+                return Health.up().withDetail("lastRead", last.toString()).build();
+            }
+            Health.Builder down = Health.down().withDetail("lastRead", last == null ? "never" : last.toString());
+            return poller.get().lastError() == null ? down.build() : down.withDetail("error", poller.get().lastError()).build();
+        };
+    }
+}

@@ -1,0 +1,61 @@
+package io.certdesk.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+
+/** What an operator and a security reviewer check: health, metrics, and who sees which tasks. */
+class OperationsIT extends EmbeddedCertdeskTest {
+
+    @Autowired
+    IdentityService identity;
+
+    @Test
+    void healthCoversDatabaseMailCaKeysAndTheInbox() throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        ResponseEntity<Map> health = http.getForEntity("/actuator/health", Map.class);
+        while (health.getStatusCode() != HttpStatus.OK && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            health = http.getForEntity("/actuator/health", Map.class);
+        }
+        assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+        Map<String, Object> components = (Map<String, Object>) health.getBody().get("components");
+        assertThat(components).containsKeys("db", "mail", "certificateAuthorities", "supportInbox");
+        assertThat(components.get("certificateAuthorities").toString()).contains("UP").contains("qa").contains("production");
+    }
+
+    @Test
+    void metricsNeedAnAdminAndCountWhatHappened() throws Exception {
+        onboard("ops-metrics", "qa", TestCsrs.ec("secp384r1"));
+        assertThat(http.getForEntity("/actuator/prometheus", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        String metrics = http.withBasicAuth("admin", "admin").getForObject("/actuator/prometheus", String.class);
+        assertThat(metrics).contains("certdesk_mails_received_total{outcome=\"request_started\"}")
+                .contains("certdesk_requests_approved_total").contains("certdesk_certificates_issued_total{environment=\"qa\"}");
+    }
+
+    @Test
+    void onlyApproversSeeApprovalTasks() throws Exception {
+        if (identity.createUserQuery().userId("viewer").count() == 0) {
+            User viewer = identity.newUser("viewer");
+            viewer.setPassword("viewer-secret");
+            identity.saveUser(viewer);
+        }
+        String contact = address("visibility");
+        MAILBOX.send(io.certdesk.support.Mailbox.from(contact).body("Organization ID: ops-visible\nCompany: ACME BV\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=ops-visible", TestCsrs.p384())).getBytes()));
+        String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
+        awaitTask(reference, "UserTask_ApproveRequest");
+        String query = "/engine-rest/task?processInstanceBusinessKey=" + reference;
+        assertThat(http.withBasicAuth("approver", "approver").getForObject(query, String.class)).contains(reference);
+        assertThat(http.withBasicAuth("viewer", "viewer-secret").getForObject(query, String.class)).isEqualTo("[]");
+    }
+}
