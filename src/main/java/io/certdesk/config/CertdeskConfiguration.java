@@ -62,12 +62,13 @@ public class CertdeskConfiguration {
     @ConditionalOnProperty(name = "certdesk.intake.enabled", havingValue = "true", matchIfMissing = true)
     SupportInboxPoller supportInboxPoller(CertdeskProperties properties, IntakeService intake,
                                           java.util.Optional<EmbeddedMailServer> embeddedMail,
+                                          io.certdesk.intake.InboxLease lease,
                                           io.micrometer.core.instrument.MeterRegistry metrics) {
         CertdeskProperties.Intake settings = properties.intake();
         if (settings.username() == null || settings.username().isBlank()) {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
         }
-        return new SupportInboxPoller(settings, intake, metrics);
+        return new SupportInboxPoller(settings, intake, lease, metrics);
     }
 
     @Bean

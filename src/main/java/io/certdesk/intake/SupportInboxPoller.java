@@ -47,9 +47,13 @@ public class SupportInboxPoller implements SmartLifecycle {
     private volatile String lastError;
     private final io.micrometer.core.instrument.Counter errors;
 
-    public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake, io.micrometer.core.instrument.MeterRegistry metrics) {
+    private final InboxLease lease;
+
+    public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake, InboxLease lease,
+                              io.micrometer.core.instrument.MeterRegistry metrics) {
         this.settings = settings;
         this.intake = intake;
+        this.lease = lease;
         this.errors = metrics.counter("certdesk.mail.errors", "direction", "in");
     }
 
@@ -71,6 +75,11 @@ public class SupportInboxPoller implements SmartLifecycle {
             scheduler.shutdown();
         }
         closeStore();
+        try {
+            lease.release();
+        } catch (RuntimeException databaseGone) {
+            // the lease runs out by itself
+        }
     }
 
     /** When the inbox was last read without error; null before the first success. */
@@ -99,6 +108,12 @@ public class SupportInboxPoller implements SmartLifecycle {
 
     private void pollQuietly() {
         try {
+            if (!lease.acquire()) {
+                // another node reads the inbox; stay healthy, stay ready to take over
+                lastSuccess = java.time.Instant.now();
+                closeStore();
+                return;
+            }
             poll();
             lastSuccess = java.time.Instant.now();
             lastError = null;
@@ -132,17 +147,24 @@ public class SupportInboxPoller implements SmartLifecycle {
                     continue;
                 }
                 String id = null;
+                String uid = uidOf(inbox, message);
                 try {
                     IncomingMail mail = MailReader.read((MimeMessage) message);
                     id = mail.messageId();
                     IntakeService.Result result = intake.accept(mail);
                     done.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);
-                    failures.remove(id);
+                    failures.remove(uid);
                     if (result.reference() != null) {
                         log.info("Mail {} from {} -> {} {}", id, mail.fromAddress(), result.reference(), result.outcome());
                     }
+                } catch (org.springframework.dao.DuplicateKeyException takenByAnotherNode) {
+                    log.debug("Mail {} was taken in by another node", id);
                 } catch (Exception e) {
-                    String key = id != null ? id : "#" + message.getMessageNumber();
+                    if (isGone(message)) {
+                        log.debug("Mail {} left the inbox while being read (another node took it)", uid);
+                        continue;
+                    }
+                    String key = uid;
                     int attempts = failures.merge(key, 1, Integer::sum);
                     log.error("Mail {} could not be taken in (attempt {} of {}): {}", key, attempts, MAX_ATTEMPTS, e.toString(), e);
                     if (attempts >= MAX_ATTEMPTS) {
@@ -152,7 +174,7 @@ public class SupportInboxPoller implements SmartLifecycle {
                 }
             }
             for (Map.Entry<IntakeService.Outcome, List<Message>> entry : done.entrySet()) {
-                Message[] batch = entry.getValue().toArray(Message[]::new);
+                Message[] batch = current(inbox, entry.getValue());
                 switch (entry.getKey()) {
                     case PRIVATE_KEY_REFUSED -> inbox.setFlags(batch, new Flags(Flags.Flag.DELETED), true);
                     case NOT_A_REQUEST_STARTED -> move(inbox, batch, settings.notARequestFolder());
@@ -163,7 +185,7 @@ public class SupportInboxPoller implements SmartLifecycle {
             if (!poisoned.isEmpty()) {
                 log.error("{} mail(s) failed {} times and were moved to {} for a person to look at", poisoned.size(),
                         MAX_ATTEMPTS, NEEDS_ATTENTION_FOLDER);
-                move(inbox, poisoned.toArray(Message[]::new), NEEDS_ATTENTION_FOLDER);
+                move(inbox, current(inbox, poisoned), NEEDS_ATTENTION_FOLDER);
             }
             return done.values().stream().mapToInt(List::size).sum();
         } finally {
@@ -173,16 +195,60 @@ public class SupportInboxPoller implements SmartLifecycle {
         }
     }
 
+    /**
+     * Moves handled mail out of the inbox. A mail another node moved first is simply gone; if a move fails it
+     * stays in the inbox and its Message-ID makes the next reading a no-op that moves it again.
+     */
     private void move(Folder inbox, Message[] batch, String folderName) throws MessagingException {
         Folder target = store.getFolder(folderName);
         if (!target.exists()) {
             target.create(Folder.HOLDS_MESSAGES);
         }
-        if (inbox instanceof IMAPFolder imap) {
-            imap.moveMessages(batch, target);
-        } else {
-            inbox.copyMessages(batch, target);
-            inbox.setFlags(batch, new Flags(Flags.Flag.DELETED), true);
+        Message[] present = java.util.Arrays.stream(batch).filter(m -> !m.isExpunged()).toArray(Message[]::new);
+        try {
+            if (inbox instanceof IMAPFolder imap) {
+                imap.moveMessages(present, target);
+            } else {
+                inbox.copyMessages(present, target);
+                inbox.setFlags(present, new Flags(Flags.Flag.DELETED), true);
+            }
+        } catch (MessagingException raced) {
+            log.debug("Moving {} mail(s) to {} raced with another reader: {}", present.length, folderName, raced.getMessage());
+        }
+    }
+
+    /**
+     * The mails as the server numbers them now, looked up by UID: sequence numbers go stale when someone else
+     * (a person with a mail client, say) removes mail from the inbox meanwhile.
+     */
+    private static Message[] current(Folder inbox, List<Message> handled) throws MessagingException {
+        if (!(inbox instanceof UIDFolder uids)) {
+            return handled.toArray(Message[]::new);
+        }
+        long[] wanted = new long[handled.size()];
+        for (int i = 0; i < wanted.length; i++) {
+            wanted[i] = uids.getUID(handled.get(i));
+        }
+        return java.util.Arrays.stream(uids.getMessagesByUID(wanted)).filter(java.util.Objects::nonNull).toArray(Message[]::new);
+    }
+
+    /** A stable key for a mail across polls: the folder's UIDVALIDITY and the mail's UID. */
+    private static String uidOf(Folder inbox, Message message) {
+        try {
+            if (inbox instanceof UIDFolder uids) {
+                return "uid " + uids.getUIDValidity() + "/" + uids.getUID(message);
+            }
+        } catch (MessagingException unknown) {
+            // fall through
+        }
+        return "message #" + message.getMessageNumber();
+    }
+
+    private static boolean isGone(Message message) {
+        try {
+            return message.isExpunged() || message.isSet(Flags.Flag.DELETED);
+        } catch (MessagingException e) {
+            return true;
         }
     }
 
