@@ -37,7 +37,8 @@ public record CertdeskProperties(
         @DefaultValue @Valid Intake intake,
         @DefaultValue @Valid EmbeddedMail embeddedMail,
         @DefaultValue @Valid Approvers approvers,
-        @DefaultValue @Valid Lifecycle lifecycle) {
+        @DefaultValue @Valid Lifecycle lifecycle,
+        @DefaultValue @Valid Mtls mtls) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -115,6 +116,18 @@ public record CertdeskProperties(
             @DefaultValue({"30", "14", "7", "1"}) List<Integer> reminderDays,
             @DefaultValue("7d") Duration supersedeGrace,
             @DefaultValue("1000") int maxPerSweep) {
+    }
+
+    /**
+     * The mTLS test endpoint: an HTTPS listener that requires a client certificate trusted for one environment.
+     *
+     * @param hostNames DNS names in its server certificate (the first is its CN); 127.0.0.1 is always included
+     */
+    public record Mtls(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("8443") int port,
+            @DefaultValue("qa") String environment,
+            @DefaultValue("localhost") List<String> hostNames) {
     }
 
     /** The Camunda group whose members decide requests, and its users. */

@@ -1,0 +1,71 @@
+package io.certdesk.trust;
+
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.ServerCertificates;
+import io.certdesk.config.CertdeskProperties;
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.http11.Http11NioProtocol;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The mTLS test endpoint of the client guides ({@code curl --cert ... https://host:8443/test} answers 404,
+ * {@code openssl s_client ... -brief} prints CONNECTION ESTABLISHED): a second HTTPS listener whose server
+ * certificate comes from the environment's CA and which requires a client certificate that
+ * {@link TrustService} accepts. Untrusted, expired and revoked certificates fail the handshake.
+ */
+@Configuration
+@ConditionalOnProperty(name = "certdesk.mtls.enabled", havingValue = "true", matchIfMissing = true)
+public class MtlsEndpointConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MtlsEndpointConfiguration.class);
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoint(CertdeskProperties properties,
+                                                                              CertificateAuthorities authorities, TrustService trust) {
+        CertdeskProperties.Mtls settings = properties.mtls();
+        MtlsTrustManager.use(trust.clientTrust(settings.environment()));
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getEncoder().encodeToString(random);
+        KeyStore keyStore = ServerCertificates.issue(authorities.get(settings.environment()), settings.hostNames(),
+                List.of("127.0.0.1"), password.toCharArray());
+        return factory -> {
+            Connector connector = new Connector(Http11NioProtocol.class.getName());
+            connector.setPort(settings.port());
+            connector.setScheme("https");
+            connector.setSecure(true);
+            Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
+            protocol.setSSLEnabled(true);
+            SSLHostConfig ssl = new SSLHostConfig();
+            ssl.setHostName("_default_");
+            // TLS 1.2: the client certificate is judged inside the handshake, so the guide's
+            // "openssl s_client ... -brief" prints CONNECTION ESTABLISHED only for a trusted certificate
+            // (with TLS 1.3 the refusal arrives after the client already reported success)
+            ssl.setProtocols("TLSv1.2");
+            ssl.setCertificateVerification("required");
+            ssl.setTrustManagerClassName(MtlsTrustManager.class.getName());
+            SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED);
+            certificate.setCertificateKeystore(keyStore);
+            certificate.setCertificateKeystorePassword(password);
+            certificate.setCertificateKeyAlias("server");
+            ssl.addCertificate(certificate);
+            protocol.addSslHostConfig(ssl);
+            factory.addAdditionalTomcatConnectors(connector);
+            log.info("mTLS test endpoint on https://{}:{}/ for environment '{}'", settings.hostNames().get(0), settings.port(),
+                    settings.environment());
+        };
+    }
+}
