@@ -10,6 +10,7 @@ import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.revocation.RevocationService;
+import io.certdesk.trust.PartnerTrustService;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.NewRequest;
 import io.certdesk.request.RequestService;
@@ -27,20 +28,22 @@ import org.springframework.transaction.annotation.Transactional;
 public class IntakeService {
 
     /** What became of a mail, and so where it goes in the mailbox. */
-    public enum Outcome { REQUEST_STARTED, NOT_A_REQUEST_STARTED, PRIVATE_KEY_REFUSED, REVOCATION_STARTED, AUTO_REPLY_IGNORED, DUPLICATE }
+    public enum Outcome { REQUEST_STARTED, PARTNER_CHAIN_STARTED, NOT_A_REQUEST_STARTED, PRIVATE_KEY_REFUSED, REVOCATION_STARTED, AUTO_REPLY_IGNORED, DUPLICATE }
 
     public record Result(Outcome outcome, String reference) {
     }
 
     private final RequestService requests;
     private final RevocationService revocations;
+    private final PartnerTrustService partnerTrust;
     private final RuntimeService runtime;
     private final JdbcClient jdbc;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public IntakeService(RequestService requests, RevocationService revocations, RuntimeService runtime, JdbcClient jdbc, Clock clock,
-                         MeterRegistry metrics) {
+    public IntakeService(RequestService requests, RevocationService revocations, PartnerTrustService partnerTrust,
+                         RuntimeService runtime, JdbcClient jdbc, Clock clock, MeterRegistry metrics) {
+        this.partnerTrust = partnerTrust;
         this.metrics = metrics;
         this.requests = requests;
         this.revocations = revocations;
@@ -70,6 +73,12 @@ public class IntakeService {
             return new Result(Outcome.AUTO_REPLY_IGNORED, null);
         }
         Submission submission = SubmissionReader.read(mail);
+        if (submission.offersPartnerChain()) {
+            String reference = partnerTrust.register(mail.messageId(), mail.fromAddress(), submission.organizationId(),
+                    submission.environment(), submission.certificates());
+            settle(key, Outcome.PARTNER_CHAIN_STARTED, reference);
+            return new Result(Outcome.PARTNER_CHAIN_STARTED, reference);
+        }
         if (submission.asksForRevocation()) {
             RevocationReason reason;
             try {

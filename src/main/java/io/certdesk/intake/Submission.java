@@ -23,7 +23,8 @@ public record Submission(
         List<String> privateKeyFindings,
         List<String> exposedKeyHashes,
         String revocationTarget,
-        String revocationReason) {
+        String revocationReason,
+        List<byte[]> certificates) {
 
     public boolean exposesPrivateKey() {
         return !privateKeyFindings.isEmpty();
@@ -31,6 +32,11 @@ public record Submission(
 
     public boolean asksForRevocation() {
         return revocationTarget != null && csrs.isEmpty() && !exposesPrivateKey();
+    }
+
+    /** Certificates but no CSR: a client bringing its partner CA chain. */
+    public boolean offersPartnerChain() {
+        return !certificates.isEmpty() && csrs.isEmpty() && unreadableCsrs.isEmpty() && !exposesPrivateKey();
     }
 
     public boolean looksLikeRequest() {

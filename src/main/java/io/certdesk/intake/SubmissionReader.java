@@ -82,12 +82,14 @@ public final class SubmissionReader {
             exposedKeys.addAll(ExposedKeys.publicKeyHashes(body));
         }
         collectPem(body, "the mail text", csrs, unreadable);
+        List<byte[]> certificates = new ArrayList<>(Certificates.fromText(body));
         for (IncomingMail.Attachment attachment : mail.attachments()) {
             readAttachment(attachment, csrs, unreadable, privateKeys, exposedKeys);
+            certificates.addAll(Certificates.fromAttachment(attachment));
         }
         return new Submission(org == null ? null : org.replaceAll("\\s+", ""), company, contactName, contactEmail,
                 environment, List.copyOf(csrs), List.copyOf(unreadable), List.copyOf(privateKeys),
-                exposedKeys.stream().distinct().toList(), revoke, reason);
+                exposedKeys.stream().distinct().toList(), revoke, reason, Certificates.distinct(certificates));
     }
 
     private static void readAttachment(IncomingMail.Attachment attachment, List<byte[]> csrs, List<String> unreadable,

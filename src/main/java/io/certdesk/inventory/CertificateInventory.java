@@ -31,6 +31,12 @@ public class CertificateInventory {
                 .update();
     }
 
+    /** A partner's client certificate, tracked for its expiry; certdesk neither lists nor revokes it. */
+    public void recordPartnerLeaf(IssuedCertificate c) {
+        record(c);
+        jdbc.sql("update issued_certificate set issuer_kind = 'PARTNER' where serial = ?").param(c.serial()).update();
+    }
+
     public Optional<IssuedCertificate> findBySerial(String serialHex) {
         return jdbc.sql("select * from issued_certificate where serial = ?").param(serialHex.toUpperCase())
                 .query(CertificateInventory::map).optional();

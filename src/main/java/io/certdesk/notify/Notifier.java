@@ -147,6 +147,14 @@ public class Notifier {
         send("expiry-reminder", "serial " + serial, null, to, v, null);
     }
 
+    /** A mail about a partner CA request; {@code values} fill the template besides the support address and name. */
+    public void trustMail(String template, String reference, List<String> to, Map<String, String> values) {
+        Map<String, String> v = base();
+        v.putAll(values);
+        v.put("reference", reference);
+        send(template, reference, null, to, v, null);
+    }
+
     /** Tells whoever asked for a revocation why it was not done. */
     public void revocationRefusal(String to, String certificate, String reason) {
         Map<String, String> v = base();

@@ -56,6 +56,11 @@ public class RequestRepository {
         return get(id);
     }
 
+    /** The next number of the reference sequence shared by certificate and trust requests. */
+    public long nextNumber() {
+        return jdbc.sql(nextReferenceSql).query(Long.class).single();
+    }
+
     public CertificateRequest get(long id) {
         return jdbc.sql("select * from certificate_request where id = ?").param(id).query(this::map).single();
     }

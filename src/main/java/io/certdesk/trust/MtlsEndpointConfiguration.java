@@ -32,11 +32,20 @@ public class MtlsEndpointConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MtlsEndpointConfiguration.class);
 
+    private final java.util.List<ClientTrust> registered = new java.util.ArrayList<>();
+
+    @jakarta.annotation.PreDestroy
+    void unregister() {
+        registered.forEach(MtlsTrustManager::unregister);
+    }
+
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoint(CertdeskProperties properties,
                                                                               CertificateAuthorities authorities, TrustService trust) {
         CertdeskProperties.Mtls settings = properties.mtls();
-        MtlsTrustManager.use(trust.clientTrust(settings.environment()));
+        ClientTrust clientTrust = trust.clientTrust(settings.environment());
+        MtlsTrustManager.register(clientTrust);
+        registered.add(clientTrust);
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         String password = Base64.getEncoder().encodeToString(random);

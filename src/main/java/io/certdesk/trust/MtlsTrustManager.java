@@ -12,19 +12,29 @@ import javax.net.ssl.X509TrustManager;
  */
 public class MtlsTrustManager implements X509TrustManager {
 
-    private static volatile ClientTrust trust;
+    /** One per running certdesk application in this JVM: in production exactly one. */
+    private static final java.util.List<ClientTrust> TRUSTS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    static void use(ClientTrust current) {
-        trust = current;
+    static void register(ClientTrust trust) {
+        TRUSTS.add(trust);
+    }
+
+    static void unregister(ClientTrust trust) {
+        TRUSTS.remove(trust);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        ClientTrust current = trust;
-        if (current == null) {
-            throw new CertificateException("certdesk is starting: no client is trusted yet");
+        CertificateException refusal = new CertificateException("certdesk is starting: no client is trusted yet");
+        for (ClientTrust trust : TRUSTS) {
+            try {
+                trust.check(chain);
+                return;
+            } catch (CertificateException e) {
+                refusal = e;
+            }
         }
-        current.check(chain);
+        throw refusal;
     }
 
     @Override
@@ -34,7 +44,6 @@ public class MtlsTrustManager implements X509TrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        ClientTrust current = trust;
-        return current == null ? new X509Certificate[0] : current.acceptedIssuers();
+        return TRUSTS.stream().flatMap(t -> java.util.Arrays.stream(t.acceptedIssuers())).toArray(X509Certificate[]::new);
     }
 }

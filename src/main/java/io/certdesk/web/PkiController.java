@@ -168,12 +168,6 @@ public class PkiController {
         return ResponseEntity.ok(verdict);
     }
 
-    @ExceptionHandler(UnknownEnvironmentException.class)
-    ResponseEntity<Map<String, Object>> unknownEnvironment(UnknownEnvironmentException e) {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("error", e.getMessage()));
-    }
-
     private static ResponseEntity<Map<String, Object>> badRequest(String reason) {
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(Map.of("error", reason));
     }

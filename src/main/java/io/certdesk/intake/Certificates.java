@@ -1,0 +1,72 @@
+package io.certdesk.intake;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** X.509 certificates in a mail: PEM blocks in text or files, DER files, PKCS#7 bundles (.p7b/.p7c). */
+final class Certificates {
+
+    private static final Pattern PEM = Pattern.compile("-----BEGIN (CERTIFICATE|PKCS7)-----.*?-----END \\1-----", Pattern.DOTALL);
+
+    private Certificates() {
+    }
+
+    static List<byte[]> fromText(String text) {
+        List<byte[]> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        Matcher matcher = PEM.matcher(text);
+        while (matcher.find()) {
+            out.addAll(parse(matcher.group().getBytes(StandardCharsets.US_ASCII)));
+        }
+        return out;
+    }
+
+    static List<byte[]> fromAttachment(IncomingMail.Attachment attachment) {
+        if (attachment.content() == null) {
+            return List.of();
+        }
+        String text = new String(attachment.content(), StandardCharsets.ISO_8859_1);
+        if (text.contains("-----BEGIN CERTIFICATE-----") || text.contains("-----BEGIN PKCS7-----")) {
+            return fromText(text);
+        }
+        String name = attachment.fileName().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".p7b") || name.endsWith(".p7c") || name.endsWith(".cer") || name.endsWith(".crt") || name.endsWith(".der")) {
+            return parse(attachment.content());
+        }
+        return List.of();
+    }
+
+    private static List<byte[]> parse(byte[] data) {
+        List<byte[]> out = new ArrayList<>();
+        try {
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data))) {
+                out.add(certificate.getEncoded());
+            }
+        } catch (CertificateException | RuntimeException unreadable) {
+            // not certificates after all
+        }
+        return out;
+    }
+
+    static List<byte[]> distinct(List<byte[]> certificates) {
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] candidate : certificates) {
+            if (out.stream().noneMatch(existing -> Arrays.equals(existing, candidate))) {
+                out.add(candidate);
+            }
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,126 @@
+package io.certdesk.trust;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.certdesk.config.CertdeskProperties;
+import io.certdesk.notify.Notifier;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The partner trust process's tasks, and the four-eyes rule on its two approvals. */
+@Configuration
+public class PartnerTrustDelegates {
+
+    @Bean
+    JavaDelegate validateChain(PartnerTrustService trust, Notifier notifier) {
+        return execution -> {
+            ChainCheck.Result result = trust.validate(PartnerTrustProcess.trustRequestId(execution));
+            if (!result.valid()) {
+                throw new BpmnError(PartnerTrustProcess.ERROR_CHAIN_INVALID, result.problems().size() + " problem(s)");
+            }
+            execution.setVariable(PartnerTrustProcess.CLIENT_CERTIFICATE, PartnerTrustService.describe(result.leaf()));
+            execution.setVariable(PartnerTrustProcess.CA_CERTIFICATES, PartnerTrustService.describeAll(result.cas()));
+        };
+    }
+
+    @Bean
+    JavaDelegate sendChainRejection(PartnerTrustService trust, Notifier notifier, CertdeskProperties properties) {
+        return execution -> {
+            TrustRequests.TrustRequest request = trust.get(PartnerTrustProcess.trustRequestId(execution));
+            StringBuilder problems = new StringBuilder();
+            int n = 1;
+            for (String problem : request.problems()) {
+                problems.append(n++).append(". ").append(problem).append("\n\n");
+            }
+            notifier.trustMail("chain-rejection", request.reference(), to(request), Map.of("problems", problems.toString(),
+                    "environmentChoices", String.join(" or ", properties.environments().keySet())));
+        };
+    }
+
+    @Bean
+    JavaDelegate sendTrustAcknowledgement(PartnerTrustService trust, Notifier notifier) {
+        return execution -> {
+            TrustRequests.TrustRequest request = trust.get(PartnerTrustProcess.trustRequestId(execution));
+            notifier.trustMail("trust-acknowledgement", request.reference(), to(request), Map.of(
+                    "organizationId", request.organizationId(), "environment", request.environment(),
+                    "clientCertificate", indent((String) execution.getVariable(PartnerTrustProcess.CLIENT_CERTIFICATE)),
+                    "caCertificates", indent((String) execution.getVariable(PartnerTrustProcess.CA_CERTIFICATES))));
+        };
+    }
+
+    @Bean
+    JavaDelegate sendTrustRejection(PartnerTrustService trust, Notifier notifier) {
+        return execution -> {
+            TrustRequests.TrustRequest request = trust.get(PartnerTrustProcess.trustRequestId(execution));
+            Object reason = execution.getVariable(PartnerTrustProcess.REJECTION_REASON);
+            notifier.trustMail("trust-rejected", request.reference(), to(request), Map.of(
+                    "organizationId", request.organizationId(), "environment", request.environment(),
+                    "reason", reason == null ? "-" : reason.toString()));
+        };
+    }
+
+    @Bean
+    JavaDelegate trustPartnerCa(PartnerTrustService trust, Notifier notifier, CertdeskProperties properties) {
+        return execution -> {
+            long id = PartnerTrustProcess.trustRequestId(execution);
+            String approvers = execution.getVariable(PartnerTrustProcess.FIRST_APPROVER) + ", "
+                    + execution.getVariable(PartnerTrustProcess.SECOND_APPROVER);
+            List<String> trusted = trust.trust(id, approvers);
+            TrustRequests.TrustRequest request = trust.get(id);
+            X509Certificate leaf = PartnerTrustService.parsePem(request.chainPem()).stream()
+                    .filter(c -> c.getBasicConstraints() < 0).findFirst().orElseThrow();
+            notifier.trustMail("trust-confirmed", request.reference(), to(request), Map.of(
+                    "organizationId", request.organizationId(), "environment", request.environment(),
+                    "trusted", String.join("\n  ", trusted), "mtlsHost", properties.mtls().hostNames().get(0),
+                    "mtlsPort", String.valueOf(properties.mtls().port()), "notAfter", leaf.getNotAfter().toInstant().toString()));
+        };
+    }
+
+    /**
+     * On completion of either approval: the decision is required, a rejection needs a reason, and the second
+     * approver must be someone other than the first.
+     */
+    @Bean
+    TaskListener recordTrustApproval() {
+        return (DelegateTask task) -> {
+            boolean first = PartnerTrustProcess.FIRST_APPROVAL.equals(task.getTaskDefinitionKey());
+            String decisionVariable = first ? PartnerTrustProcess.FIRST_APPROVED : PartnerTrustProcess.SECOND_APPROVED;
+            Object decision = task.getVariable(decisionVariable);
+            if (!(decision instanceof Boolean approved)) {
+                throw new ProcessEngineException("Set '" + decisionVariable + "' to true or false");
+            }
+            String user = task.getAssignee();
+            var authentication = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+            if (authentication != null && authentication.getUserId() != null) {
+                user = authentication.getUserId();
+            }
+            if (user == null) {
+                throw new ProcessEngineException("Claim the task before deciding: a trust decision needs a named approver");
+            }
+            if (!first && user.equals(task.getVariable(PartnerTrustProcess.FIRST_APPROVER))) {
+                throw new ProcessEngineException("Four eyes: " + user + " made the first decision; a different approver must make the second");
+            }
+            Object reason = task.getVariable(PartnerTrustProcess.REJECTION_REASON);
+            if (!approved && (reason == null || reason.toString().isBlank())) {
+                throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
+            }
+            task.setVariable(first ? PartnerTrustProcess.FIRST_APPROVER : PartnerTrustProcess.SECOND_APPROVER, user);
+        };
+    }
+
+    private static List<String> to(TrustRequests.TrustRequest request) {
+        return request.senderEmail() == null ? List.of() : List.of(request.senderEmail());
+    }
+
+    private static String indent(String text) {
+        return text == null ? "-" : text.lines().collect(Collectors.joining("\n  "));
+    }
+}

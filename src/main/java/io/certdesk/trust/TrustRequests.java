@@ -1,0 +1,50 @@
+package io.certdesk.trust;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+
+import io.certdesk.request.RequestRepository;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Requests to trust a partner CA, with the chain as sent (public certificates only). */
+@Repository
+public class TrustRequests {
+
+    public record TrustRequest(long id, String reference, String senderEmail, String organizationId, String environment,
+                               String chainPem, List<String> problems, String status) {
+    }
+
+    private final JdbcClient jdbc;
+    private final RequestRepository numbers;
+
+    public TrustRequests(JdbcClient jdbc, RequestRepository numbers) {
+        this.jdbc = jdbc;
+        this.numbers = numbers;
+    }
+
+    public TrustRequest insert(Instant now, String messageId, String sender, String organizationId, String environment, String chainPem) {
+        long id = numbers.nextNumber();
+        String reference = String.format("TR-%d-%06d", now.atZone(ZoneOffset.UTC).getYear(), id);
+        jdbc.sql("insert into trust_request (id, reference, created_at, message_id, sender_email, organization_id, environment, "
+                        + "chain_pem, status) values (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED')")
+                .params(id, reference, Timestamp.from(now), messageId, sender, organizationId, environment, chainPem).update();
+        return get(id);
+    }
+
+    public TrustRequest get(long id) {
+        return jdbc.sql("select * from trust_request where id = ?").param(id)
+                .query((rs, n) -> new TrustRequest(rs.getLong("id"), rs.getString("reference"), rs.getString("sender_email"),
+                        rs.getString("organization_id"), rs.getString("environment"), rs.getString("chain_pem"),
+                        rs.getString("problems") == null || rs.getString("problems").isBlank() ? List.of()
+                                : Arrays.asList(rs.getString("problems").split("\n")),
+                        rs.getString("status"))).single();
+    }
+
+    public void record(long id, String status, List<String> problems) {
+        jdbc.sql("update trust_request set status = ?, problems = ? where id = ?").params(status, String.join("\n", problems), id).update();
+    }
+}

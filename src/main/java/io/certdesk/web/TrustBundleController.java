@@ -1,0 +1,63 @@
+package io.certdesk.web;
+
+import java.io.ByteArrayOutputStream;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import io.certdesk.authority.Pem;
+import io.certdesk.trust.TrustService;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The environment's trust bundle for API gateways: its CA plus every approved partner CA, as PEM and as PKCS#12
+ * and JKS trust stores (password {@code changeit}: they hold public certificates only).
+ */
+@RestController
+public class TrustBundleController {
+
+    public static final String TRUST_STORE_PASSWORD = "changeit";
+
+    private final TrustService trust;
+
+    public TrustBundleController(TrustService trust) {
+        this.trust = trust;
+    }
+
+    @GetMapping("/pki/{environment}/trust-bundle.pem")
+    public ResponseEntity<String> pem(@PathVariable String environment) {
+        StringBuilder out = new StringBuilder();
+        for (X509Certificate ca : trust.bundle(environment)) {
+            out.append("# ").append(ca.getSubjectX500Principal().getName()).append('\n').append(Pem.encode(ca));
+        }
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-pem-file")).body(out.toString());
+    }
+
+    @GetMapping("/pki/{environment}/trust-bundle.p12")
+    public ResponseEntity<byte[]> pkcs12(@PathVariable String environment) throws Exception {
+        return store(environment, "PKCS12");
+    }
+
+    @GetMapping("/pki/{environment}/trust-bundle.jks")
+    public ResponseEntity<byte[]> jks(@PathVariable String environment) throws Exception {
+        return store(environment, "JKS");
+    }
+
+    private ResponseEntity<byte[]> store(String environment, String type) throws Exception {
+        List<X509Certificate> bundle = trust.bundle(environment);
+        KeyStore store = KeyStore.getInstance(type);
+        store.load(null, null);
+        for (int i = 0; i < bundle.size(); i++) {
+            store.setCertificateEntry(i == 0 ? environment + "-ca" : "partner-" + i, bundle.get(i));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        store.store(out, TRUST_STORE_PASSWORD.toCharArray());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header("Content-Disposition", "attachment; filename=\"" + environment + "-trust-bundle." + (type.equals("JKS") ? "jks" : "p12") + "\"")
+                .body(out.toByteArray());
+    }
+}
