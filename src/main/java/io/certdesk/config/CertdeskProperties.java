@@ -119,15 +119,20 @@ public record CertdeskProperties(
     }
 
     /**
-     * The mTLS test endpoint: an HTTPS listener that requires a client certificate trusted for one environment.
+     * The mTLS test endpoints: one HTTPS listener per environment, each requiring a client certificate trusted
+     * for that environment.
      *
-     * @param hostNames DNS names in its server certificate (the first is its CN); 127.0.0.1 is always included
+     * @param ports     listener port per environment; an environment without a port has no endpoint
+     * @param hostNames DNS names in the server certificates (the first is their CN); 127.0.0.1 is always included
      */
     public record Mtls(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("8443") int port,
-            @DefaultValue("qa") String environment,
+            Map<String, Integer> ports,
             @DefaultValue("localhost") List<String> hostNames) {
+
+        public Map<String, Integer> portsOrNone() {
+            return ports == null ? Map.of() : ports;
+        }
     }
 
     /** The Camunda group whose members decide requests, and its users. */

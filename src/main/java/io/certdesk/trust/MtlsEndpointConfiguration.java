@@ -21,10 +21,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The mTLS test endpoint of the client guides ({@code curl --cert ... https://host:8443/test} answers 404,
- * {@code openssl s_client ... -brief} prints CONNECTION ESTABLISHED): a second HTTPS listener whose server
- * certificate comes from the environment's CA and which requires a client certificate that
- * {@link TrustService} accepts. Untrusted, expired and revoked certificates fail the handshake.
+ * The mTLS test endpoints of the client guides ({@code curl --cert ... https://host:8443/test} answers 404,
+ * {@code openssl s_client ... -brief} prints CONNECTION ESTABLISHED): one HTTPS listener per environment, whose
+ * server certificate comes from the environment's CA and which requires a client certificate that
+ * {@link TrustService} accepts for that environment. Untrusted, expired and revoked certificates fail the handshake.
  */
 @Configuration
 @ConditionalOnProperty(name = "certdesk.mtls.enabled", havingValue = "true", matchIfMissing = true)
@@ -32,7 +32,7 @@ public class MtlsEndpointConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MtlsEndpointConfiguration.class);
 
-    private final java.util.List<ClientTrust> registered = new java.util.ArrayList<>();
+    private final java.util.Map<Integer, ClientTrust> registered = new java.util.LinkedHashMap<>();
 
     @jakarta.annotation.PreDestroy
     void unregister() {
@@ -40,41 +40,50 @@ public class MtlsEndpointConfiguration {
     }
 
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoint(CertdeskProperties properties,
-                                                                              CertificateAuthorities authorities, TrustService trust) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoints(CertdeskProperties properties,
+                                                                               CertificateAuthorities authorities, TrustService trust) {
         CertdeskProperties.Mtls settings = properties.mtls();
-        ClientTrust clientTrust = trust.clientTrust(settings.environment());
-        MtlsTrustManager.register(clientTrust);
-        registered.add(clientTrust);
+        List<String> environments = new java.util.ArrayList<>(settings.portsOrNone().keySet());
+        java.util.Collections.sort(environments);
+        List<Connector> connectors = new java.util.ArrayList<>();
+        for (int slot = 0; slot < environments.size(); slot++) {
+            String environment = environments.get(slot);
+            ClientTrust clientTrust = trust.clientTrust(environment);
+            MtlsTrustManager.register(slot, clientTrust);
+            registered.put(slot, clientTrust);
+            connectors.add(connector(environment, settings.portsOrNone().get(environment), MtlsTrustManager.className(slot),
+                    authorities, settings.hostNames()));
+        }
+        return factory -> connectors.forEach(factory::addAdditionalTomcatConnectors);
+    }
+
+    private static Connector connector(String environment, int port, String trustManagerClass, CertificateAuthorities authorities,
+                                       List<String> hostNames) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         String password = Base64.getEncoder().encodeToString(random);
-        KeyStore keyStore = ServerCertificates.issue(authorities.get(settings.environment()), settings.hostNames(),
-                List.of("127.0.0.1"), password.toCharArray());
-        return factory -> {
-            Connector connector = new Connector(Http11NioProtocol.class.getName());
-            connector.setPort(settings.port());
-            connector.setScheme("https");
-            connector.setSecure(true);
-            Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
-            protocol.setSSLEnabled(true);
-            SSLHostConfig ssl = new SSLHostConfig();
-            ssl.setHostName("_default_");
-            // TLS 1.2: the client certificate is judged inside the handshake, so the guide's
-            // "openssl s_client ... -brief" prints CONNECTION ESTABLISHED only for a trusted certificate
-            // (with TLS 1.3 the refusal arrives after the client already reported success)
-            ssl.setProtocols("TLSv1.2");
-            ssl.setCertificateVerification("required");
-            ssl.setTrustManagerClassName(MtlsTrustManager.class.getName());
-            SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED);
-            certificate.setCertificateKeystore(keyStore);
-            certificate.setCertificateKeystorePassword(password);
-            certificate.setCertificateKeyAlias("server");
-            ssl.addCertificate(certificate);
-            protocol.addSslHostConfig(ssl);
-            factory.addAdditionalTomcatConnectors(connector);
-            log.info("mTLS test endpoint on https://{}:{}/ for environment '{}'", settings.hostNames().get(0), settings.port(),
-                    settings.environment());
-        };
+        KeyStore keyStore = ServerCertificates.issue(authorities.get(environment), hostNames, List.of("127.0.0.1"), password.toCharArray());
+        Connector connector = new Connector(Http11NioProtocol.class.getName());
+        connector.setPort(port);
+        connector.setScheme("https");
+        connector.setSecure(true);
+        Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
+        protocol.setSSLEnabled(true);
+        SSLHostConfig ssl = new SSLHostConfig();
+        ssl.setHostName("_default_");
+        // TLS 1.2: the client certificate is judged inside the handshake, so the guide's
+        // "openssl s_client ... -brief" prints CONNECTION ESTABLISHED only for a trusted certificate
+        // (with TLS 1.3 the refusal arrives after the client already reported success)
+        ssl.setProtocols("TLSv1.2");
+        ssl.setCertificateVerification("required");
+        ssl.setTrustManagerClassName(trustManagerClass);
+        SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED);
+        certificate.setCertificateKeystore(keyStore);
+        certificate.setCertificateKeystorePassword(password);
+        certificate.setCertificateKeyAlias("server");
+        ssl.addCertificate(certificate);
+        protocol.addSslHostConfig(ssl);
+        log.info("mTLS test endpoint for environment '{}' on https://{}:{}/", environment, hostNames.get(0), port);
+        return connector;
     }
 }

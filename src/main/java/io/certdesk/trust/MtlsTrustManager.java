@@ -2,31 +2,56 @@ package io.certdesk.trust;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The trust manager Tomcat instantiates (by class name, with no arguments) for the mTLS test endpoint. It asks
- * certdesk's {@link ClientTrust} at every handshake, so newly trusted partner CAs and new revocations take effect
- * without a restart.
+ * The trust managers Tomcat instantiates (by class name, with no arguments) for the mTLS test endpoints: one
+ * subclass per listener slot, so each listener asks the {@link ClientTrust} of its own environment at every
+ * handshake. Newly trusted partner CAs and new revocations take effect without a restart.
  */
-public class MtlsTrustManager implements X509TrustManager {
+public abstract class MtlsTrustManager implements X509TrustManager {
 
-    /** One per running certdesk application in this JVM: in production exactly one. */
-    private static final java.util.List<ClientTrust> TRUSTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final int SLOTS = 8;
 
-    static void register(ClientTrust trust) {
-        TRUSTS.add(trust);
+    /** Per slot, the trust of each running certdesk application in this JVM (in production exactly one). */
+    @SuppressWarnings("unchecked")
+    private static final List<ClientTrust>[] TRUSTS = new List[SLOTS];
+
+    static {
+        for (int i = 0; i < SLOTS; i++) {
+            TRUSTS[i] = new CopyOnWriteArrayList<>();
+        }
     }
 
-    static void unregister(ClientTrust trust) {
-        TRUSTS.remove(trust);
+    private final int slot;
+
+    protected MtlsTrustManager(int slot) {
+        this.slot = slot;
+    }
+
+    static String className(int slot) {
+        if (slot < 0 || slot >= SLOTS) {
+            throw new IllegalArgumentException("at most " + SLOTS + " mTLS test endpoints");
+        }
+        return MtlsTrustManager.class.getName() + "$Slot" + slot;
+    }
+
+    static void register(int slot, ClientTrust trust) {
+        TRUSTS[slot].add(trust);
+    }
+
+    static void unregister(int slot, ClientTrust trust) {
+        TRUSTS[slot].remove(trust);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         CertificateException refusal = new CertificateException("certdesk is starting: no client is trusted yet");
-        for (ClientTrust trust : TRUSTS) {
+        for (ClientTrust trust : TRUSTS[slot]) {
             try {
                 trust.check(chain);
                 return;
@@ -44,6 +69,15 @@ public class MtlsTrustManager implements X509TrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return TRUSTS.stream().flatMap(t -> java.util.Arrays.stream(t.acceptedIssuers())).toArray(X509Certificate[]::new);
+        return TRUSTS[slot].stream().flatMap(t -> Arrays.stream(t.acceptedIssuers())).toArray(X509Certificate[]::new);
     }
+
+    public static class Slot0 extends MtlsTrustManager { public Slot0() { super(0); } }
+    public static class Slot1 extends MtlsTrustManager { public Slot1() { super(1); } }
+    public static class Slot2 extends MtlsTrustManager { public Slot2() { super(2); } }
+    public static class Slot3 extends MtlsTrustManager { public Slot3() { super(3); } }
+    public static class Slot4 extends MtlsTrustManager { public Slot4() { super(4); } }
+    public static class Slot5 extends MtlsTrustManager { public Slot5() { super(5); } }
+    public static class Slot6 extends MtlsTrustManager { public Slot6() { super(6); } }
+    public static class Slot7 extends MtlsTrustManager { public Slot7() { super(7); } }
 }

@@ -80,7 +80,7 @@ public class PartnerTrustDelegates {
             notifier.trustMail("trust-confirmed", request.reference(), to(request), Map.of(
                     "organizationId", request.organizationId(), "environment", request.environment(),
                     "trusted", String.join("\n  ", trusted), "mtlsHost", properties.mtls().hostNames().get(0),
-                    "mtlsPort", String.valueOf(properties.mtls().port()), "notAfter", leaf.getNotAfter().toInstant().toString()));
+                    "mtlsPort", String.valueOf(properties.mtls().portsOrNone().getOrDefault(request.environment(), 8443)), "notAfter", leaf.getNotAfter().toInstant().toString()));
         };
     }
 

@@ -157,6 +157,15 @@ class ClientGuidesIT extends EmbeddedCertdeskTest {
                 .isEqualTo(Openssl.digest(Openssl.ok(client,
                         "openssl x509 -in nuvy-client.crt -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256")));
         awaitEnded(reference, OnboardingProcess.END_DELIVERED);
+
+        // steps 7 and 11: the production mTLS test endpoint accepts the certificate, the qa one does not
+        String host = "https://127.0.0.1:" + MTLS_PRODUCTION_PORT + "/test";
+        assertThat(Openssl.ok(client, "curl -sk -o /dev/null -w '%{http_code}' --cert nuvy-client.crt --key nuvy-client.key " + host))
+                .as("a 404 response indicates mTLS success").isEqualTo("404");
+        assertThat(Openssl.ok(client, "openssl s_client -connect 127.0.0.1:" + MTLS_PRODUCTION_PORT + " -servername localhost "
+                + "-cert nuvy-client.crt -key nuvy-client.key -brief < /dev/null 2>&1")).contains("CONNECTION ESTABLISHED");
+        assertThat(Openssl.run(client, "openssl s_client -connect 127.0.0.1:" + MTLS_PORT + " -servername localhost "
+                + "-cert nuvy-client.crt -key nuvy-client.key -brief < /dev/null 2>&1").output()).doesNotContain("CONNECTION ESTABLISHED");
     }
 
     private static HttpHeaders textHeaders() {

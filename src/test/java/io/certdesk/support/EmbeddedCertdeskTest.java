@@ -38,6 +38,7 @@ public abstract class EmbeddedCertdeskTest {
     protected static final int SMTP_PORT = Ports.free();
     protected static final int IMAP_PORT = Ports.free();
     protected static final int MTLS_PORT = Ports.free();
+    protected static final int MTLS_PRODUCTION_PORT = Ports.free();
     protected static final Mailbox MAILBOX = new Mailbox("127.0.0.1", SMTP_PORT, IMAP_PORT);
     protected static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern REFERENCE = Pattern.compile("CR-\\d{4}-\\d{6}");
@@ -55,7 +56,8 @@ public abstract class EmbeddedCertdeskTest {
         registry.add("certdesk.data-dir", DATA_DIR::toString);
         registry.add("certdesk.embedded-mail.smtp-port", () -> SMTP_PORT);
         registry.add("certdesk.embedded-mail.imap-port", () -> IMAP_PORT);
-        registry.add("certdesk.mtls.port", () -> MTLS_PORT);
+        registry.add("certdesk.mtls.ports.qa", () -> MTLS_PORT);
+        registry.add("certdesk.mtls.ports.production", () -> MTLS_PRODUCTION_PORT);
         registry.add("certdesk.intake.poll-interval", () -> "250ms");
         registry.add("certdesk.environments.qa.ca-key-type", () -> "EC_P384");
         registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "100");

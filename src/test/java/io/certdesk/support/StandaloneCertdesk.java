@@ -20,7 +20,8 @@ public final class StandaloneCertdesk implements AutoCloseable {
     public static Map<String, Object> embeddedProperties(Path dataDir, int smtpPort, int imapPort) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.port", 0);
-        properties.put("certdesk.mtls.port", 0);
+        properties.put("certdesk.mtls.ports.qa", 0);
+        properties.put("certdesk.mtls.ports.production", 0);
         properties.put("certdesk.data-dir", dataDir.toString());
         properties.put("certdesk.embedded-mail.smtp-port", smtpPort);
         properties.put("certdesk.embedded-mail.imap-port", imapPort);
