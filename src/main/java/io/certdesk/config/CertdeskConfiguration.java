@@ -79,6 +79,12 @@ public class CertdeskConfiguration {
         return registration;
     }
 
+    /** OCSP over GET puts base64 (which may hold '/', sent as %2F) in one path segment: let it through undecoded. */
+    @Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory> encodedSlashes() {
+        return factory -> factory.addConnectorCustomizers(connector -> connector.setEncodedSolidusHandling("passthrough"));
+    }
+
     /** The REST API answers only to Camunda users, by HTTP Basic authentication. */
     @Bean
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> engineRestAuthentication() {

@@ -1,7 +1,6 @@
 package io.certdesk.web;
 
 import java.io.ByteArrayInputStream;
-import java.net.URLDecoder;
 import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
@@ -88,7 +87,8 @@ public class PkiController {
     public ResponseEntity<byte[]> ocspGet(@PathVariable String environment, @PathVariable String request) {
         byte[] der;
         try {
-            der = Base64.getDecoder().decode(URLDecoder.decode(request, StandardCharsets.US_ASCII));
+            // the path variable arrives URL-decoded already; a '+' that became a space is put back
+            der = Base64.getDecoder().decode(request.replace(' ', '+'));
         } catch (IllegalArgumentException e) {
             der = new byte[0];
         }

@@ -98,11 +98,34 @@ class RevocationIT extends EmbeddedCertdeskTest {
         assertThat(ocsp("revoked.pem")).contains("Response verify OK").contains("revoked.pem: revoked").contains("keyCompromise");
         assertThat(ocsp("good.pem")).contains("Response verify OK").contains("good.pem: good");
 
+        assertThat(ocspOverGet(revoked.certificatePem())).as("RFC 6960 GET").isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class);
+        assertThat(ocspOverGet(good.certificatePem())).as("RFC 6960 GET: good").isNull();
+
         HttpHeaders text = new HttpHeaders();
         text.setContentType(MediaType.TEXT_PLAIN);
         Map verdict = http.postForObject("/pki/qa/validate", new HttpEntity<>(revoked.certificatePem(), text), Map.class);
         assertThat(verdict).containsEntry("status", "REVOKED").containsEntry("valid", false);
         assertThat(verdict.get("problems").toString()).contains("keyCompromise");
+    }
+
+    /** The status OCSP gives over GET: null for good, else the status object. */
+    private Object ocspOverGet(String certificatePem) throws Exception {
+        var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+        var certificate = (java.security.cert.X509Certificate) factory.generateCertificate(
+                new java.io.ByteArrayInputStream(certificatePem.getBytes()));
+        var ca = (java.security.cert.X509Certificate) factory.generateCertificate(
+                new java.io.ByteArrayInputStream(http.getForObject("/pki/qa/ca.pem", String.class).getBytes()));
+        var id = new org.bouncycastle.cert.ocsp.CertificateID(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
+        byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        String encoded = java.net.URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(request), java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] answer = http.getRestTemplate().getForObject(java.net.URI.create(http.getRootUri() + "/pki/qa/ocsp/" + encoded), byte[].class);
+        var response = new org.bouncycastle.cert.ocsp.OCSPResp(answer);
+        assertThat(response.getStatus()).isEqualTo(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL);
+        var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) response.getResponseObject();
+        assertThat(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca.getPublicKey()))).isTrue();
+        return basic.getResponses()[0].getCertStatus();
     }
 
     @Test
