@@ -44,6 +44,14 @@ public class CertificateAuthorities {
         return ca;
     }
 
+    /** What a certificate for this environment would be, in words for the approver. */
+    public String describeIssuance(String environment, boolean rsaKey) {
+        CertificateAuthority ca = get(environment);
+        return "client certificate (extendedKeyUsage clientAuth; keyUsage digitalSignature" + (rsaKey ? ", keyEncipherment" : "")
+                + "), valid " + properties.issuance().validity().toDays() + " days, signed " + ca.signatureAlgorithm()
+                + " by " + ca.certificate().getSubjectX500Principal().getName();
+    }
+
     public IssuanceProfile profile(String environment) {
         return new IssuanceProfile(properties.issuance().validity(), properties.issuance().backdate(),
                 properties.publicUrl() + "/pki/" + environment + "/crl", properties.publicUrl() + "/pki/" + environment + "/ocsp");

@@ -138,7 +138,9 @@ public record CertdeskProperties(
     /** The Camunda group whose members decide requests, and its users. */
     public record Approvers(
             @DefaultValue("approvers") String group,
-            @DefaultValue List<User> users) {
+            @DefaultValue List<User> users,
+            @DefaultValue("2d") Duration decisionDue,
+            @DefaultValue("1d") Duration followUp) {
 
         public record User(@NotBlank String id, String password, String firstName, String lastName, String email) {
         }

@@ -52,6 +52,7 @@ public final class OnboardingProcess {
     public static final String PUBLIC_KEY_SHA256 = "publicKeySha256";
     public static final String FINDINGS = "findings";
     public static final String PRIVATE_KEY_FINDINGS = "privateKeyFindings";
+    public static final String ISSUANCE = "issuance";
 
     private OnboardingProcess() {
     }

@@ -16,9 +16,11 @@ import org.springframework.stereotype.Component;
 public class ValidateRequestDelegate implements JavaDelegate {
 
     private final RequestService requests;
+    private final io.certdesk.authority.CertificateAuthorities authorities;
 
-    public ValidateRequestDelegate(RequestService requests) {
+    public ValidateRequestDelegate(RequestService requests, io.certdesk.authority.CertificateAuthorities authorities) {
         this.requests = requests;
+        this.authorities = authorities;
     }
 
     @Override
@@ -42,7 +44,9 @@ public class ValidateRequestDelegate implements JavaDelegate {
                 execution.setVariable(OnboardingProcess.KEY_DESCRIPTION, r.keyDescription());
                 execution.setVariable(OnboardingProcess.PUBLIC_KEY_SHA256, r.publicKeySha256());
                 execution.setVariable(OnboardingProcess.FINDINGS, r.findings().isEmpty() ? "none"
-                        : r.findings().stream().map(PolicyFinding::line).collect(Collectors.joining("\n")));
+                        : r.findings().stream().map(PolicyFinding::line).collect(Collectors.joining("  •  ")));
+                execution.setVariable(OnboardingProcess.ISSUANCE, authorities.describeIssuance(r.environment(),
+                        r.keyDescription() != null && r.keyDescription().startsWith("RSA")));
             }
         }
     }

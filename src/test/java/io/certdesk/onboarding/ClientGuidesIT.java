@@ -68,6 +68,10 @@ class ClientGuidesIT extends EmbeddedCertdeskTest {
                 .containsEntry("keyDescription", "EC P-384 (384 bits)").containsEntry("organizationStatus", "new")
                 .containsEntry("findings", "none");
         assertThat((String) shown.get("subject")).contains("CN=your-organization-id").contains("O=Your Company Name");
+        assertThat((String) shown.get("issuance")).contains("clientAuth").contains("digitalSignature").doesNotContain("keyEncipherment")
+                .contains("365 days").contains("SHA384withECDSA").contains("certdesk QA Client CA");
+        assertThat(approval.getDueDate()).as("due date from certdesk.approvers.decision-due").isAfter(new java.util.Date());
+        assertThat(approval.getFollowUpDate()).isBefore(approval.getDueDate());
 
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);

@@ -12,7 +12,9 @@ class ProductionModeIT {
     @Test
     void refusesToStartWithoutItsSecretsAndNamesTheMissingOne() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(CertdeskApplication.class)
-                .run("--spring.profiles.active=production", "--server.port=0", "--camunda.bpm.process-engine-name=production-test"))
+                .run("--spring.profiles.active=production", "--server.port=0", "--camunda.bpm.process-engine-name=production-test",
+                        // keep the plain console log for the tests that follow in this JVM
+                        "--logging.structured.format.console="))
                 .satisfies(e -> {
                     Throwable root = e;
                     StringBuilder messages = new StringBuilder();

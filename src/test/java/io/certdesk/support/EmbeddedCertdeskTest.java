@@ -46,6 +46,13 @@ public abstract class EmbeddedCertdeskTest {
     static {
         try {
             DATA_DIR = Files.createTempDirectory("certdesk-test-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(DATA_DIR)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temporary directory left behind
+                }
+            }));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
