@@ -127,6 +127,21 @@ public final class Mailbox {
         Transport.send(message);
     }
 
+    /** Sends a mail exactly as written (headers, MIME structure, charsets), as a hostile or broken client would. */
+    public void sendRaw(String raw) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", host);
+        props.put("mail.smtp.port", String.valueOf(smtpPort));
+        Session session = Session.getInstance(props);
+        MimeMessage message = new MimeMessage(session, new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) {
+            @Override
+            protected void updateMessageID() {
+                // keep the Message-ID as written
+            }
+        };
+        Transport.send(message, new jakarta.mail.Address[]{new InternetAddress(SUPPORT)});
+    }
+
     /** Waits until the address's inbox holds at least {@code count} mails, and returns them all. */
     public List<Received> await(String address, int count, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,0 +1,100 @@
+package io.certdesk.onboarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Base64;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.TestCsrs;
+import org.junit.jupiter.api.Test;
+
+/** Broken and hostile mail: each gets a clear answer, nothing is issued, nothing escapes as a stuck mail. */
+class HostileMailIT extends EmbeddedCertdeskTest {
+
+    private static final String CSR = TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=hostile-1", TestCsrs.p384()));
+
+    private static String headers(String from, String subject, String contentType) {
+        return "From: " + from + "\r\nTo: support@certdesk.local\r\nSubject: " + subject + "\r\nMessage-ID: <"
+                + java.util.UUID.randomUUID() + "@hostile.test>\r\nMIME-Version: 1.0\r\nContent-Type: " + contentType + "\r\n\r\n";
+    }
+
+    private void assertNothingIssuedFor(String from) {
+        assertThat(jdbc.sql("select count(*) from issued_certificate c join certificate_request r on r.reference = c.request_reference "
+                + "where r.sender_email = ?").param(from).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void anEmptyMailGetsThePoliteHowTo() throws Exception {
+        String from = address("empty");
+        MAILBOX.sendRaw(headers(from, "", "text/plain; charset=UTF-8"));
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        assertThat(reply.text()).contains("held no certificate signing request");
+        assertNothingIssuedFor(from);
+    }
+
+    @Test
+    void aCsrBuriedInDeeplyNestedMultipartsIsRefusedWithTheReason() throws Exception {
+        String from = address("nested");
+        StringBuilder body = new StringBuilder();
+        int depth = 12;
+        for (int i = 0; i < depth; i++) {
+            body.append("--b").append(i).append("\r\nContent-Type: multipart/mixed; boundary=\"b").append(i + 1).append("\"\r\n\r\n");
+        }
+        body.append("--b").append(depth).append("\r\nContent-Type: text/plain\r\n\r\nOrganization ID: hostile-1\r\n").append(CSR)
+                .append("\r\n--b").append(depth).append("--\r\n");
+        for (int i = depth - 1; i >= 0; i--) {
+            body.append("--b").append(i).append("--\r\n");
+        }
+        MAILBOX.sendRaw(headers(from, "nested", "multipart/mixed; boundary=\"b0\"") + body);
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        assertThat(reply.subject()).contains("refused");
+        assertThat(reply.text()).contains("nested more than 8 levels");
+        assertNothingIssuedFor(from);
+    }
+
+    @Test
+    void aHugeAttachmentIsNotReadAndTheSenderIsTold() throws Exception {
+        String from = address("huge");
+        String big = Base64.getMimeEncoder().encodeToString(new byte[2 * 1024 * 1024]);
+        MAILBOX.sendRaw(headers(from, "big", "multipart/mixed; boundary=\"x\"")
+                + "--x\r\nContent-Type: text/plain\r\n\r\nOrganization ID: hostile-1\r\n--x\r\nContent-Type: application/octet-stream; name=\"client.csr\"\r\n"
+                + "Content-Disposition: attachment; filename=\"client.csr\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + big + "\r\n--x--\r\n");
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        assertThat(reply.text()).contains("larger than 1024 KB and was not read");
+        assertNothingIssuedFor(from);
+    }
+
+    @Test
+    void aZipIsNotMistakenForARequest() throws Exception {
+        String from = address("zip");
+        MAILBOX.sendRaw(headers(from, "files", "multipart/mixed; boundary=\"x\"")
+                + "--x\r\nContent-Type: text/plain\r\n\r\nsee zip\r\n--x\r\nContent-Type: application/zip; name=\"csr.zip\"\r\n"
+                + "Content-Disposition: attachment; filename=\"csr.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\nUEsDBAoAAAAAAA==\r\n--x--\r\n");
+        assertThat(MAILBOX.awaitOne(from).text()).contains("held no certificate signing request").contains("as an attachment");
+    }
+
+    @Test
+    void latin1AndUnknownCharsetsAreRead() throws Exception {
+        String from = address("latin");
+        MAILBOX.sendRaw(headers(from, "=?ISO-8859-1?Q?Anfrage_f=FCr_Zertifikat?=", "text/plain; charset=ISO-8859-1")
+                + "Organization ID: hostile-1\r\nCompany: M\u00fcller GmbH\r\n" + CSR.replace("\n", "\r\n"));
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        assertThat(reply.subject()).contains("received").contains("hostile-1");
+        String other = address("weird");
+        MAILBOX.sendRaw(headers(other, "odd", "text/plain; charset=x-no-such-charset") + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        assertThat(MAILBOX.awaitOne(other).subject()).contains("received");
+    }
+
+    @Test
+    void headerInjectionInTheSubjectDoesNotReachTheReplyHeaders() throws Exception {
+        String from = address("inject");
+        String victim = address("victim");
+        MAILBOX.sendRaw(headers(from, "=?UTF-8?Q?hello=0D=0ABcc:_" + victim.replace("@", "=40") + "?=", "text/plain; charset=UTF-8")
+                + "just a question\r\n");
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        assertThat(reply.subject()).doesNotContain("\n").doesNotContain("\r");
+        Thread.sleep(1500);
+        assertThat(MAILBOX.read(victim, "INBOX")).as("no mail to an injected Bcc").isEmpty();
+    }
+}
