@@ -20,12 +20,32 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires certdesk's capabilities from {@link CertdeskProperties}. */
 @Configuration
-@EnableConfigurationProperties(CertdeskProperties.class)
+@EnableConfigurationProperties({CertdeskProperties.class, org.springframework.boot.autoconfigure.mail.MailProperties.class})
 public class CertdeskConfiguration {
 
     @Bean
     Clock clock() {
         return new EngineClock();
+    }
+
+    /** Outgoing mail over reused SMTP connections, configured by {@code spring.mail.*}. */
+    @Bean
+    io.certdesk.notify.ReusingMailSender mailSender(org.springframework.boot.autoconfigure.mail.MailProperties mail) {
+        io.certdesk.notify.ReusingMailSender sender = new io.certdesk.notify.ReusingMailSender();
+        sender.setHost(mail.getHost());
+        if (mail.getPort() != null) {
+            sender.setPort(mail.getPort());
+        }
+        sender.setUsername(mail.getUsername());
+        sender.setPassword(mail.getPassword());
+        sender.setProtocol(mail.getProtocol());
+        if (mail.getDefaultEncoding() != null) {
+            sender.setDefaultEncoding(mail.getDefaultEncoding().name());
+        }
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(mail.getProperties());
+        sender.setJavaMailProperties(properties);
+        return sender;
     }
 
     @Bean

@@ -139,6 +139,8 @@ public class SupportInboxPoller implements SmartLifecycle {
             profile.add(FetchProfile.Item.ENVELOPE);
             profile.add(FetchProfile.Item.CONTENT_INFO);
             profile.add(UIDFolder.FetchProfileItem.UID);
+            // the whole mails in one round trip for the batch, not one per MIME part per mail
+            profile.add(IMAPFolder.FetchProfileItem.MESSAGE);
             inbox.fetch(messages, profile);
             Map<IntakeService.Outcome, List<Message>> done = new EnumMap<>(IntakeService.Outcome.class);
             List<Message> poisoned = new ArrayList<>();

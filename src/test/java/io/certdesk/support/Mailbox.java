@@ -178,7 +178,7 @@ public final class Mailbox {
                 Map<String, byte[]> attachments = new LinkedHashMap<>();
                 try {
                     collect(message, text, attachments);
-                } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
+                } catch (jakarta.mail.MessagingException movedMeanwhile) {
                     continue;
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
@@ -195,8 +195,8 @@ public final class Mailbox {
                 }
                 try {
                     received.add(new Received(message.getSubject(), text.toString(), attachments, headers));
-                } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
-                    // moved by certdesk while being read
+                } catch (jakarta.mail.MessagingException movedMeanwhile) {
+                    // moved by certdesk while being read: it is no longer in this folder
                 }
             }
             folder.close(false);

@@ -1,0 +1,247 @@
+package io.certdesk.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.certdesk.authority.CaKeyType;
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.ClientCertificateIssuer;
+import io.certdesk.authority.IssuanceProfile;
+import io.certdesk.authority.SerialNumbers;
+import io.certdesk.intake.SupportInboxPoller;
+import io.certdesk.support.Openssl;
+import io.certdesk.support.Ports;
+import io.certdesk.support.StandaloneCertdesk;
+import io.certdesk.support.TestCsrs;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.Task;
+
+/**
+ * The workflow legs end to end, in one process run: intake (N CSR mails waiting in the support inbox become N
+ * processes waiting for approval), issuance (N approvals become N certificates signed, stored and mailed), on H2
+ * and PostgreSQL, against the raw BouncyCastle sign rate and against cfssl's {@code /api/v1/cfssl/sign} on the
+ * same machine. Run with {@code mvn -Pbench verify}.
+ */
+public final class PipelineBenchmark {
+
+    private PipelineBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        List<byte[]> csrs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            csrs.add(TestCsrs.pem(TestCsrs.csr("C=NL,O=Bench BV,CN=bench-" + i, TestCsrs.p384())).getBytes());
+        }
+        run("H2 file", CaKeyType.EC_P384, n, csrs, null);
+        if (args.length > 1 && args[1].equals("quick")) {
+            return;
+        }
+        run("H2 file", CaKeyType.RSA_4096, n, csrs, null);
+        String pg = System.getenv().getOrDefault("CERTDESK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        String database = "certdesk_pipeline_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection admin = DriverManager.getConnection(pg, "postgres", ""); Statement s = admin.createStatement()) {
+            s.execute("create database " + database);
+        } catch (java.sql.SQLException unreachable) {
+            System.out.println("PostgreSQL pipeline skipped: " + unreachable.getMessage());
+            database = null;
+        }
+        if (database != null) {
+            try {
+                run("PostgreSQL", CaKeyType.EC_P384, n, csrs, pg.substring(0, pg.lastIndexOf('/') + 1) + database);
+            } finally {
+                try (Connection admin = DriverManager.getConnection(pg, "postgres", ""); Statement s = admin.createStatement()) {
+                    s.execute("drop database if exists " + database + " with (force)");
+                }
+            }
+        }
+        for (CaKeyType type : CaKeyType.values()) {
+            cfssl(type, n, csrs);
+        }
+    }
+
+    private static void run(String label, CaKeyType caType, int n, List<byte[]> csrs, String jdbcUrl) throws Exception {
+        Path data = Files.createTempDirectory("certdesk-bench");
+        int smtp = Ports.free();
+        int imap = Ports.free();
+        Map<String, Object> p = StandaloneCertdesk.embeddedProperties(data, smtp, imap);
+        p.put("certdesk.environments.qa.ca-key-type", caType.name());
+        p.put("certdesk.intake.poll-interval", "100ms");
+        p.put("certdesk.intake.max-mails-per-poll", 200);
+        p.put("camunda.bpm.process-engine-name", "bench-" + UUID.randomUUID().toString().substring(0, 6));
+        p.put("logging.level.root", "WARN");
+        if (jdbcUrl != null) {
+            p.put("spring.datasource.url", jdbcUrl);
+            p.put("spring.datasource.username", "postgres");
+            p.put("spring.datasource.password", "");
+        }
+        long start = System.nanoTime();
+        try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(p)) {
+            double startup = (System.nanoTime() - start) / 1e9;
+            SupportInboxPoller poller = certdesk.bean(SupportInboxPoller.class);
+            poller.stop();
+            sendAll(smtp, n, csrs);
+            TaskService tasks = certdesk.bean(TaskService.class);
+            HistoryService history = certdesk.bean(HistoryService.class);
+            long intakeStart = System.nanoTime();
+            poller.start();
+            while (tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").count() < n) {
+                Thread.sleep(50);
+            }
+            double intake = n / ((System.nanoTime() - intakeStart) / 1e9);
+            System.gc();
+            Thread.sleep(500);
+            System.gc();
+            long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
+            List<Task> approvals = tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").list();
+            long issueStart = System.nanoTime();
+            for (Task task : approvals) {
+                tasks.complete(task.getId(), Map.of("approved", true));
+            }
+            while (history.createHistoricActivityInstanceQuery().activityId("EndEvent_CertificateDelivered").count() < n) {
+                Thread.sleep(50);
+            }
+            double issuance = n / ((System.nanoTime() - issueStart) / 1e9);
+            double raw = rawSignRate(certdesk.bean(CertificateAuthorities.class).get("qa"));
+            System.out.printf(Locale.ROOT, "%s, qa CA %s: start-up %.1f s; intake %,d mails -> waiting for approval: %.0f mails/s; "
+                            + "heap with %,d requests waiting: %d MB%n", label, caType, startup, n, intake, n, heapMb);
+            System.out.printf(Locale.ROOT, "%s, qa CA %s: issuance %,d approvals -> signed, stored, mailed: %.0f certificates/s "
+                    + "(%.0f%% of the raw sign rate %.0f/s)%n", label, caType, n, issuance, 100 * issuance / raw, raw);
+        }
+    }
+
+    private static double rawSignRate(CertificateAuthority ca) {
+        PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=Bench BV,CN=raw", TestCsrs.p384());
+        IssuanceProfile profile = new IssuanceProfile(Duration.ofDays(365), Duration.ofMinutes(5), "http://x/crl", "http://x/ocsp");
+        ClientCertificateIssuer issuer = new ClientCertificateIssuer();
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        int count = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() < end) {
+            issuer.issue(ca, profile, csr.getSubject(), csr.getSubjectPublicKeyInfo(), SerialNumbers.next(), Instant.now());
+            count++;
+        }
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void sendAll(int smtp, int n, List<byte[]> csrs) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(smtp));
+        Session session = Session.getInstance(props);
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            for (int i = 0; i < n; i++) {
+                MimeMessage message = new MimeMessage(session);
+                message.setFrom(new InternetAddress("client-" + i + "@bench.test"));
+                message.setRecipients(Message.RecipientType.TO, "support@certdesk.local");
+                message.setSubject("CSR bench-" + i);
+                MimeMultipart multipart = new MimeMultipart();
+                MimeBodyPart text = new MimeBodyPart();
+                text.setText("Organization ID: bench-" + i + "\nCompany: Bench BV\nEnvironment: qa\n");
+                multipart.addBodyPart(text);
+                MimeBodyPart csr = new MimeBodyPart();
+                csr.setContent(csrs.get(i), "application/octet-stream");
+                csr.setFileName("client.csr");
+                multipart.addBodyPart(csr);
+                message.setContent(multipart);
+                message.saveChanges();
+                transport.sendMessage(message, message.getAllRecipients());
+            }
+        }
+    }
+
+    /** cfssl serve with the same CA key type, its /api/v1/cfssl/sign over HTTP from two client threads. */
+    private static void cfssl(CaKeyType type, int n, List<byte[]> csrs) throws Exception {
+        if (!Openssl.available() || Openssl.run(Path.of("."), "command -v cfssl").exitCode() != 0) {
+            System.out.println("cfssl comparison skipped: cfssl is not installed (apt-get install golang-cfssl)");
+            return;
+        }
+        Path dir = Files.createTempDirectory("cfssl-bench");
+        String key = type == CaKeyType.RSA_4096 ? "-newkey rsa:4096" : "-newkey ec -pkeyopt ec_paramgen_curve:P-384";
+        Openssl.ok(dir, "openssl req -x509 " + key + " -sha256 -days 30 -nodes -keyout ca-key.pem -out ca.pem -subj '/CN=cfssl bench CA' "
+                + "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
+        Files.writeString(dir.resolve("config.json"), "{\"signing\":{\"default\":{\"expiry\":\"8760h\",\"usages\":[\"digital signature\",\"client auth\"]}}}");
+        int port = Ports.free();
+        Process serve = new ProcessBuilder("cfssl", "serve", "-address", "127.0.0.1", "-port", String.valueOf(port), "-ca", "ca.pem",
+                "-ca-key", "ca-key.pem", "-config", "config.json").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve.log").toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI sign = URI.create("http://127.0.0.1:" + port + "/api/v1/cfssl/sign");
+            for (int wait = 0; wait < 100; wait++) {
+                try {
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/cfssl/info"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+                    break;
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            List<String> bodies = new ArrayList<>();
+            for (byte[] csr : csrs) {
+                bodies.add("{\"certificate_request\":\"" + new String(csr).replace("\n", "\\n") + "\"}");
+            }
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            long start = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                workers.add(pool.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < n) {
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(sign)
+                                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() != 200) {
+                                failed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            pool.shutdown();
+            double rate = n / ((System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "cfssl 1.x serve, %s CA, /api/v1/cfssl/sign from 2 client threads: %.0f certificates/s (%d failed)%n",
+                    type, rate, failed.get());
+        } finally {
+            serve.destroy();
+        }
+    }
+}
