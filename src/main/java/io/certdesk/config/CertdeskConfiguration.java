@@ -78,6 +78,7 @@ public class CertdeskConfiguration {
         return new EmbeddedMailServer(properties.embeddedMail());
     }
 
+    /** The support inbox reader; it takes the embedded mail server (when there is one) so that it starts after it. */
     @Bean
     @ConditionalOnProperty(name = "certdesk.intake.enabled", havingValue = "true", matchIfMissing = true)
     SupportInboxPoller supportInboxPoller(CertdeskProperties properties, IntakeService intake,
