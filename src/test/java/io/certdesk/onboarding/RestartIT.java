@@ -37,7 +37,7 @@ class RestartIT {
                     .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Restart BV,CN=restart-1", TestCsrs.p384())).getBytes()));
             String subject = mailbox.awaitOne("lena@restart.test").subject();
             reference = subject.substring(subject.indexOf("CR-"), subject.indexOf(']'));
-            awaitApprovalTask(first.bean(TaskService.class), reference);
+            first.awaitApprovalTask(reference);
             caFingerprint = first.bean(io.certdesk.authority.CertificateAuthorities.class).get("production").sha256Fingerprint();
         }
         // the embedded mailbox lives in memory: the client's mail is gone with it, the request is not
@@ -45,7 +45,7 @@ class RestartIT {
             assertThat(second.bean(io.certdesk.authority.CertificateAuthorities.class).get("production").sha256Fingerprint())
                     .as("the development CA is loaded again, not created anew").isEqualTo(caFingerprint);
             TaskService tasks = second.bean(TaskService.class);
-            Task task = awaitApprovalTask(tasks, reference);
+            Task task = second.awaitApprovalTask(reference);
             tasks.complete(task.getId(), Map.of(OnboardingProcess.APPROVED, true));
             List<Mailbox.Received> mails = mailbox.await("lena@restart.test", 1, Duration.ofSeconds(30));
             assertThat(mails.get(0).subject()).contains(reference).contains("Your client certificate");
@@ -69,7 +69,7 @@ class RestartIT {
             String subject = mailbox.awaitOne(contact).subject();
             String reference = subject.substring(subject.indexOf("CR-"), subject.indexOf(']'));
             TaskService tasks = first.bean(TaskService.class);
-            tasks.complete(awaitApprovalTask(tasks, reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
+            tasks.complete(first.awaitApprovalTask(reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
             mailbox.await(contact, 2, Duration.ofSeconds(30));
             notAfter = first.bean(io.certdesk.inventory.CertificateInventory.class).findByRequestReference(reference).orElseThrow().notAfter();
         }
@@ -111,17 +111,5 @@ class RestartIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the lifecycle sweep did not run after the restart");
-    }
-
-    private static Task awaitApprovalTask(TaskService tasks, String reference) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            Task task = tasks.createTaskQuery().processInstanceBusinessKey(reference)
-                    .taskDefinitionKey(OnboardingProcess.APPROVE_REQUEST).singleResult();
-            if (task != null) {
-                return task;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no approval task for " + reference);
     }
 }

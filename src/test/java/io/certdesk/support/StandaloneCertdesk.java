@@ -39,6 +39,19 @@ public final class StandaloneCertdesk implements AutoCloseable {
         return new StandaloneCertdesk(new SpringApplicationBuilder(CertdeskApplication.class).run(args));
     }
 
+    /** Waits up to 30 s for the approval task of a request and returns it. */
+    public org.camunda.bpm.engine.task.Task awaitApprovalTask(String reference) throws InterruptedException {
+        var tasks = bean(org.camunda.bpm.engine.TaskService.class);
+        for (int i = 0; i < 300; i++) {
+            var task = tasks.createTaskQuery().processInstanceBusinessKey(reference).taskDefinitionKey("UserTask_ApproveRequest").singleResult();
+            if (task != null) {
+                return task;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no approval task for " + reference + " within 30 s");
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
