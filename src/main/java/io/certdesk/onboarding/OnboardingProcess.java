@@ -51,6 +51,10 @@ public final class OnboardingProcess {
     public static final String KEY_DESCRIPTION = "keyDescription";
     public static final String PUBLIC_KEY_SHA256 = "publicKeySha256";
     public static final String FINDINGS = "findings";
+    /** The same findings as a JSON list of {severity, code, message}, for the approval form. */
+    public static final String FINDING_LIST = "findingList";
+    /** The organization's certificates (the 10 most recent, newest last) as a JSON list, for the approval form. */
+    public static final String ORGANIZATION_CERTIFICATES = "organizationCertificates";
     public static final String PRIVATE_KEY_FINDINGS = "privateKeyFindings";
     public static final String ISSUANCE = "issuance";
 

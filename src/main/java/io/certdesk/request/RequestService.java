@@ -119,6 +119,15 @@ public class RequestService {
         return repository.get(requestId);
     }
 
+    /** The organization's certificates, the 10 most recent, oldest first; none for an unknown organization. */
+    public List<IssuedCertificate> certificatesOf(String organizationId) {
+        if (organizationId == null) {
+            return List.of();
+        }
+        List<IssuedCertificate> all = inventory.findByOrganization(organizationId);
+        return all.subList(Math.max(0, all.size() - 10), all.size());
+    }
+
     public CertificateRequest get(long requestId) {
         return repository.get(requestId);
     }

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
+import io.certdesk.support.TestPki;
+import io.certdesk.trust.PartnerTrustProcess;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.camunda.bpm.engine.history.HistoricVariableUpdate;
+import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +34,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * An approver in a real browser: logs in to the Tasklist, opens the approval task, reads what the decision
- * needs, claims, approves; the client then has its certificate. Uses Debian's chromium and chromium-driver
+ * Approvers in a real browser: log in to the Tasklist, open a task, read what the decision needs in certdesk's
+ * forms (bpmn/forms), claim and decide; the client then has its certificate, or the Tasklist refuses a decision
+ * the process forbids. Uses Debian's chromium and chromium-driver
  * (.ci/run installs them); screenshots of failures go to target/screenshots.
  */
 class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
@@ -73,40 +80,116 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(); arguments[0].click();", element);
     }
 
-    @Test
-    void anApproverDecidesInTheTasklistAndTheClientGetsTheCertificate() throws Exception {
-        String contact = address("browser");
-        MAILBOX.send(Mailbox.from(contact).body("Organization ID: browser-1\nCompany: Browser BV\nTechnical contact: Bea Browser <" + contact + ">\n")
-                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Browser BV,OU=API Client,CN=browser-1", TestCsrs.p384())).getBytes()));
-        String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
-        awaitTask(reference, "UserTask_ApproveRequest");
+    private String field(String name) {
+        return visible(By.cssSelector("[data-field='" + name + "']")).getText().trim();
+    }
 
+    private void logIn() {
         browser.get("http://localhost:" + port + "/camunda/app/tasklist/");
         visible(By.cssSelector("input[ng-model='username']")).sendKeys("approver");
         browser.findElement(By.cssSelector("input[ng-model='password']")).sendKeys("approver");
         browser.findElement(By.cssSelector("button[type='submit']")).click();
+    }
+
+    private WebElement completeButton() {
+        return visible(By.xpath("//button[normalize-space(.)='Complete']"));
+    }
+
+    @Test
+    void anApproverDecidesARenewalInTheTasklistAndTheClientGetsTheCertificate() throws Exception {
+        Issued first = onboard("browser-1", "production", TestCsrs.p384());
+        String contact = first.contact();
+        MAILBOX.send(Mailbox.from(contact).body("Organization ID: browser-1\nCompany: Browser BV\nTechnical contact: Bea Browser <" + contact + ">\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Browser BV,OU=API Client,CN=browser-1", TestCsrs.p384())).getBytes()));
+        int before = MAILBOX.read(contact, "INBOX").size();
+        String reference = referenceIn(MAILBOX.await(contact, before + 1, WAIT).get(before).subject());
+        assertThat(awaitTask(reference, "UserTask_ApproveRequest").getDescription())
+                .startsWith("Known organization browser-1 asks for a production client certificate for C=NL,O=Browser BV");
+
+        logIn();
         click(visible(By.xpath("//*[contains(text(),'Approve CSR browser-1 (production) " + reference + "')]")));
 
-        WebElement key = visible(By.cssSelector("input[name='publicKeySha256']"));
-        assertThat(key.getAttribute("value")).matches("[0-9a-f]{64}");
-        assertThat(browser.findElement(By.cssSelector("input[name='organizationId']")).getAttribute("value")).isEqualTo("browser-1");
-        assertThat(browser.findElement(By.cssSelector("input[name='keyDescription']")).getAttribute("value")).isEqualTo("EC P-384 (384 bits)");
-        assertThat(browser.findElement(By.cssSelector("input[name='organizationStatus']")).getAttribute("value")).isEqualTo("new");
-        assertThat(browser.findElement(By.cssSelector("input[name='findings']")).getAttribute("value")).isEqualTo("none");
+        // the form: who asks, for what, what policy found, what the organization already has, what changes
+        assertThat(field("requestReference")).isEqualTo(reference);
+        assertThat(field("organizationId")).isEqualTo("browser-1");
+        assertThat(field("companyName")).isEqualTo("Browser BV");
+        assertThat(field("organizationStatus")).startsWith("known since").contains("1 certificate(s) issued, 1 active");
+        assertThat(field("contacts")).contains(contact);
+        assertThat(field("environment")).isEqualTo("production");
+        assertThat(field("subject")).isEqualTo("C=NL,O=Browser BV,OU=API Client,CN=browser-1");
+        assertThat(field("keyDescription")).isEqualTo("EC P-384 (384 bits)");
+        assertThat(field("publicKeySha256")).matches("[0-9a-f]{64}");
+        assertThat(field("issuance")).contains("extendedKeyUsage clientAuth").contains("valid 365 days");
+        assertThat(field("certificate")).contains(first.serial()).contains("ACTIVE").contains(first.reference());
+        assertThat(field("renewal")).contains("Renews certificate " + first.serial()).contains("subject changes from \"C=NL,O=ACME BV").contains("the SAME public key");
+        assertThat(field("noFindings")).contains("None");
 
         click(visible(By.xpath("//button[normalize-space(.)='Claim']")));
+        // neither approved nor a reason: the Tasklist does not let the task complete
         WebElement approve = visible(By.cssSelector("input[name='approved']"));
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> approve.isEnabled());
+        assertThat(field("decisionHint")).contains("write the reason to reject");
+        assertThat(completeButton().isEnabled()).isFalse();
         click(approve);
-        WebElement complete = visible(By.xpath("//button[normalize-space(.)='Complete']"));
+        WebElement complete = completeButton();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(complete));
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1250));
+        Files.createDirectories(Path.of("target/screenshots"));
+        Files.write(Path.of("target/screenshots/approval-form.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         click(complete);
 
-        Mailbox.Received delivery = MAILBOX.await(contact, 2, WAIT).get(1);
+        Mailbox.Received delivery = MAILBOX.await(contact, before + 2, WAIT).get(before + 1);
         assertThat(delivery.subject()).contains(reference).contains("Your client certificate");
         assertThat(delivery.attachments()).containsKeys("client-cert.pem", "ca-cert.pem");
         assertThat(jdbc.sql("select decided_by from certificate_request where reference = ?").param(reference)
                 .query(String.class).single()).isEqualTo("approver");
+        // what the form showed was written once, by certdesk, and not sent back with the decision
+        String instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult().getId();
+        assertThat(history.createHistoricDetailQuery().variableUpdates().processInstanceId(instance).list())
+                .map(d -> ((HistoricVariableUpdate) d).getVariableName())
+                .contains("approved").filteredOn(name -> name.equals("findingList") || name.equals("subject")).hasSize(2);
         passed = true;
+    }
+
+    @Test
+    void thePartnerCaFormShowsTheChainAndTheTasklistRefusesTheSameApproverTwice() throws Exception {
+        Instant now = Instant.now();
+        TestPki.Issued root = TestPki.root("CN=Browser Partner Root,O=Partner", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(900)));
+        TestPki.Issued leaf = TestPki.leaf("CN=browser-partner-client,O=Partner", root, KeyPurposeId.id_kp_clientAuth);
+        String from = address("browser-partner");
+        MAILBOX.send(Mailbox.from(from).subject("Our partner certificate").body("Organization ID: browser-partner\nEnvironment: qa\n")
+                .attach("chain.pem", (leaf.pem() + root.pem()).getBytes()));
+        String ack = MAILBOX.awaitOne(from).subject();
+        String reference = ack.substring(ack.indexOf("TR-"), ack.indexOf(']'));
+        awaitTask(reference, PartnerTrustProcess.FIRST_APPROVAL);
+
+        logIn();
+        click(visible(By.xpath("//*[contains(text(),'" + reference + ": first approval')]")));
+        assertThat(field("reference")).isEqualTo(reference);
+        assertThat(field("environment")).isEqualTo("qa");
+        assertThat(field("clientCertificate")).contains("CN=browser-partner-client").contains("SHA-256:");
+        assertThat(field("caCertificates")).contains("CN=Browser Partner Root").contains("SHA-256:");
+        decide();
+        Task second = awaitTask(reference, PartnerTrustProcess.SECOND_APPROVAL);
+        assertThat(tasks.getVariable(second.getId(), PartnerTrustProcess.FIRST_APPROVER)).isEqualTo("approver");
+
+        browser.get("http://localhost:" + port + "/camunda/app/tasklist/");
+        click(visible(By.xpath("//*[contains(text(),'" + reference + ": second approval')]")));
+        assertThat(field("firstApprover")).contains("First approved by approver");
+        decide();
+        visible(By.xpath("//*[contains(text(),'Four eyes: approver made the first decision')]"));
+        assertThat(tasks.createTaskQuery().taskId(second.getId()).count()).as("the second approval is still open").isEqualTo(1);
+        passed = true;
+    }
+
+    /** Claims the open task, ticks its decision box and completes it. */
+    private void decide() {
+        click(visible(By.xpath("//button[normalize-space(.)='Claim']")));
+        WebElement approve = visible(By.cssSelector("input[name='approved']"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> approve.isEnabled());
+        click(approve);
+        WebElement complete = completeButton();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(complete));
+        click(complete);
     }
 }
