@@ -94,7 +94,9 @@ public record CertdeskProperties(
             @DefaultValue("Not-a-request") String notARequestFolder,
             @DefaultValue("Ignored") String ignoredFolder,
             @DefaultValue("2s") Duration pollInterval,
-            @DefaultValue("100") int maxMailsPerPoll) {
+            @DefaultValue("100") int maxMailsPerPoll,
+            /* larger mails are answered from their headers alone, their content never fetched */
+            @DefaultValue("10MB") org.springframework.util.unit.DataSize maxMailSize) {
     }
 
     /** GreenMail inside certdesk, the embedded mode's support inbox and mail relay. */

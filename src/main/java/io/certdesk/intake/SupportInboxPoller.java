@@ -138,10 +138,14 @@ public class SupportInboxPoller implements SmartLifecycle {
             FetchProfile profile = new FetchProfile();
             profile.add(FetchProfile.Item.ENVELOPE);
             profile.add(FetchProfile.Item.CONTENT_INFO);
+            profile.add(FetchProfile.Item.SIZE);
             profile.add(UIDFolder.FetchProfileItem.UID);
-            // the whole mails in one round trip for the batch, not one per MIME part per mail
-            profile.add(IMAPFolder.FetchProfileItem.MESSAGE);
             inbox.fetch(messages, profile);
+            long maxSize = settings.maxMailSize().toBytes();
+            // the whole mails in one round trip for the batch, not one per MIME part per mail; oversized ones never
+            FetchProfile whole = new FetchProfile();
+            whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
+            inbox.fetch(java.util.Arrays.stream(messages).filter(m -> sizeOf(m) <= maxSize).toArray(Message[]::new), whole);
             Map<IntakeService.Outcome, List<Message>> done = new EnumMap<>(IntakeService.Outcome.class);
             List<Message> poisoned = new ArrayList<>();
             for (Message message : messages) {
@@ -151,7 +155,10 @@ public class SupportInboxPoller implements SmartLifecycle {
                 String id = null;
                 String uid = uidOf(inbox, message);
                 try {
-                    IncomingMail mail = MailReader.read((MimeMessage) message);
+                    long size = sizeOf(message);
+                    IncomingMail mail = size > maxSize
+                            ? MailReader.readHeadersOnly((MimeMessage) message, size, maxSize, "<" + uid.replace(' ', '-').replace('/', '.') + "@certdesk.too-large>")
+                            : MailReader.read((MimeMessage) message);
                     id = mail.messageId();
                     IntakeService.Result result = intake.accept(mail);
                     done.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);
@@ -244,6 +251,14 @@ public class SupportInboxPoller implements SmartLifecycle {
             // fall through
         }
         return "message #" + message.getMessageNumber();
+    }
+
+    private static long sizeOf(Message message) {
+        try {
+            return Math.max(0, message.getSize());
+        } catch (MessagingException unknown) {
+            return 0;
+        }
     }
 
     private static boolean isGone(Message message) {

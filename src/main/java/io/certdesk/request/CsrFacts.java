@@ -47,6 +47,21 @@ public record CsrFacts(
     public static final String RSA = "RSA";
     public static final String EC = "EC";
 
+    /**
+     * Parses a CSR (PEM or DER) and reads its facts. A CSR whose outer structure parses but whose inside is
+     * damaged (a subject attribute type that is not an OID, say) is as unreadable as one that does not parse.
+     */
+    public static CsrFacts read(byte[] data) throws CsrFormatException {
+        PKCS10CertificationRequest csr = CsrParser.parse(data);
+        try {
+            return of(csr);
+        } catch (RuntimeException damagedInside) {
+            String detail = damagedInside.getMessage() == null ? damagedInside.getClass().getSimpleName() : damagedInside.getMessage();
+            throw new CsrFormatException("The CSR is damaged and cannot be read (" + (detail.length() > 120
+                    ? detail.substring(0, 120) + "..." : detail) + ").");
+        }
+    }
+
     public static CsrFacts of(PKCS10CertificationRequest csr) {
         X500Name subject = csr.getSubject();
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();

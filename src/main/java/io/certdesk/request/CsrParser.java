@@ -73,7 +73,8 @@ public final class CsrParser {
                 throw new CsrFormatException("The file is not a CSR: it is not DER-encoded PKCS#10.");
             }
             return new PKCS10CertificationRequest(der);
-        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+        } catch (IOException | RuntimeException e) {
+            // BouncyCastle answers damaged DER with many kinds of runtime exception; all mean the same to a client
             throw new CsrFormatException("The CSR is damaged or truncated and cannot be read (" + describe(e) + ").");
         }
     }

@@ -87,10 +87,11 @@ public class RequestService {
         String publicKeyHash = null;
         if (request.csrPem() != null) {
             try {
-                CsrFacts facts = CsrFacts.of(CsrParser.parse(request.csrPem().getBytes()));
+                CsrFacts facts = CsrFacts.read(request.csrPem().getBytes());
                 claims = claims(request, facts);
                 findings.addAll(policy.evaluate(facts, claims));
                 List<String> renewed = renewals(claims, facts, findings);
+                strangerToOrganization(claims, findings);
                 repository.recordRenewal(requestId, renewed);
                 subject = facts.subjectText();
                 keyDescription = facts.keyDescription();
@@ -104,7 +105,9 @@ public class RequestService {
             metrics.counter("certdesk.requests.rejected", "by", "policy").increment();
         }
         CertificateRequest.Status status = valid ? CertificateRequest.Status.AWAITING_APPROVAL : CertificateRequest.Status.REJECTED_BY_POLICY;
-        repository.recordValidation(requestId, claims.organizationId(), claims.companyName(), claims.environment(), subject,
+        // a refused request's values can be anything; the row keeps what fits its columns (policy refused the rest)
+        repository.recordValidation(requestId, fit(claims.organizationId(), 64), fit(claims.companyName(), 200),
+                fit(claims.environment(), 40), fit(subject, 1000),
                 keyDescription, publicKeyHash, findings, status);
         return new ValidationResult(valid ? ValidationResult.Outcome.VALID : ValidationResult.Outcome.INVALID,
                 repository.get(requestId), organizationStatus(claims.organizationId()));
@@ -178,6 +181,27 @@ public class RequestService {
         return active.stream().map(IssuedCertificate::serial).toList();
     }
 
+    /**
+     * A known organization's request from someone certdesk has never dealt with for it: the From of a mail is
+     * easily forged, so the approver is told before a certificate goes to, and a contact is added for, a stranger.
+     */
+    private void strangerToOrganization(RequestClaims claims, List<PolicyFinding> findings) {
+        if (claims.organizationId() == null || organizations.find(claims.organizationId()).isEmpty()) {
+            return;
+        }
+        List<String> known = organizations.contacts(claims.organizationId()).stream()
+                .map(c -> c.email().toLowerCase(Locale.ROOT)).distinct().toList();
+        List<String> strangers = java.util.stream.Stream.of(claims.senderEmail(), claims.technicalContactEmail())
+                .filter(java.util.Objects::nonNull).map(e -> e.toLowerCase(Locale.ROOT)).distinct()
+                .filter(e -> !known.contains(e)).toList();
+        if (!strangers.isEmpty()) {
+            findings.add(PolicyFinding.warning("CONTACT_NOT_REGISTERED", String.join(", ", strangers)
+                    + " is not a registered contact of " + claims.organizationId() + " (registered: " + String.join(", ", known)
+                    + "). Confirm with a registered contact before approving: the certificate would be mailed to "
+                    + String.join(", ", strangers) + ", who would then become a contact."));
+        }
+    }
+
     private String organizationStatus(String organizationId) {
         if (organizationId == null) {
             return "unknown";
@@ -188,6 +212,10 @@ public class RequestService {
             return "known since " + org.createdAt().toString().substring(0, 10) + ", " + certificates.size()
                     + " certificate(s) issued, " + active + " active";
         }).orElse("new");
+    }
+
+    private static String fit(String value, int columnWidth) {
+        return value == null || value.length() <= columnWidth ? value : value.substring(0, columnWidth - 6) + " [...]";
     }
 
     static String toPem(byte[] der) {

@@ -132,6 +132,8 @@ public final class Mailbox {
         Properties props = new Properties();
         props.put("mail.smtp.host", host);
         props.put("mail.smtp.port", String.valueOf(smtpPort));
+        // the envelope sender, so that a From header no parser accepts still goes out as written
+        props.put("mail.smtp.from", "raw-sender@hostile.test");
         Session session = Session.getInstance(props);
         MimeMessage message = new MimeMessage(session, new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) {
             @Override
@@ -177,9 +179,16 @@ public final class Mailbox {
                 StringBuilder text = new StringBuilder();
                 Map<String, byte[]> attachments = new LinkedHashMap<>();
                 try {
-                    collect(message, text, attachments);
+                    if (message.getSize() > 1024 * 1024) {
+                        text.append("(not read: ").append(message.getSize()).append(" bytes)");
+                    } else {
+                        collect(message, text, attachments);
+                    }
                 } catch (jakarta.mail.MessagingException movedMeanwhile) {
                     continue;
+                } catch (java.io.IOException unreadable) {
+                    // a hostile mail in a support folder: kept in the list, its text unread
+                    text.append("(unreadable: ").append(unreadable).append(')');
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (String name : List.of("Message-ID", "In-Reply-To", "Auto-Submitted", "X-Certdesk-Reference")) {
@@ -194,7 +203,8 @@ public final class Mailbox {
                     }
                 }
                 try {
-                    received.add(new Received(message.getSubject(), text.toString(), attachments, headers));
+                    String subject = message.getSubject();
+                    received.add(new Received(subject == null ? "" : subject, text.toString(), attachments, headers));
                 } catch (jakarta.mail.MessagingException movedMeanwhile) {
                     // moved by certdesk while being read: it is no longer in this folder
                 }

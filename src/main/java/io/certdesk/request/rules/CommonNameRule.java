@@ -5,6 +5,7 @@ import java.util.List;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
+import io.certdesk.request.Quoted;
 import io.certdesk.request.RequestClaims;
 
 /** Exactly one CN, and it is the organization id the sender gave in the mail. */
@@ -19,11 +20,14 @@ public final class CommonNameRule implements RequestRule {
                             + orExample(claims.organizationId()) + "\""));
         } else if (cns.size() > 1) {
             findings.add(PolicyFinding.error("CN_MULTIPLE", "The CSR's subject has " + cns.size() + " CNs ("
-                    + String.join(", ", cns) + "); exactly one is allowed.", "Keep one CN, your organization id, and make the CSR again."));
+                    + String.join(", ", cns.stream().map(Quoted::of).toList()) + "); exactly one is allowed.", "Keep one CN, your organization id, and make the CSR again."));
         } else if (settings.commonNameMustMatchOrganizationId() && claims.organizationId() != null
                 && !cns.get(0).equals(claims.organizationId())) {
-            findings.add(PolicyFinding.error("CN_NOT_ORGANIZATION_ID", "The CSR's CN is \"" + cns.get(0)
-                            + "\" but the organization id in your mail is \"" + claims.organizationId() + "\"; they must be the same.",
+            String lookalikes = Quoted.nonAscii(cns.get(0));
+            findings.add(PolicyFinding.error("CN_NOT_ORGANIZATION_ID", "The CSR's CN is " + Quoted.of(cns.get(0))
+                            + " but the organization id in your mail is " + Quoted.of(claims.organizationId()) + "; they must be the same."
+                            + (lookalikes.isEmpty() ? "" : " The CN has characters that are not plain ASCII and may only look alike: "
+                            + lookalikes + "."),
                     "Make the CSR again with CN=" + claims.organizationId() + ", or correct the organization id in your mail."));
         }
     }

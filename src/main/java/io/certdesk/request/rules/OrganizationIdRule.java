@@ -5,6 +5,7 @@ import java.util.List;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
+import io.certdesk.request.Quoted;
 import io.certdesk.request.RequestClaims;
 
 /** The organization id is a short identifier: letters, digits, dot, dash and underscore. */
@@ -16,8 +17,8 @@ public final class OrganizationIdRule implements RequestRule {
     public void check(CsrFacts csr, RequestClaims claims, PolicySettings settings, List<PolicyFinding> findings) {
         String id = claims.organizationId();
         if (id != null && !id.matches(PATTERN)) {
-            findings.add(PolicyFinding.error("ORGANIZATION_ID_INVALID", "The organization id \"" + id
-                            + "\" is not valid: use up to 64 letters, digits, dots, dashes or underscores.",
+            findings.add(PolicyFinding.error("ORGANIZATION_ID_INVALID", "The organization id " + Quoted.of(id)
+                            + " is not valid: use up to 64 letters, digits, dots, dashes or underscores.",
                     "Write a line such as \"Organization ID: acme-42\" in your mail and use the same value as the CSR's CN."));
         }
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
+import io.certdesk.request.Quoted;
 import io.certdesk.request.RequestClaims;
 
 /**
@@ -30,13 +31,13 @@ public final class OrganizationalUnitRule implements RequestRule {
         boolean neutral = settings.neutralOrganizationalUnits().stream().anyMatch(n -> n.equalsIgnoreCase(ou));
         if (settings.environments().contains(asEnvironment)) {
             if (claims.environment() != null && !claims.environment().equals(asEnvironment)) {
-                findings.add(PolicyFinding.error("OU_ENVIRONMENT_CONFLICT", "The CSR's OU names the environment \"" + ou
-                                + "\" but the mail asks for \"" + claims.environment() + "\".",
+                findings.add(PolicyFinding.error("OU_ENVIRONMENT_CONFLICT", "The CSR's OU names the environment " + Quoted.of(ou)
+                                + " but the mail asks for " + Quoted.of(claims.environment()) + ".",
                         "Send the request for one environment: make the CSR with OU=" + claims.environment()
                                 + " or correct the Environment line in your mail."));
             }
         } else if (!neutral) {
-            findings.add(PolicyFinding.error("OU_NOT_ALLOWED", "The CSR's OU is \"" + ou + "\"; it must name an environment ("
+            findings.add(PolicyFinding.error("OU_NOT_ALLOWED", "The CSR's OU is " + Quoted.of(ou) + "; it must name an environment ("
                             + String.join(", ", settings.environments().stream().sorted().toList()) + ") or be one of: "
                             + String.join(", ", settings.neutralOrganizationalUnits()) + ".",
                     "Make the CSR again with OU=" + (claims.environment() == null ? "API Client" : claims.environment()) + "."));

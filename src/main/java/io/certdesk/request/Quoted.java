@@ -1,0 +1,65 @@
+package io.certdesk.request;
+
+import java.util.Locale;
+
+/**
+ * A value from a mail or CSR, as certdesk quotes it back in replies and to approvers: control and invisible
+ * characters written as {@code \u0007}, long values shortened, letters from other scripts that look like Latin
+ * ones named. Hostile input is shown for what it is, and cannot steer a terminal or bloat a reply.
+ */
+public final class Quoted {
+
+    static final int MAX_SHOWN = 100;
+
+    private Quoted() {
+    }
+
+    /** {@code "value"}, made visible and at most about 100 characters long. */
+    public static String of(String value) {
+        if (value == null) {
+            return "\"\"";
+        }
+        StringBuilder out = new StringBuilder("\"");
+        int shown = 0;
+        for (int i = 0; i < value.length() && shown < MAX_SHOWN; ) {
+            int c = value.codePointAt(i);
+            if (invisible(c)) {
+                out.append(String.format(Locale.ROOT, "\\u%04X", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+            shown++;
+            i += Character.charCount(c);
+        }
+        out.append('"');
+        int length = value.codePointCount(0, value.length());
+        if (length > MAX_SHOWN) {
+            out.append(" (shortened; ").append(length).append(" characters in all)");
+        }
+        return out.toString();
+    }
+
+    /**
+     * The characters of a would-be identifier that are not plain ASCII, named, e.g.
+     * {@code "с" U+0441 CYRILLIC SMALL LETTER ES}; empty when there are none.
+     */
+    public static String nonAscii(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        value.codePoints().filter(c -> c > 0x7E || invisible(c)).distinct().limit(5).forEach(c -> {
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(invisible(c) ? "" : "\"" + new String(Character.toChars(c)) + "\" ")
+                    .append(String.format(Locale.ROOT, "U+%04X ", c)).append(Character.getName(c));
+        });
+        return out.toString();
+    }
+
+    static boolean invisible(int c) {
+        return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
+    }
+}
