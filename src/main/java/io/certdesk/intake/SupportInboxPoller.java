@@ -118,7 +118,7 @@ public class SupportInboxPoller implements SmartLifecycle {
             lastSuccess = java.time.Instant.now();
             lastError = null;
         } catch (MessagingException | RuntimeException e) {
-            log.warn("Support inbox not reachable, will retry: {}", e.getMessage());
+            log.warn("Taking in mail failed (inbox or database unreachable), will retry: {}", e.getMessage());
             lastError = e.toString();
             errors.increment();
             closeStore();
@@ -169,6 +169,10 @@ public class SupportInboxPoller implements SmartLifecycle {
                 } catch (org.springframework.dao.DuplicateKeyException takenByAnotherNode) {
                     log.debug("Mail {} was taken in by another node", id);
                 } catch (Exception e) {
+                    if (isOutage(e)) {
+                        // the database, not the mail: stop this pass, leave the mail where it is, count nothing against it
+                        throw new IllegalStateException("database unavailable while taking in mail: " + e.getMessage(), e);
+                    }
                     if (isGone(message)) {
                         log.debug("Mail {} left the inbox while being read (another node took it)", uid);
                         continue;
@@ -259,6 +263,21 @@ public class SupportInboxPoller implements SmartLifecycle {
         } catch (MessagingException unknown) {
             return 0;
         }
+    }
+
+    /** A failure of what certdesk depends on (no database connection), as opposed to one of the mail itself. */
+    static boolean isOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.dao.TransientDataAccessResourceException
+                    || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isGone(Message message) {

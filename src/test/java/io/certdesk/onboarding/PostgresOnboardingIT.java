@@ -8,10 +8,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.support.FaultyLink;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
@@ -90,5 +92,54 @@ class PostgresOnboardingIT {
                         .get().satisfies(c -> assertThat(c.environment()).isEqualTo("qa"));
             }
         }
+    }
+
+    @Test
+    void theDatabaseUnavailableForAWhileLosesNoMailAndNoDecision() throws Exception {
+        int smtp = Ports.free();
+        int imap = Ports.free();
+        Mailbox mailbox = new Mailbox("127.0.0.1", smtp, imap);
+        String url = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + database;
+        java.net.URI target = java.net.URI.create(url.substring("jdbc:".length()));
+        try (FaultyLink link = new FaultyLink(target.getPort() < 0 ? 5432 : target.getPort())) {
+            Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(data, smtp, imap);
+            properties.put("camunda.bpm.process-engine-name", "postgres-outage");
+            properties.put("spring.datasource.url", url.replace(target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort()),
+                    "127.0.0.1:" + link.port()));
+            properties.put("spring.datasource.username", USER);
+            properties.put("spring.datasource.password", PASSWORD);
+            properties.put("spring.datasource.hikari.connection-timeout", 2000);
+            try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties)) {
+                String first = "before@outage.test";
+                send(mailbox, first, "outage-1");
+                String reference = mailbox.awaitOne(first).subject().substring(1, 15);
+                Task task = certdesk.awaitApprovalTask(reference);
+
+                link.cut();
+                List<String> during = List.of("during1@outage.test", "during2@outage.test", "during3@outage.test");
+                for (int i = 0; i < during.size(); i++) {
+                    send(mailbox, during.get(i), "outage-" + (i + 2));
+                }
+                Thread.sleep(6000);
+                for (String contact : during) {
+                    assertThat(mailbox.read(contact, "INBOX")).as("nothing answered without a database").isEmpty();
+                }
+                link.restore();
+
+                for (String contact : during) {
+                    assertThat(mailbox.await(contact, 1, Duration.ofSeconds(60)).get(0).subject()).contains("received");
+                }
+                certdesk.bean(TaskService.class).complete(task.getId(), Map.of(OnboardingProcess.APPROVED, true));
+                assertThat(mailbox.await(first, 2, Duration.ofSeconds(60)).get(1).attachments()).containsKey("client-cert.pem");
+                assertThat(mailbox.read(Mailbox.SUPPORT, "Needs-attention")).as("no mail blamed for the outage").isEmpty();
+                assertThat(certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                        .sql("select count(*) from certificate_request").query(Long.class).single()).isEqualTo(4);
+            }
+        }
+    }
+
+    private static void send(Mailbox mailbox, String from, String organizationId) throws Exception {
+        mailbox.send(Mailbox.from(from).body("Organization ID: " + organizationId + "\nCompany: PG BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=PG BV,CN=" + organizationId, TestCsrs.p384())).getBytes()));
     }
 }
