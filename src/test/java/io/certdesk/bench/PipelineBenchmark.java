@@ -64,7 +64,7 @@ public final class PipelineBenchmark {
         }
         run("H2 file", CaKeyType.EC_P384, n, csrs, null);
         if (args.length > 1 && args[1].equals("quick")) {
-            return;
+            System.exit(0);
         }
         run("H2 file", CaKeyType.RSA_4096, n, csrs, null);
         String pg = System.getenv().getOrDefault("CERTDESK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
@@ -87,6 +87,8 @@ public final class PipelineBenchmark {
         for (CaKeyType type : CaKeyType.values()) {
             cfssl(type, n, csrs);
         }
+        // the embedded mail server leaves non-daemon threads behind
+        System.exit(0);
     }
 
     private static void run(String label, CaKeyType caType, int n, List<byte[]> csrs, String jdbcUrl) throws Exception {
@@ -99,6 +101,10 @@ public final class PipelineBenchmark {
         p.put("certdesk.intake.max-mails-per-poll", 200);
         p.put("camunda.bpm.process-engine-name", "bench-" + UUID.randomUUID().toString().substring(0, 6));
         p.put("logging.level.root", "WARN");
+        // -Dcamunda.bpm.job-execution.core-pool-size=4 and the like, to try settings without a rebuild
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("camunda.") || k.startsWith("certdesk.") || k.startsWith("spring."))
+                .forEach(k -> p.put(k, System.getProperty(k)));
         if (jdbcUrl != null) {
             p.put("spring.datasource.url", jdbcUrl);
             p.put("spring.datasource.username", "postgres");
@@ -107,6 +113,10 @@ public final class PipelineBenchmark {
         long start = System.nanoTime();
         try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(p)) {
             double startup = (System.nanoTime() - start) / 1e9;
+            var jobExecutor = ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) certdesk.bean(org.camunda.bpm.engine.ProcessEngine.class)
+                    .getProcessEngineConfiguration()).getJobExecutor();
+            System.out.printf(Locale.ROOT, "%s: job executor takes %d jobs per acquisition, waits %d ms when idle%n", label,
+                    jobExecutor.getMaxJobsPerAcquisition(), jobExecutor.getWaitTimeInMillis());
             SupportInboxPoller poller = certdesk.bean(SupportInboxPoller.class);
             poller.stop();
             sendAll(smtp, n, csrs);
