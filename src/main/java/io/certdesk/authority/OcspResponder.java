@@ -42,8 +42,12 @@ public final class OcspResponder {
                                  Instant now, Duration validity) {
         try {
             OCSPReq request;
+            Req[] singles;
+            Extension nonce;
             try {
                 request = new OCSPReq(requestDer);
+                singles = request.getRequestList();
+                nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
             } catch (IOException | RuntimeException malformed) {
                 return new OCSPRespBuilder().build(OCSPRespBuilder.MALFORMED_REQUEST, null).getEncoded();
             }
@@ -53,10 +57,10 @@ public final class OcspResponder {
                     digests.get(CertificateID.HASH_SHA1)));
             Date thisUpdate = Date.from(now);
             Date nextUpdate = Date.from(now.plus(validity));
-            for (Req single : request.getRequestList()) {
+            for (Req single : singles) {
                 CertificateID id = single.getCertID();
                 CertificateStatus status;
-                if (!id.matchesIssuer(issuer, digests)) {
+                if (!issuedBy(id, issuer, digests)) {
                     status = new UnknownStatus();
                 } else {
                     Status known = lookup.apply(id.getSerialNumber());
@@ -70,7 +74,6 @@ public final class OcspResponder {
                 }
                 builder.addResponse(id, status, thisUpdate, nextUpdate);
             }
-            Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
             if (nonce != null) {
                 builder.setResponseExtensions(new Extensions(nonce));
             }
@@ -78,6 +81,15 @@ public final class OcspResponder {
                     builder.build(ca.newSigner(), new X509CertificateHolder[]{issuer}, thisUpdate)).getEncoded();
         } catch (OCSPException | IOException | OperatorCreationException | CertificateEncodingException e) {
             throw new IllegalStateException("cannot answer OCSP for " + ca.environment(), e);
+        }
+    }
+
+    /** Whether a request names this issuer; a hash algorithm certdesk does not know means it cannot, so: unknown. */
+    private static boolean issuedBy(CertificateID id, X509CertificateHolder issuer, DigestCalculatorProvider digests) {
+        try {
+            return id.matchesIssuer(issuer, digests);
+        } catch (OCSPException | RuntimeException unknownHash) {
+            return false;
         }
     }
 }

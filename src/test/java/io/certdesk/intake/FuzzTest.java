@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * damaged mails must be read into something certdesk can answer. Any other exception would leave a process
  * stuck or a mail unanswered.
  */
-class FuzzTest {
+public class FuzzTest {
 
     static final long SEED = Long.getLong("fuzz.seed", 20261123L);
     static final Duration BUDGET = Duration.ofSeconds(Long.getLong("fuzz.seconds", 4L));
@@ -76,7 +76,7 @@ class FuzzTest {
     }
 
     /** One random damage: flipped bits, changed, inserted or removed bytes, a cut, or a duplicated slice. */
-    static byte[] mutate(byte[] input, Random random) {
+    public static byte[] mutate(byte[] input, Random random) {
         byte[] data = input.clone();
         int rounds = 1 + random.nextInt(4);
         for (int r = 0; r < rounds && data.length > 0; r++) {

@@ -109,4 +109,31 @@ class PublicPagesIT extends EmbeddedCertdeskTest {
         assertThat(http.getForEntity("/camunda/api/engine/engine/default/task/count", String.class).getStatusCode())
                 .isEqualTo(HttpStatus.UNAUTHORIZED);
     }
+
+    /** Damaged certificates and OCSP requests from a fixed seed: always an answer, never a server error. */
+    @Test
+    void theValidatorAndTheOcspResponderNeverFailOnDamagedInput() throws Exception {
+        Issued issued = onboard("fuzz-web-1", "qa", TestCsrs.ec("secp384r1"));
+        var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+        var certificate = (java.security.cert.X509Certificate) factory.generateCertificate(
+                new java.io.ByteArrayInputStream(issued.certificatePem().getBytes()));
+        var ca = (java.security.cert.X509Certificate) factory.generateCertificate(
+                new java.io.ByteArrayInputStream(http.getForObject("/pki/qa/ca.pem", String.class).getBytes()));
+        var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                .build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
+        byte[] ocspRequest = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        java.util.Random random = new java.util.Random(20261123L);
+        HttpHeaders ocspHeaders = new HttpHeaders();
+        ocspHeaders.setContentType(MediaType.parseMediaType("application/ocsp-request"));
+        for (int i = 0; i < 300; i++) {
+            byte[] der = io.certdesk.intake.FuzzTest.mutate(certificate.getEncoded(), random);
+            String pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+            ResponseEntity<String> verdict = http.postForEntity("/pki/qa/validate", new HttpEntity<>(pem), String.class);
+            assertThat(verdict.getStatusCode().value()).as("validator, input %d", i).isLessThan(500);
+            ResponseEntity<byte[]> answer = http.postForEntity("/pki/qa/ocsp",
+                    new HttpEntity<>(io.certdesk.intake.FuzzTest.mutate(ocspRequest, random), ocspHeaders), byte[].class);
+            assertThat(answer.getStatusCode().value()).as("OCSP, input %d", i).isLessThan(500);
+        }
+    }
 }
