@@ -137,7 +137,8 @@ public final class PipelineBenchmark {
             List<Task> approvals = tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").list();
             long issueStart = System.nanoTime();
             // approvers decide side by side, as a team in the Tasklist does
-            java.util.concurrent.ExecutorService approvers = java.util.concurrent.Executors.newFixedThreadPool(APPROVERS);
+            java.util.concurrent.ExecutorService approvers = java.util.concurrent.Executors.newFixedThreadPool(APPROVERS,
+                    r -> new Thread(r, "approver-" + r.hashCode()));
             for (Task task : approvals) {
                 approvers.submit(() -> tasks.complete(task.getId(), Map.of("approved", true)));
             }
