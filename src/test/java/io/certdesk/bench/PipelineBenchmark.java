@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,17 +28,11 @@ import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.IssuanceProfile;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.intake.SupportInboxPoller;
+import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.TaskService;
@@ -121,7 +114,8 @@ public final class PipelineBenchmark {
                     jobExecutor.getMaxJobsPerAcquisition(), jobExecutor.getWaitTimeInMillis());
             SupportInboxPoller poller = certdesk.bean(SupportInboxPoller.class);
             poller.stop();
-            sendAll(smtp, n, csrs);
+            new Mailbox("127.0.0.1", smtp, imap).sendMany(n, "bench.test",
+                    i -> "Organization ID: bench-" + i + "\nCompany: Bench BV\nEnvironment: qa\n", csrs::get);
             TaskService tasks = certdesk.bean(TaskService.class);
             HistoryService history = certdesk.bean(HistoryService.class);
             long intakeStart = System.nanoTime();
@@ -170,33 +164,6 @@ public final class PipelineBenchmark {
             count++;
         }
         return count / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static void sendAll(int smtp, int n, List<byte[]> csrs) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(smtp));
-        Session session = Session.getInstance(props);
-        try (Transport transport = session.getTransport("smtp")) {
-            transport.connect();
-            for (int i = 0; i < n; i++) {
-                MimeMessage message = new MimeMessage(session);
-                message.setFrom(new InternetAddress("client-" + i + "@bench.test"));
-                message.setRecipients(Message.RecipientType.TO, "support@certdesk.local");
-                message.setSubject("CSR bench-" + i);
-                MimeMultipart multipart = new MimeMultipart();
-                MimeBodyPart text = new MimeBodyPart();
-                text.setText("Organization ID: bench-" + i + "\nCompany: Bench BV\nEnvironment: qa\n");
-                multipart.addBodyPart(text);
-                MimeBodyPart csr = new MimeBodyPart();
-                csr.setContent(csrs.get(i), "application/octet-stream");
-                csr.setFileName("client.csr");
-                multipart.addBodyPart(csr);
-                message.setContent(multipart);
-                message.saveChanges();
-                transport.sendMessage(message, message.getAllRecipients());
-            }
-        }
     }
 
     /** cfssl serve with the same CA key type, its /api/v1/cfssl/sign over HTTP from two client threads. */

@@ -7,17 +7,14 @@ import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import io.certdesk.intake.EmbeddedMailServer;
+import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
 import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.camunda.bpm.engine.TaskService;
@@ -63,7 +60,7 @@ class LoadIT {
         KeyPair weak = TestCsrs.rsa(1024);
         try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties)) {
             long start = System.nanoTime();
-            sendAll(smtp, good, weak);
+            new Mailbox("127.0.0.1", smtp, imap).sendMany(MAILS, "load.test", LoadIT::text, i -> csr(i, good, weak));
             var greenMail = certdesk.bean(EmbeddedMailServer.class).greenMail();
             List<MimeMessage> replies = List.of();
             long deadline = System.nanoTime() + 180_000_000_000L;
@@ -113,42 +110,23 @@ class LoadIT {
         return String.valueOf(multipart.getBodyPart(0).getContent());
     }
 
-    private static void sendAll(int smtp, KeyPair good, KeyPair weak) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(smtp));
-        Session session = Session.getInstance(props);
-        try (Transport transport = session.getTransport("smtp")) {
-            transport.connect();
-            for (int i = 0; i < MAILS; i++) {
-                String org = "load-" + i;
-                Bad bad = badness(i);
-                MimeMessage message = new MimeMessage(session);
-                message.setFrom(new InternetAddress("client-" + i + "@load.test"));
-                message.setRecipients(Message.RecipientType.TO, "support@certdesk.local");
-                message.setSubject("CSR " + org);
-                MimeMultipart multipart = new MimeMultipart();
-                MimeBodyPart text = new MimeBodyPart();
-                text.setText(bad == Bad.NO_CSR ? "Hello, how do I get a certificate?"
-                        : "Organization ID: " + org + "\nCompany: Load BV\nEnvironment: qa\n");
-                multipart.addBodyPart(text);
-                if (bad != Bad.NO_CSR) {
-                    String subject = "C=NL,O=Load BV,CN=" + (bad == Bad.WRONG_CN ? "someone-else" : org);
-                    String pem = switch (bad == null ? Bad.NO_CSR : bad) {
-                        case WEAK_KEY -> TestCsrs.pem(TestCsrs.csr(subject, weak));
-                        case SHA1 -> TestCsrs.pem(TestCsrs.csr(subject, TestCsrs.rsa2048(), "SHA1withRSA"));
-                        case DAMAGED_CSR -> "-----BEGIN CERTIFICATE REQUEST-----\nMIIBIjANBgkqhkiG9w0BAQEF\n-----END CERTIFICATE REQUEST-----\n";
-                        default -> TestCsrs.pem(TestCsrs.csr(subject, good));
-                    };
-                    MimeBodyPart csr = new MimeBodyPart();
-                    csr.setContent(pem.getBytes(), "application/octet-stream");
-                    csr.setFileName("client.csr");
-                    multipart.addBodyPart(csr);
-                }
-                message.setContent(multipart);
-                message.saveChanges();
-                transport.sendMessage(message, message.getAllRecipients());
-            }
+    private static String text(int i) {
+        return badness(i) == Bad.NO_CSR ? "Hello, how do I get a certificate?"
+                : "Organization ID: load-" + i + "\nCompany: Load BV\nEnvironment: qa\n";
+    }
+
+    private static byte[] csr(int i, KeyPair good, KeyPair weak) {
+        Bad bad = badness(i);
+        String subject = "C=NL,O=Load BV,CN=" + (bad == Bad.WRONG_CN ? "someone-else" : "load-" + i);
+        if (bad == null) {
+            return TestCsrs.pem(TestCsrs.csr(subject, good)).getBytes();
         }
+        return switch (bad) {
+            case NO_CSR -> null;
+            case WEAK_KEY -> TestCsrs.pem(TestCsrs.csr(subject, weak)).getBytes();
+            case SHA1 -> TestCsrs.pem(TestCsrs.csr(subject, TestCsrs.rsa2048(), "SHA1withRSA")).getBytes();
+            case DAMAGED_CSR -> "-----BEGIN CERTIFICATE REQUEST-----\nMIIBIjANBgkqhkiG9w0BAQEF\n-----END CERTIFICATE REQUEST-----\n".getBytes();
+            case WRONG_CN -> TestCsrs.pem(TestCsrs.csr(subject, good)).getBytes();
+        };
     }
 }

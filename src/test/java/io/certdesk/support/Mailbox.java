@@ -127,6 +127,41 @@ public final class Mailbox {
         Transport.send(message);
     }
 
+    /**
+     * Sends {@code count} mails to the support address over one SMTP connection, as a burst of clients would:
+     * mail {@code i} comes from {@code client-i@<domain>} with the text and, if not null, the CSR the functions give.
+     */
+    public void sendMany(int count, String domain, java.util.function.IntFunction<String> text,
+                         java.util.function.IntFunction<byte[]> csr) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", host);
+        props.put("mail.smtp.port", String.valueOf(smtpPort));
+        Session session = Session.getInstance(props);
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            for (int i = 0; i < count; i++) {
+                MimeMessage message = new MimeMessage(session);
+                message.setFrom(new InternetAddress("client-" + i + "@" + domain));
+                message.setRecipients(Message.RecipientType.TO, SUPPORT);
+                message.setSubject("CSR " + i);
+                MimeMultipart multipart = new MimeMultipart();
+                MimeBodyPart body = new MimeBodyPart();
+                body.setText(text.apply(i));
+                multipart.addBodyPart(body);
+                byte[] attachment = csr.apply(i);
+                if (attachment != null) {
+                    MimeBodyPart file = new MimeBodyPart();
+                    file.setContent(attachment, "application/octet-stream");
+                    file.setFileName("client.csr");
+                    multipart.addBodyPart(file);
+                }
+                message.setContent(multipart);
+                message.saveChanges();
+                transport.sendMessage(message, message.getAllRecipients());
+            }
+        }
+    }
+
     /** Sends a mail exactly as written (headers, MIME structure, charsets), as a hostile or broken client would. */
     public void sendRaw(String raw) throws Exception {
         Properties props = new Properties();
