@@ -149,7 +149,52 @@ public final class PipelineBenchmark {
             System.out.printf(Locale.ROOT, "%s, qa CA %s: issuance %,d approvals -> signed, stored, mailed: %.0f certificates/s "
                     + "(%.0f%% of the raw sign rate %.0f/s); %d approvers made the %,d decisions in %.1f s%n", label, caType, n,
                     issuance, 100 * issuance / raw, raw, APPROVERS, n, decisions);
+            publicEndpoints(certdesk, label, caType);
         }
+    }
+
+    /** The validator and the OCSP responder over HTTP, two client threads for three seconds each. */
+    private static void publicEndpoints(StandaloneCertdesk certdesk, String label, CaKeyType caType) throws Exception {
+        String base = "http://127.0.0.1:" + certdesk.bean(org.springframework.core.env.Environment.class).getProperty("local.server.port");
+        String pem = certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                .sql("select certificate_pem from issued_certificate where environment = 'qa'").query(String.class).list().get(0);
+        var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+        var certificate = (java.security.cert.X509Certificate) factory.generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes()));
+        var ca = certdesk.bean(CertificateAuthorities.class).get("qa").certificate();
+        var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                .build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
+        byte[] ocsp = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        HttpClient http = HttpClient.newHttpClient();
+        double validator = httpRate(http, () -> HttpRequest.newBuilder(URI.create(base + "/pki/qa/validate"))
+                .POST(HttpRequest.BodyPublishers.ofString(pem)).build());
+        double responder = httpRate(http, () -> HttpRequest.newBuilder(URI.create(base + "/pki/qa/ocsp"))
+                .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(ocsp)).build());
+        System.out.printf(Locale.ROOT, "%s, qa CA %s: validator %.0f requests/s, OCSP responder %.0f requests/s (HTTP, 2 client threads)%n",
+                label, caType, validator, responder);
+    }
+
+    private static double httpRate(HttpClient http, java.util.function.Supplier<HttpRequest> request) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        AtomicInteger ok = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        long start = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            running.add(clients.submit(() -> {
+                while (System.nanoTime() < end) {
+                    if (http.send(request.get(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        ok.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        clients.shutdown();
+        return ok.get() / ((System.nanoTime() - start) / 1e9);
     }
 
     private static double rawSignRate(CertificateAuthority ca) {
