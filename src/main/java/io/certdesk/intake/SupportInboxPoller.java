@@ -46,6 +46,7 @@ public class SupportInboxPoller implements SmartLifecycle {
     private volatile java.time.Instant lastSuccess;
     private volatile String lastError;
     private final io.micrometer.core.instrument.Counter errors;
+    private final io.micrometer.core.instrument.Counter setAside;
 
     private final InboxLease lease;
 
@@ -55,6 +56,7 @@ public class SupportInboxPoller implements SmartLifecycle {
         this.intake = intake;
         this.lease = lease;
         this.errors = metrics.counter("certdesk.mail.errors", "direction", "in");
+        this.setAside = metrics.counter("certdesk.mails.needs.attention");
     }
 
     @Override
@@ -201,6 +203,7 @@ public class SupportInboxPoller implements SmartLifecycle {
                 log.error("{} mail(s) failed {} times and were moved to {} for a person to look at", poisoned.size(),
                         MAX_ATTEMPTS, NEEDS_ATTENTION_FOLDER);
                 move(inbox, current(inbox, poisoned), NEEDS_ATTENTION_FOLDER);
+                setAside.increment(poisoned.size());
             }
             int taken = done.values().stream().mapToInt(List::size).sum();
             log.debug("Took in {} of {} mail(s) in the inbox", taken, count);

@@ -39,7 +39,8 @@ class OperationsIT extends EmbeddedCertdeskTest {
         assertThat(http.getForEntity("/actuator/prometheus", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
         String metrics = http.withBasicAuth("admin", "admin").getForObject("/actuator/prometheus", String.class);
         assertThat(metrics).contains("certdesk_mails_received_total{outcome=\"request_started\"}")
-                .contains("certdesk_requests_approved_total").contains("certdesk_certificates_issued_total{environment=\"qa\"}");
+                .contains("certdesk_requests_approved_total").contains("certdesk_certificates_issued_total{environment=\"qa\"}")
+                .contains("certdesk_mails_needs_attention_total");
     }
 
     @Test
