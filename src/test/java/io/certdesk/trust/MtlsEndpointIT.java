@@ -62,6 +62,9 @@ class MtlsEndpointIT extends EmbeddedCertdeskTest {
         Issued issued = onboard("mtls-good", "qa", keys);
         writeKeyAndCertificate("nuvy-client", keys, issued.certificatePem());
         assertThat(Openssl.ok(client, curl("nuvy-client.crt", "nuvy-client.key"))).isEqualTo("404");
+        assertThat(Openssl.ok(client, "curl -sk --cert nuvy-client.crt --key nuvy-client.key https://127.0.0.1:" + MTLS_PORT
+                + "/camunda/app/tasklist/")).as("the listener serves nothing but the test")
+                .contains("your client certificate (").contains("CN=mtls-good").contains("was accepted");
         String handshake = Openssl.ok(client, sClient("nuvy-client.crt", "nuvy-client.key"));
         assertThat(handshake).contains("CONNECTION ESTABLISHED");
         Files.writeString(client.resolve("ca.pem"), http.getForObject("/pki/qa/ca.pem", String.class));
