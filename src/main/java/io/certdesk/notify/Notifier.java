@@ -42,9 +42,16 @@ public class Notifier {
         this.settings = settings;
     }
 
+    static final String CONTACT_NOT_REGISTERED = "CONTACT_NOT_REGISTERED";
+    /** Findings that speak of the organization's contacts and certificates: for approvers, and its own contacts. */
+    static final java.util.Set<String> ABOUT_THE_ORGANIZATION = java.util.Set.of(CONTACT_NOT_REGISTERED, "RENEWAL");
+
     public void acknowledge(CertificateRequest r) {
         Map<String, String> v = common(r);
-        List<PolicyFinding> notes = r.findings().stream().filter(f -> !f.isError()).toList();
+        // a sender who is not one of a known organization's contacts may be anyone: tell them nothing about it
+        boolean stranger = r.findings().stream().anyMatch(f -> f.code().equals(CONTACT_NOT_REGISTERED));
+        List<PolicyFinding> notes = r.findings().stream().filter(f -> !f.isError())
+                .filter(f -> !stranger || !ABOUT_THE_ORGANIZATION.contains(f.code())).toList();
         v.put("notes", notes.isEmpty() ? "" : "Notes:\n" + notes.stream().map(f -> "  - " + f.message() + "\n")
                 .collect(Collectors.joining()));
         send("acknowledgement", r, r.recipients(), v, null);

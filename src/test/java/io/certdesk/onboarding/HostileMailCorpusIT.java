@@ -54,7 +54,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  *   <li>{@code X-Corpus-Expect}: {@code refused} (policy rejection), {@code not-a-request}, {@code acknowledged},
  *       {@code approval} (goes to an approver; CSR extensions are shown and never copied) or
  *       {@code revocation-awaits-approval};</li>
- *   <li>{@code X-Corpus-Reply}: text the reply must contain; {@code X-Corpus-Finding}: text the approver's findings
+ *   <li>{@code X-Corpus-Reply}: text the reply must contain; {@code X-Corpus-Reply-Lacks}: text it must not; {@code X-Corpus-Finding}: text the approver's findings
  *       must contain; {@code X-Corpus-Not-Reached}: an address that must receive nothing.</li>
  * </ul>
  * Placeholders: {@code ${from}}, {@code ${org}}, {@code ${messageId}}, {@code ${victim}}, {@code ${csr:kind}},
@@ -65,8 +65,8 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
     static final Path CORPUS = Path.of("src/test/resources/hostile-mail");
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9]+)(?::([^}]+))?}");
 
-    record Case(String file, String description, String expect, List<String> replies, List<String> findings,
-                List<String> notReached, String from, String org) {
+    record Case(String file, String description, String expect, List<String> replies, List<String> replyLacks,
+                List<String> findings, List<String> notReached, String from, String org) {
         @Override
         public String toString() {
             return file + ": " + description;
@@ -113,7 +113,7 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
                 }
             }
             SENT.put(file, new Case(file, value(meta, "Case").get(0), value(meta, "Expect").get(0), value(meta, "Reply"),
-                    value(meta, "Finding"), value(meta, "Not-Reached"), from, org));
+                    value(meta, "Reply-Lacks"), value(meta, "Finding"), value(meta, "Not-Reached"), from, org));
             MAILBOX.sendRaw(mail.toString());
         }
     }
@@ -224,6 +224,9 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
         }
         for (String text : c.replies()) {
             assertThat(reply.text()).as(c + ": reply text").contains(text);
+        }
+        for (String text : c.replyLacks()) {
+            assertThat(reply.text()).as(c + ": the reply tells the sender nothing of this").doesNotContain(text);
         }
         if (c.expect().equals("approval")) {
             decide(c, referenceIn(reply.subject()));
