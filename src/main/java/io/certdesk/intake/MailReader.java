@@ -3,12 +3,16 @@ package io.certdesk.intake;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.certdesk.authority.Fingerprints;
+import io.certdesk.request.Quoted;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
@@ -17,6 +21,7 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
 
 /** Turns a MIME message into an {@link IncomingMail}, within bounds on size and nesting. */
@@ -26,6 +31,8 @@ public final class MailReader {
     static final int MAX_PARTS = 50;
     static final int MAX_ATTACHMENT_BYTES = 1024 * 1024;
     static final int MAX_BODY_CHARS = 256 * 1024;
+    /** The address in a From header's angle brackets, when nothing else of the header can be read. */
+    private static final Pattern ANGLE_ADDRESS = Pattern.compile("<([^<>\\s]+@[^<>\\s]+)>\\s*$");
 
     private MailReader() {
     }
@@ -103,22 +110,20 @@ public final class MailReader {
             } catch (AddressException strictParseFailed) {
                 // fall through to the angle brackets
             }
-            java.util.regex.Matcher brackets = ANGLE_ADDRESS.matcher(raw);
+            Matcher brackets = ANGLE_ADDRESS.matcher(raw);
             if (brackets.find()) {
                 try {
                     InternetAddress address = new InternetAddress(brackets.group(1), true);
                     String name = decode(raw.substring(0, brackets.start()).trim()).replaceAll("\\p{Cntrl}+", " ").replace("\"", "").trim();
                     address.setPersonal(name.isEmpty() ? null : name.length() > 200 ? name.substring(0, 200) : name, "UTF-8");
                     return address;
-                } catch (AddressException | java.io.UnsupportedEncodingException notAnAddress) {
+                } catch (AddressException | UnsupportedEncodingException notAnAddress) {
                     // no usable address in this header
                 }
             }
         }
         return null;
     }
-
-    private static final java.util.regex.Pattern ANGLE_ADDRESS = java.util.regex.Pattern.compile("<([^<>\\s]+@[^<>\\s]+)>\\s*$");
 
     private static InternetAddress firstAddress(Address[] addresses) {
         if (addresses == null) {
@@ -197,7 +202,7 @@ public final class MailReader {
                 try {
                     content = readBounded(part.getInputStream(), MAX_ATTACHMENT_BYTES);
                 } catch (IOException damaged) {
-                    problems.add("The attachment " + io.certdesk.request.Quoted.of(name) + " is damaged (its "
+                    problems.add("The attachment " + Quoted.of(name) + " is damaged (its "
                             + safeEncoding(part) + " encoding is broken) and was not read; attach the file again.");
                     return;
                 }
@@ -241,7 +246,7 @@ public final class MailReader {
 
     private static String safeEncoding(Part part) {
         try {
-            String encoding = part instanceof jakarta.mail.internet.MimePart mime ? mime.getEncoding() : null;
+            String encoding = part instanceof MimePart mime ? mime.getEncoding() : null;
             return encoding == null ? "transfer" : encoding.toLowerCase(Locale.ROOT);
         } catch (MessagingException e) {
             return "transfer";
