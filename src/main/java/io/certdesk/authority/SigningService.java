@@ -1,5 +1,6 @@
 package io.certdesk.authority;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -10,11 +11,11 @@ import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.LifecycleService;
 import io.certdesk.request.CertificateRequest;
-import io.certdesk.request.CsrFacts;
 import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
 import io.certdesk.request.RequestRepository;
 import io.certdesk.request.RequestService;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -65,8 +66,10 @@ public class SigningService {
         } catch (CsrFormatException e) {
             throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
         }
-        CsrFacts facts = CsrFacts.of(csr);
-        if (!facts.signatureValid() || !facts.publicKeySha256().equals(request.publicKeySha256())) {
+        // proof of possession was verified when the request was validated; what is signed must be the key the
+        // approver saw (verifying the signature again would cost more than signing with an EC CA)
+        String publicKeySha256 = Fingerprints.sha256Hex(encoded(csr.getSubjectPublicKeyInfo()));
+        if (!publicKeySha256.equals(request.publicKeySha256())) {
             throw new IllegalStateException(request.reference() + ": stored CSR no longer matches what was approved");
         }
         CertificateAuthority ca = authorities.get(request.environment());
@@ -75,7 +78,7 @@ public class SigningService {
         X509Certificate certificate = issuer.issue(ca, authorities.profile(request.environment()), csr.getSubject(),
                 csr.getSubjectPublicKeyInfo(), serial, now);
         IssuedCertificate issued = new IssuedCertificate(SerialNumbers.hex(serial), request.environment(), request.reference(),
-                request.organizationId(), facts.subjectText(), facts.publicKeySha256(),
+                request.organizationId(), csr.getSubject().toString(), publicKeySha256,
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now, null, null);
         inventory.record(issued);
@@ -91,5 +94,13 @@ public class SigningService {
         requestRepository.recordIssued(requestId, issued.serial());
         metrics.counter("certdesk.certificates.issued", "environment", issued.environment()).increment();
         return issued;
+    }
+
+    private static byte[] encoded(SubjectPublicKeyInfo key) {
+        try {
+            return key.getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException("unencodable public key", e);
+        }
     }
 }
