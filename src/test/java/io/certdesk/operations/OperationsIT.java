@@ -2,12 +2,17 @@ package io.certdesk.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.TestCsrs;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -41,6 +46,28 @@ class OperationsIT extends EmbeddedCertdeskTest {
         assertThat(metrics).contains("certdesk_mails_received_total{outcome=\"request_started\"}")
                 .contains("certdesk_requests_approved_total").contains("certdesk_certificates_issued_total{environment=\"qa\"}")
                 .contains("certdesk_mails_needs_attention_total");
+    }
+
+    @Test
+    void historyOfAFinishedOnboardingIsRemovedAfterItsTimeToLiveWhileWaitingRequestsAndCertificatesStay() throws Exception {
+        Issued issued = onboard("ops-history", "qa", TestCsrs.ec("secp384r1"));
+        String contact = address("ops-history-waiting");
+        MAILBOX.send(io.certdesk.support.Mailbox.from(contact).body("Organization ID: ops-history-waiting\nCompany: ACME BV\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=ops-history-waiting", TestCsrs.p384())).getBytes()));
+        String waiting = referenceIn(MAILBOX.awaitOne(contact).subject());
+        awaitTask(waiting, "UserTask_ApproveRequest");
+        try {
+            // the onboarding process keeps its history 180 days after it ended (historyTimeToLive)
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(181))));
+            Job cleanup = history.cleanUpHistoryAsync(true);
+            engine.getManagementService().executeJob(cleanup.getId());
+        } finally {
+            ClockUtil.reset();
+        }
+        assertThat(processCount(issued.reference())).as("history of the finished onboarding").isZero();
+        assertThat(processCount(waiting)).as("history of the request still waiting for approval").isOne();
+        assertThat(jdbc.sql("select count(*) from issued_certificate where serial = ?").param(issued.serial()).query(Long.class).single())
+                .as("certdesk's own record of the certificate").isOne();
     }
 
     @Test
