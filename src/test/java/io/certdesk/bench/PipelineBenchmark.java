@@ -118,12 +118,23 @@ public final class PipelineBenchmark {
                     i -> "Organization ID: bench-" + i + "\nCompany: Bench BV\nEnvironment: qa\n", csrs::get);
             TaskService tasks = certdesk.bean(TaskService.class);
             HistoryService history = certdesk.bean(HistoryService.class);
+            boolean statistics = jdbcUrl == null && Boolean.getBoolean("bench.sql-statistics");
+            var jdbc = certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class);
+            if (statistics) {
+                jdbc.sql("set query_statistics_max_entries 1000").update();
+                jdbc.sql("set query_statistics true").update();
+            }
             long intakeStart = System.nanoTime();
             poller.start();
             while (tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").count() < n) {
                 Thread.sleep(50);
             }
             double intake = n / ((System.nanoTime() - intakeStart) / 1e9);
+            if (statistics) {
+                printStatements(jdbc, "intake");
+                jdbc.sql("set query_statistics false").update();
+                jdbc.sql("set query_statistics true").update();
+            }
             System.gc();
             Thread.sleep(500);
             System.gc();
@@ -143,6 +154,9 @@ public final class PipelineBenchmark {
                 Thread.sleep(50);
             }
             double issuance = n / ((System.nanoTime() - issueStart) / 1e9);
+            if (statistics) {
+                printStatements(jdbc, "issuance");
+            }
             double raw = rawSignRate(certdesk.bean(CertificateAuthorities.class).get("qa"));
             System.out.printf(Locale.ROOT, "%s, qa CA %s: start-up %.1f s; intake %,d mails -> waiting for approval: %.0f mails/s; "
                             + "heap with %,d requests waiting: %d MB%n", label, caType, startup, n, intake, n, heapMb);
@@ -151,6 +165,15 @@ public final class PipelineBenchmark {
                     issuance, 100 * issuance / raw, raw, APPROVERS, n, decisions);
             publicEndpoints(certdesk, label, caType);
         }
+    }
+
+    /** -Dbench.sql-statistics=true: the statements a leg ran on H2, costliest first. */
+    private static void printStatements(org.springframework.jdbc.core.simple.JdbcClient jdbc, String leg) {
+        System.out.println("H2 statements of the " + leg + " leg (count, total time, statement):");
+        jdbc.sql("select execution_count, cumulative_execution_time, sql_statement from information_schema.query_statistics "
+                + "order by cumulative_execution_time desc limit 30").query((rs, row) -> String.format(Locale.ROOT,
+                "  %6d x %8.0f ms  %s", rs.getLong(1), rs.getDouble(2), rs.getString(3).replaceAll("\\s+", " ")))
+                .list().forEach(line -> System.out.println(line.length() > 200 ? line.substring(0, 200) : line));
     }
 
     /** The validator and the OCSP responder over HTTP, two client threads for three seconds each. */
