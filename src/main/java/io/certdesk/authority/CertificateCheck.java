@@ -15,15 +15,10 @@ public record CertificateCheck(boolean issuedByThisCa, boolean withinValidity, L
     public static CertificateCheck of(CertificateAuthority ca, X509Certificate certificate, Instant now) {
         List<String> problems = new ArrayList<>();
         boolean issuerMatches = certificate.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal());
-        boolean signatureValid = false;
-        if (issuerMatches) {
-            try {
-                certificate.verify(ca.certificate().getPublicKey(), Crypto.provider());
-                signatureValid = true;
-            } catch (Exception e) {
-                problems.add("the issuer name matches the " + ca.environment() + " CA but the signature does not verify with its key");
-            }
-        } else {
+        boolean signatureValid = issuerMatches && ca.signed(certificate);
+        if (issuerMatches && !signatureValid) {
+            problems.add("the issuer name matches the " + ca.environment() + " CA but the signature does not verify with its key");
+        } else if (!issuerMatches) {
             problems.add("issued by \"" + certificate.getIssuerX500Principal().getName() + "\", not by the " + ca.environment()
                     + " CA \"" + ca.certificate().getSubjectX500Principal().getName() + "\"");
         }

@@ -21,7 +21,10 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -147,8 +150,12 @@ public record CsrFacts(
 
     private static boolean signatureValid(PKCS10CertificationRequest csr) {
         try {
-            return csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Crypto.provider())
-                    .build(csr.getSubjectPublicKeyInfo()));
+            // an EC key through BouncyCastle's own API shares the named curve's precomputed generator multiples
+            // across requests (twice as fast as through the JCA, which rebuilds them for every key)
+            SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
+            return csr.isSignatureValid(X9ObjectIdentifiers.id_ecPublicKey.equals(key.getAlgorithm().getAlgorithm())
+                    ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder()).build(PublicKeyFactory.createKey(key))
+                    : new JcaContentVerifierProviderBuilder().setProvider(Crypto.provider()).build(key));
         } catch (Exception unverifiable) {
             return false;
         }
