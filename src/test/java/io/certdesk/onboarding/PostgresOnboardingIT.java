@@ -91,6 +91,10 @@ class PostgresOnboardingIT {
                 assertThat(certdesk.bean(CertificateInventory.class).findByRequestReference(reference))
                         .get().satisfies(c -> assertThat(c.environment()).isEqualTo("qa"));
             }
+            // completing a task looks up its subtasks: indexed, approvals do not read every open task
+            assertThat(certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                    .sql("select indexdef from pg_indexes where tablename = 'act_ru_task'").query(String.class).list())
+                    .anySatisfy(index -> assertThat(index).containsIgnoringCase("(parent_task_id_)"));
         }
     }
 

@@ -81,6 +81,13 @@ class OperationsIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void completingATaskFindsItsSubtasksByIndexNotByReadingEveryOpenTask() {
+        // the engine's H2 and PostgreSQL schemas leave ACT_RU_TASK.PARENT_TASK_ID_ unindexed; certdesk adds the index
+        assertThat(jdbc.sql("select column_name from information_schema.index_columns where table_name = 'ACT_RU_TASK'")
+                .query(String.class).list()).contains("PARENT_TASK_ID_");
+    }
+
+    @Test
     void onlyApproversSeeApprovalTasks() throws Exception {
         if (identity.createUserQuery().userId("viewer").count() == 0) {
             User viewer = identity.newUser("viewer");
