@@ -41,22 +41,21 @@ public final class OnboardingProcess {
     /** Set at signing. */
     public static final String CERTIFICATE_SERIAL = "certificateSerial";
 
-    /** Shown to the approver in the task form; copies of the request row, for reading only. */
+    /** Set at validation, for the approval task's name and for filtering in Cockpit and the Tasklist. */
     public static final String ORGANIZATION_ID = "organizationId";
-    public static final String ORGANIZATION_STATUS = "organizationStatus";
-    public static final String COMPANY_NAME = "companyName";
-    public static final String CONTACTS = "contacts";
     public static final String ENVIRONMENT = "environment";
-    public static final String SUBJECT = "subject";
-    public static final String KEY_DESCRIPTION = "keyDescription";
-    public static final String PUBLIC_KEY_SHA256 = "publicKeySha256";
-    public static final String FINDINGS = "findings";
-    /** The same findings as a JSON list of {severity, code, message}, for the approval form. */
-    public static final String FINDING_LIST = "findingList";
-    /** The organization's certificates (the 10 most recent, newest last) as a JSON list, for the approval form. */
-    public static final String ORGANIZATION_CERTIFICATES = "organizationCertificates";
+    /** The approval task's description: who asks for what. */
+    public static final String APPROVAL_SUMMARY = "approvalSummary";
+    /**
+     * What the approval form shows (bpmn/forms/onboarding-approval.html), as one JSON object written once at
+     * validation, for reading only: organizationStatus, companyName, contacts, subject, keyDescription,
+     * publicKeySha256, issuance, findings [{severity, code, message}], certificates (the organization's 10 most
+     * recent, newest last: serial, environment, status, notAfter, subject, request) and how many of each did not
+     * fit a variable (findingsNotShown, certificatesNotShown). One variable instead of one per fact: each variable
+     * costs a runtime row, a history row and a history detail row in every onboarding.
+     */
+    public static final String APPROVAL_FACTS = "approvalFacts";
     public static final String PRIVATE_KEY_FINDINGS = "privateKeyFindings";
-    public static final String ISSUANCE = "issuance";
 
     private OnboardingProcess() {
     }

@@ -3,7 +3,6 @@ package io.certdesk.request;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code Task_ValidateRequest}: runs the policy; a request that fails leaves by a BPMN error the model routes
- * on, a valid one carries what the approver needs to see: plain values, and the findings and the organization's
- * certificates as JSON lists for the approval form (bpmn/forms/onboarding-approval.html).
+ * on, a valid one carries what the approver needs to see: the task's name and description, and the approval form's
+ * facts as one JSON variable (bpmn/forms/onboarding-approval.html).
  */
 @Component("validateRequest")
 public class ValidateRequestDelegate implements JavaDelegate {
@@ -48,23 +47,34 @@ public class ValidateRequestDelegate implements JavaDelegate {
             case INVALID -> throw new BpmnError(OnboardingProcess.ERROR_REQUEST_INVALID, r.errors().size() + " policy error(s)");
             case VALID -> {
                 execution.setVariable(OnboardingProcess.ORGANIZATION_ID, r.organizationId());
-                execution.setVariable(OnboardingProcess.ORGANIZATION_STATUS, result.organizationStatus());
-                execution.setVariable(OnboardingProcess.COMPANY_NAME, r.companyName());
-                execution.setVariable(OnboardingProcess.CONTACTS, String.join(", ", r.recipients()));
                 execution.setVariable(OnboardingProcess.ENVIRONMENT, r.environment());
-                execution.setVariable(OnboardingProcess.SUBJECT, r.subject());
-                execution.setVariable(OnboardingProcess.KEY_DESCRIPTION, r.keyDescription());
-                execution.setVariable(OnboardingProcess.PUBLIC_KEY_SHA256, r.publicKeySha256());
-                execution.setVariable(OnboardingProcess.FINDINGS, r.findings().isEmpty() ? "none"
-                        : r.findings().stream().map(PolicyFinding::line).collect(Collectors.joining("\n")));
-                execution.setVariable(OnboardingProcess.FINDING_LIST, toJson(r.findings().stream()
-                        .map(f -> Map.of("severity", f.severity().name(), "code", f.code(), "message", f.message())).toList()));
-                execution.setVariable(OnboardingProcess.ORGANIZATION_CERTIFICATES,
-                        toJson(requests.certificatesOf(r.organizationId()).stream().map(ValidateRequestDelegate::row).toList()));
-                execution.setVariable(OnboardingProcess.ISSUANCE, authorities.describeIssuance(r.environment(),
+                execution.setVariable(OnboardingProcess.APPROVAL_SUMMARY, ("new".equals(result.organizationStatus())
+                        ? "New organization " : "Known organization ") + r.organizationId() + " asks for a " + r.environment()
+                        + " client certificate for " + r.subject() + " (" + r.keyDescription()
+                        + "). Decide: approve and sign, or reject with a reason.");
+                Map<String, Object> facts = new LinkedHashMap<>();
+                facts.put("organizationStatus", result.organizationStatus());
+                facts.put("companyName", r.companyName());
+                facts.put("contacts", String.join(", ", r.recipients()));
+                facts.put("subject", r.subject());
+                facts.put("keyDescription", r.keyDescription());
+                facts.put("publicKeySha256", r.publicKeySha256());
+                facts.put("issuance", authorities.describeIssuance(r.environment(),
                         r.keyDescription() != null && r.keyDescription().startsWith("RSA")));
+                List<Map<String, String>> findings = r.findings().stream().map(ValidateRequestDelegate::finding).toList();
+                List<Map<String, String>> certificates = requests.certificatesOf(r.organizationId()).stream()
+                        .map(ValidateRequestDelegate::row).toList();
+                execution.setVariable(OnboardingProcess.APPROVAL_FACTS, toJson(facts, findings, certificates));
             }
         }
+    }
+
+    private static Map<String, String> finding(PolicyFinding f) {
+        Map<String, String> finding = new LinkedHashMap<>();
+        finding.put("severity", f.severity().name());
+        finding.put("code", f.code());
+        finding.put("message", f.message());
+        return finding;
     }
 
     private static Map<String, String> row(IssuedCertificate c) {
@@ -78,15 +88,27 @@ public class ValidateRequestDelegate implements JavaDelegate {
         return row;
     }
 
-    /** A JSON list that fits a Camunda string variable (4,000 characters): the oldest entries give way first. */
-    private String toJson(List<?> values) {
+    /**
+     * The form's facts as JSON that fits a Camunda string variable (4,000 characters): the oldest certificates give
+     * way first, then the oldest findings, and the form says how many it does not show.
+     */
+    String toJson(Map<String, Object> facts, List<Map<String, String>> findings, List<Map<String, String>> certificates) {
         try {
-            String text = json.writeValueAsString(values);
-            while (text.length() > MAX_VARIABLE_LENGTH && !values.isEmpty()) {
-                values = values.subList(1, values.size());
-                text = json.writeValueAsString(values);
+            while (true) {
+                facts.put("findings", findings);
+                facts.put("certificates", certificates);
+                String text = json.writeValueAsString(facts);
+                if (text.length() <= MAX_VARIABLE_LENGTH || (findings.isEmpty() && certificates.isEmpty())) {
+                    return text;
+                }
+                if (!certificates.isEmpty()) {
+                    certificates = certificates.subList(1, certificates.size());
+                    facts.merge("certificatesNotShown", 1, (a, b) -> (Integer) a + (Integer) b);
+                } else {
+                    findings = findings.subList(1, findings.size());
+                    facts.merge("findingsNotShown", 1, (a, b) -> (Integer) a + (Integer) b);
+                }
             }
-            return text;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the approval form's data", e);
         }

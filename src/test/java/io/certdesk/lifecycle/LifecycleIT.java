@@ -134,8 +134,8 @@ class LifecycleIT extends EmbeddedCertdeskTest {
                         TestCsrs.ec("secp384r1"))).getBytes()));
         String reference = referenceIn(MAILBOX.await(contact, 3, WAIT).get(2).subject());
         Task approval = awaitTask(reference, "UserTask_ApproveRequest");
-        assertThat((String) tasks.getVariable(approval.getId(), "findings"))
-                .contains("NOTE RENEWAL: Renews certificate " + old.serial()).contains("same subject").contains("a new key");
+        assertThat(approvalFacts(approval).get("findings").toString())
+                .contains("severity=NOTE, code=RENEWAL, message=Renews certificate " + old.serial()).contains("same subject").contains("a new key");
         tasks.complete(approval.getId(), Map.of("approved", true));
         Mailbox.Received delivery = MAILBOX.await(contact, 4, WAIT).get(3);
         assertThat(delivery.text()).contains("This certificate replaces " + old.serial());

@@ -63,10 +63,12 @@ class ClientGuidesIT extends EmbeddedCertdeskTest {
         Task approval = awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
         assertThat(processOf(reference)).isWaitingAt(OnboardingProcess.APPROVE_REQUEST);
         assertThat(approval.getName()).isEqualTo("Approve CSR your-organization-id (qa) " + reference);
-        Map<String, Object> shown = tasks.getVariables(approval.getId());
-        assertThat(shown).containsEntry("publicKeySha256", keyHash).containsEntry("environment", "qa")
-                .containsEntry("keyDescription", "EC P-384 (384 bits)").containsEntry("organizationStatus", "new")
-                .containsEntry("findings", "none");
+        assertThat(tasks.getVariables(approval.getId())).containsEntry("environment", "qa")
+                .containsEntry("organizationId", "your-organization-id");
+        assertThat(approval.getDescription()).startsWith("New organization your-organization-id asks for a qa client certificate");
+        Map<String, Object> shown = approvalFacts(approval);
+        assertThat(shown).containsEntry("publicKeySha256", keyHash).containsEntry("keyDescription", "EC P-384 (384 bits)")
+                .containsEntry("organizationStatus", "new").containsEntry("findings", List.of());
         assertThat((String) shown.get("subject")).contains("CN=your-organization-id").contains("O=Your Company Name");
         assertThat((String) shown.get("issuance")).contains("clientAuth").contains("digitalSignature").doesNotContain("keyEncipherment")
                 .contains("365 days").contains("SHA384withECDSA").contains("certdesk QA Client CA");
@@ -141,8 +143,8 @@ class ClientGuidesIT extends EmbeddedCertdeskTest {
 
         String reference = referenceIn(MAILBOX.awaitOne(ops).subject());
         Task approval = awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
-        assertThat(tasks.getVariables(approval.getId())).containsEntry("environment", "production")
-                .containsEntry("keyDescription", "RSA 2048");
+        assertThat(tasks.getVariables(approval.getId())).containsEntry("environment", "production");
+        assertThat(approvalFacts(approval)).containsEntry("keyDescription", "RSA 2048");
         tasks.claim(approval.getId(), "approver");
         tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
 

@@ -244,7 +244,7 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
     /** The approver sees what the corpus case expects; CSR extensions never reach the certificate. */
     private void decide(Case c, String reference) throws Exception {
         Task approval = awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
-        String findings = (String) tasks.getVariable(approval.getId(), OnboardingProcess.FINDING_LIST);
+        String findings = approvalFacts(approval).get("findings").toString();
         for (String text : c.findings()) {
             assertThat(findings).as(c + ": findings shown to the approver").contains(text);
         }

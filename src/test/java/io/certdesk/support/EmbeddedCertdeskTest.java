@@ -159,6 +159,17 @@ public abstract class EmbeddedCertdeskTest {
         return new Issued(reference, serial, delivery.attachmentText("client-cert.pem"), contact);
     }
 
+    /** What the approval form of {@code task} shows: the JSON of its {@code approvalFacts} variable. */
+    @SuppressWarnings("unchecked")
+    protected java.util.Map<String, Object> approvalFacts(Task task) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue((String) tasks.getVariable(task.getId(), "approvalFacts"),
+                    java.util.Map.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError("approvalFacts is not JSON", e);
+        }
+    }
+
     protected long processCount(String reference) {
         return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).count();
     }
