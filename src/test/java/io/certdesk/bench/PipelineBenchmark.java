@@ -48,6 +48,9 @@ public final class PipelineBenchmark {
 
     static final int APPROVERS = 4;
 
+    /** Issuance certificates/s of the H2 runs by CA key type, for the ratio to cfssl. */
+    private static final Map<CaKeyType, Double> H2_ISSUANCE = new java.util.EnumMap<>(CaKeyType.class);
+
     private PipelineBenchmark() {
     }
 
@@ -160,6 +163,9 @@ public final class PipelineBenchmark {
                 printStatements(jdbc, "issuance");
             }
             double raw = rawSignRate(certdesk.bean(CertificateAuthorities.class).get("qa"));
+            if (jdbcUrl == null) {
+                H2_ISSUANCE.put(caType, issuance);
+            }
             System.out.printf(Locale.ROOT, "%s, qa CA %s: start-up %.1f s; intake %,d mails -> waiting for approval: %.0f mails/s; "
                             + "heap with %,d requests waiting: %d MB%n", label, caType, startup, n, intake, n, heapMb);
             System.out.printf(Locale.ROOT, "%s, qa CA %s: issuance %,d approvals -> signed, stored, mailed: %.0f certificates/s "
@@ -312,6 +318,10 @@ public final class PipelineBenchmark {
             double rate = n / ((System.nanoTime() - start) / 1e9);
             System.out.printf(Locale.ROOT, "cfssl 1.x serve, %s CA, /api/v1/cfssl/sign from 2 client threads: %.0f certificates/s (%d failed)%n",
                     type, rate, failed.get());
+            if (H2_ISSUANCE.containsKey(type)) {
+                System.out.printf(Locale.ROOT, "certdesk issuance (H2, workflow, database and mail) against cfssl, %s CA: %.2f%n",
+                        type, H2_ISSUANCE.get(type) / rate);
+            }
         } finally {
             serve.destroy();
         }
