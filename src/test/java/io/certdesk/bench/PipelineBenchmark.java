@@ -47,6 +47,8 @@ import org.camunda.bpm.engine.task.Task;
 public final class PipelineBenchmark {
 
     static final int APPROVERS = 4;
+    static final int WARM_UP = Integer.getInteger("bench.warm-up", 500);
+    private static final List<byte[]> WARM_UP_CSRS = new ArrayList<>();
 
     /** Issuance certificates/s of the H2 runs by CA key type, for the ratio to cfssl. */
     private static final Map<CaKeyType, Double> H2_ISSUANCE = new java.util.EnumMap<>(CaKeyType.class);
@@ -60,9 +62,11 @@ public final class PipelineBenchmark {
         for (int i = 0; i < n; i++) {
             csrs.add(TestCsrs.pem(TestCsrs.csr("C=NL,O=Bench BV,CN=bench-" + i, TestCsrs.p384())).getBytes());
         }
-        // a node that has run for a while: class loading and JIT compilation paid by a pass that is not counted
-        int warmUp = Math.min(n, 300);
-        run("H2 file, warm-up (not counted)", CaKeyType.EC_P384, warmUp, csrs.subList(0, warmUp), null);
+        // each run first takes a warm-up round of other organizations' requests through the same node, not counted:
+        // a node that has run for a while, with its classes loaded and its hot code compiled
+        for (int i = 0; i < Math.min(n, WARM_UP); i++) {
+            WARM_UP_CSRS.add(TestCsrs.pem(TestCsrs.csr("C=NL,O=Bench BV,CN=warm-" + i, TestCsrs.p384())).getBytes());
+        }
         run("H2 file", CaKeyType.EC_P384, n, csrs, null);
         if (args.length > 1 && args[1].equals("quick")) {
             System.exit(0);
@@ -120,62 +124,153 @@ public final class PipelineBenchmark {
                     .getProcessEngineConfiguration()).getJobExecutor();
             System.out.printf(Locale.ROOT, "%s: job executor takes %d jobs per acquisition, waits %d ms when idle%n", label,
                     jobExecutor.getMaxJobsPerAcquisition(), jobExecutor.getWaitTimeInMillis());
-            SupportInboxPoller poller = certdesk.bean(SupportInboxPoller.class);
-            poller.stop();
-            new Mailbox("127.0.0.1", smtp, imap).sendMany(n, "bench.test",
-                    i -> "Organization ID: bench-" + i + "\nCompany: Bench BV\nEnvironment: qa\n", csrs::get);
-            TaskService tasks = certdesk.bean(TaskService.class);
-            HistoryService history = certdesk.bean(HistoryService.class);
             boolean statistics = jdbcUrl == null && Boolean.getBoolean("bench.sql-statistics");
-            var jdbc = certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class);
-            if (statistics) {
-                jdbc.sql("set query_statistics_max_entries 1000").update();
-                jdbc.sql("set query_statistics true").update();
+            if (!WARM_UP_CSRS.isEmpty()) {
+                Round warm = round(certdesk, smtp, imap, label + " warm-up", "warm-", WARM_UP_CSRS, 0, false);
+                System.out.printf(Locale.ROOT, "%s, qa CA %s: warm-up round of %,d requests (not counted): intake %.0f mails/s, "
+                        + "issuance %.0f certificates/s%n", label, caType, WARM_UP_CSRS.size(), warm.intake(), warm.issuance());
             }
-            long intakeStart = System.nanoTime();
-            poller.start();
-            while (tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").count() < n) {
-                Thread.sleep(50);
-            }
-            double intake = n / ((System.nanoTime() - intakeStart) / 1e9);
-            if (statistics) {
-                printStatements(jdbc, "intake");
-                jdbc.sql("set query_statistics false").update();
-                jdbc.sql("set query_statistics true").update();
-            }
-            System.gc();
-            Thread.sleep(500);
-            System.gc();
-            long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
-            List<Task> approvals = tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").list();
-            long issueStart = System.nanoTime();
-            // approvers decide side by side, as a team in the Tasklist does
-            java.util.concurrent.ExecutorService approvers = java.util.concurrent.Executors.newFixedThreadPool(APPROVERS,
-                    r -> new Thread(r, "approver-" + r.hashCode()));
-            for (Task task : approvals) {
-                approvers.submit(() -> tasks.complete(task.getId(), Map.of("approved", true)));
-            }
-            approvers.shutdown();
-            approvers.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
-            double decisions = (System.nanoTime() - issueStart) / 1e9;
-            while (history.createHistoricActivityInstanceQuery().activityId("EndEvent_CertificateDelivered").count() < n) {
-                Thread.sleep(50);
-            }
-            double issuance = n / ((System.nanoTime() - issueStart) / 1e9);
-            if (statistics) {
-                printStatements(jdbc, "issuance");
-            }
+            Round measured = round(certdesk, smtp, imap, label, "bench-", csrs.subList(0, n), WARM_UP_CSRS.size(), statistics);
+            double intake = measured.intake();
+            double issuance = measured.issuance();
             double raw = rawSignRate(certdesk.bean(CertificateAuthorities.class).get("qa"));
             if (jdbcUrl == null) {
                 H2_ISSUANCE.put(caType, issuance);
             }
-            System.out.printf(Locale.ROOT, "%s, qa CA %s: start-up %.1f s; intake %,d mails -> waiting for approval: %.0f mails/s; "
-                            + "heap with %,d requests waiting: %d MB%n", label, caType, startup, n, intake, n, heapMb);
-            System.out.printf(Locale.ROOT, "%s, qa CA %s: issuance %,d approvals -> signed, stored, mailed: %.0f certificates/s "
-                    + "(%.0f%% of the raw sign rate %.0f/s); %d approvers made the %,d decisions in %.1f s%n", label, caType, n,
-                    issuance, 100 * issuance / raw, raw, APPROVERS, n, decisions);
+            System.out.printf(Locale.ROOT, "%s, qa CA %s: start-up %.1f s; intake %,d mails -> waiting for approval: %.0f mails/s, "
+                            + "%.1f ms CPU per mail; heap with %,d requests waiting: %d MB%n", label, caType, startup, n, intake,
+                    measured.intakeCpuMs(), n, measured.heapMb());
+            System.out.printf(Locale.ROOT, "%s, qa CA %s: issuance %,d approvals -> signed, stored, mailed: %.0f certificates/s, "
+                    + "%.1f ms CPU per certificate (%.0f%% of the raw sign rate %.0f/s); %d approvers made the %,d decisions in %.1f s%n",
+                    label, caType, n, issuance, measured.issuanceCpuMs(), 100 * issuance / raw, raw, APPROVERS, n, measured.decisions());
             publicEndpoints(certdesk, label, caType);
         }
+    }
+
+    /** What one round measured: rates, this JVM's CPU per request, heap with the round's requests waiting. */
+    record Round(double intake, double intakeCpuMs, long heapMb, double issuance, double issuanceCpuMs, double decisions) {
+    }
+
+    /**
+     * One round through a running certdesk: the CSR mails wait in the inbox while the poller is stopped, then intake
+     * until each waits for approval, then the approvers decide and issuance runs until each certificate is mailed.
+     */
+    private static Round round(StandaloneCertdesk certdesk, int smtp, int imap, String label, String organizationPrefix,
+                               List<byte[]> csrs, int deliveredBefore, boolean statistics) throws Exception {
+        int n = csrs.size();
+        SupportInboxPoller poller = certdesk.bean(SupportInboxPoller.class);
+        poller.stop();
+        new Mailbox("127.0.0.1", smtp, imap).sendMany(n, "bench.test",
+                i -> "Organization ID: " + organizationPrefix + i + "\nCompany: Bench BV\nEnvironment: qa\n", csrs::get);
+        TaskService tasks = certdesk.bean(TaskService.class);
+        HistoryService history = certdesk.bean(HistoryService.class);
+        var jdbc = certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class);
+        if (statistics) {
+            jdbc.sql("set query_statistics_max_entries 1000").update();
+            jdbc.sql("set query_statistics true").update();
+        }
+        long intakeStart = System.nanoTime();
+        long intakeCpu = cpuNanos();
+        Snapshot intakeThreads = threadCpu();
+        poller.start();
+        while (tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").count() < n) {
+            Thread.sleep(50);
+        }
+        double intake = n / ((System.nanoTime() - intakeStart) / 1e9);
+        double intakeCpuMs = (cpuNanos() - intakeCpu) / 1e6 / n;
+        printCpuBreakdown(label + " intake", intakeThreads, cpuNanos() - intakeCpu, n);
+        if (statistics) {
+            printStatements(jdbc, "intake");
+            jdbc.sql("set query_statistics false").update();
+            jdbc.sql("set query_statistics true").update();
+        }
+        System.gc();
+        Thread.sleep(500);
+        System.gc();
+        long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
+        List<Task> approvals = tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").list();
+        long issueStart = System.nanoTime();
+        long issueCpu = cpuNanos();
+        Snapshot issueThreads = threadCpu();
+        // approvers decide side by side, as a team in the Tasklist does
+        ExecutorService approvers = Executors.newFixedThreadPool(APPROVERS, r -> new Thread(r, "approver-" + r.hashCode()));
+        for (Task task : approvals) {
+            approvers.submit(() -> tasks.complete(task.getId(), Map.of("approved", true)));
+        }
+        approvers.shutdown();
+        approvers.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+        double decisions = (System.nanoTime() - issueStart) / 1e9;
+        while (history.createHistoricActivityInstanceQuery().activityId("EndEvent_CertificateDelivered").count() < deliveredBefore + n) {
+            Thread.sleep(50);
+        }
+        double issuance = n / ((System.nanoTime() - issueStart) / 1e9);
+        double issuanceCpuMs = (cpuNanos() - issueCpu) / 1e6 / n;
+        printCpuBreakdown(label + " issuance", issueThreads, cpuNanos() - issueCpu, n);
+        if (statistics) {
+            printStatements(jdbc, "issuance");
+        }
+        return new Round(intake, intakeCpuMs, heapMb, issuance, issuanceCpuMs, decisions);
+    }
+
+    /**
+     * CPU time of this JVM (certdesk, its embedded mail server and the benchmark's own polling): steadier from run to
+     * run than rates on a shared machine, so it is what to compare when trying a change. PostgreSQL's CPU is not in it.
+     */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time so far of each live thread pool (thread names without their numbers), and the JVM's own counters. */
+    record Snapshot(Map<String, Long> threadNanos, long gcMillis, long jitMillis, long classesLoaded) {
+    }
+
+    private static Snapshot threadCpu() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byPool = new java.util.TreeMap<>();
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                byPool.merge(info.getThreadName().replaceAll("[0-9]+", "N").replaceAll("\\[.*]", ""), cpu, Long::sum);
+            }
+        }
+        long gcMillis = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        return new Snapshot(byPool, gcMillis, java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+    }
+
+    /**
+     * -Dbench.cpu-breakdown=true: per request, the CPU each thread pool spent in a leg, and what the rest is: threads
+     * that ended in the leg (the approvers), GC and the JIT compiler. On two cores the compiler stays busy for minutes
+     * after start, which is why each run begins with a warm-up round.
+     */
+    private static void printCpuBreakdown(String leg, Snapshot before, long processNanos, int n) {
+        if (!Boolean.getBoolean("bench.cpu-breakdown")) {
+            return;
+        }
+        Snapshot after = threadCpu();
+        StringBuilder line = new StringBuilder(leg + ", ms CPU per request:");
+        long threads = 0;
+        List<Map.Entry<String, Long>> spent = new ArrayList<>();
+        for (var e : after.threadNanos().entrySet()) {
+            long delta = e.getValue() - before.threadNanos().getOrDefault(e.getKey(), 0L);
+            if (delta > 0) {
+                spent.add(Map.entry(e.getKey(), delta));
+                threads += delta;
+            }
+        }
+        spent.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        for (var e : spent.subList(0, Math.min(6, spent.size()))) {
+            line.append(String.format(Locale.ROOT, " %s %.2f;", e.getKey(), e.getValue() / 1e6 / n));
+        }
+        line.append(String.format(Locale.ROOT, " the rest (ended threads, GC, JIT, VM) %.2f. In the leg: JIT compiling %.1f s, "
+                        + "GC pauses %.1f s, %d classes loaded", (processNanos - threads) / 1e6 / n,
+                (after.jitMillis() - before.jitMillis()) / 1e3, (after.gcMillis() - before.gcMillis()) / 1e3,
+                after.classesLoaded() - before.classesLoaded()));
+        System.out.println(line);
     }
 
     /** -Dbench.sql-statistics=true: the statements a leg ran on H2, costliest first. */
