@@ -26,9 +26,4 @@ public record PolicyFinding(Severity severity, String code, String message, Stri
     public boolean isError() {
         return severity == Severity.ERROR;
     }
-
-    /** One line for the approver: {@code ERROR CN_NOT_ORGANIZATION_ID: ...}. */
-    public String line() {
-        return severity + " " + code + ": " + message;
-    }
 }
