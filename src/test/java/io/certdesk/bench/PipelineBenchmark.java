@@ -112,6 +112,8 @@ public final class PipelineBenchmark {
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("camunda.") || k.startsWith("certdesk.") || k.startsWith("spring."))
                 .forEach(k -> p.put(k, System.getProperty(k)));
+        // -Dcertdesk.environments.qa.ca-key-type=RSA_4096 picks the CA of a quick run; the figures name the one used
+        caType = CaKeyType.valueOf(p.get("certdesk.environments.qa.ca-key-type").toString());
         if (jdbcUrl != null) {
             p.put("spring.datasource.url", jdbcUrl);
             p.put("spring.datasource.username", "postgres");
