@@ -171,16 +171,14 @@ public final class PipelineBenchmark {
             jdbc.sql("set query_statistics_max_entries 1000").update();
             jdbc.sql("set query_statistics true").update();
         }
-        long intakeStart = System.nanoTime();
-        long intakeCpu = cpuNanos();
-        Snapshot intakeThreads = threadCpu();
+        Leg intakeLeg = Leg.start();
         poller.start();
         while (tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").count() < n) {
             Thread.sleep(50);
         }
-        double intake = n / ((System.nanoTime() - intakeStart) / 1e9);
-        double intakeCpuMs = (cpuNanos() - intakeCpu) / 1e6 / n;
-        printCpuBreakdown(label + " intake", intakeThreads, cpuNanos() - intakeCpu, n);
+        double intake = n / intakeLeg.seconds();
+        double intakeCpuMs = intakeLeg.cpuMsPer(n);
+        intakeLeg.printBreakdown(label + " intake", n);
         if (statistics) {
             printStatements(jdbc, "intake");
             jdbc.sql("set query_statistics false").update();
@@ -191,9 +189,7 @@ public final class PipelineBenchmark {
         System.gc();
         long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
         List<Task> approvals = tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").list();
-        long issueStart = System.nanoTime();
-        long issueCpu = cpuNanos();
-        Snapshot issueThreads = threadCpu();
+        Leg issueLeg = Leg.start();
         // approvers decide side by side, as a team in the Tasklist does
         ExecutorService approvers = Executors.newFixedThreadPool(APPROVERS, r -> new Thread(r, "approver-" + r.hashCode()));
         for (Task task : approvals) {
@@ -201,13 +197,13 @@ public final class PipelineBenchmark {
         }
         approvers.shutdown();
         approvers.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
-        double decisions = (System.nanoTime() - issueStart) / 1e9;
+        double decisions = issueLeg.seconds();
         while (history.createHistoricActivityInstanceQuery().activityId("EndEvent_CertificateDelivered").count() < deliveredBefore + n) {
             Thread.sleep(50);
         }
-        double issuance = n / ((System.nanoTime() - issueStart) / 1e9);
-        double issuanceCpuMs = (cpuNanos() - issueCpu) / 1e6 / n;
-        printCpuBreakdown(label + " issuance", issueThreads, cpuNanos() - issueCpu, n);
+        double issuance = n / issueLeg.seconds();
+        double issuanceCpuMs = issueLeg.cpuMsPer(n);
+        issueLeg.printBreakdown(label + " issuance", n);
         if (statistics) {
             printStatements(jdbc, "issuance");
         }
@@ -221,6 +217,26 @@ public final class PipelineBenchmark {
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** A leg's start: wall clock, this JVM's CPU time and each thread pool's CPU time. */
+    private record Leg(long startNanos, long startCpu, Snapshot threads) {
+
+        static Leg start() {
+            return new Leg(System.nanoTime(), cpuNanos(), threadCpu());
+        }
+
+        double seconds() {
+            return (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        double cpuMsPer(int requests) {
+            return (cpuNanos() - startCpu) / 1e6 / requests;
+        }
+
+        void printBreakdown(String leg, int requests) {
+            printCpuBreakdown(leg, threads, cpuNanos() - startCpu, requests);
+        }
     }
 
     /** CPU time so far of each live thread pool (thread names without their numbers), and the JVM's own counters. */
