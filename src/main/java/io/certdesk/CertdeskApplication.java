@@ -9,8 +9,8 @@ public class CertdeskApplication {
 
     static {
         // Jakarta Mail 2.1 looks its StreamProvider up through the ServiceLoader for every MIME part, header block
-        // and multipart it creates, reading the service files of every jar on the class path each time; named here,
-        // it is a class lookup instead (that search was three quarters of the CPU certdesk spent on reading and writing mail).
+        // and multipart it creates, reading the service files of every jar on the class path each time; named
+        // here, it is a class lookup instead (that search was three quarters of certdesk's CPU for mail).
         if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
             System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
         }
