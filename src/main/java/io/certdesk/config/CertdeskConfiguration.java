@@ -100,6 +100,16 @@ public class CertdeskConfiguration {
         return registration;
     }
 
+    /** Checks what reaches Camunda's REST API and the webapps' API before the engine sees it. */
+    @Bean
+    FilterRegistrationBean<io.certdesk.web.EngineApiGuard> engineApiGuard() {
+        FilterRegistrationBean<io.certdesk.web.EngineApiGuard> registration = new FilterRegistrationBean<>(new io.certdesk.web.EngineApiGuard());
+        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/*");
+        registration.setName("engine-api-guard");
+        registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
     /** OCSP over GET puts base64 (which may hold '/', sent as %2F) in one path segment: let it through undecoded. */
     @Bean
     org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory> encodedSlashes() {

@@ -1,5 +1,6 @@
 package io.certdesk.request;
 
+import io.certdesk.approval.Decider;
 import io.certdesk.onboarding.OnboardingProcess;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
@@ -7,7 +8,7 @@ import org.camunda.bpm.engine.delegate.TaskListener;
 import org.springframework.stereotype.Component;
 
 /**
- * On completion of {@code UserTask_ApproveRequest}: records who decided what. A rejection without a reason is
+ * On completion of {@code UserTask_ApproveRequest}: records who decided what (the logged-in user, see {@link Decider}). A rejection without a reason is
  * refused, so the client always learns why.
  */
 @Component("recordDecision")
@@ -31,11 +32,6 @@ public class RecordDecisionListener implements TaskListener {
         if (!approved && reason.isEmpty()) {
             throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
         }
-        String user = task.getAssignee();
-        if (user == null) {
-            user = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication() == null ? "unknown"
-                    : task.getProcessEngineServices().getIdentityService().getCurrentAuthentication().getUserId();
-        }
-        requests.recordDecision(OnboardingProcess.requestId(task), approved, user, reason);
+        requests.recordDecision(OnboardingProcess.requestId(task), approved, Decider.of(task), reason);
     }
 }

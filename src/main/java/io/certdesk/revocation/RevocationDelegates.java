@@ -10,7 +10,11 @@ import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.notify.Notifier;
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.RequestService;
+import io.certdesk.approval.Decider;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,9 +58,31 @@ public class RevocationDelegates {
     JavaDelegate revokeCertificate(RevocationService revocations) {
         return execution -> {
             String serial = RevocationProcess.string(execution, RevocationProcess.SERIAL);
-            if (!revocations.revoke(serial, RevocationReason.parse(RevocationProcess.string(execution, RevocationProcess.REASON)))) {
+            String decidedBy = RevocationProcess.string(execution, RevocationProcess.DECIDED_BY);
+            String requestedBy = RevocationProcess.string(execution, RevocationProcess.REQUESTED_BY);
+            String revokedBy = (requestedBy == null ? "requested by unknown" : "requested by " + requestedBy)
+                    + (decidedBy == null ? "" : ", approved by " + decidedBy);
+            if (!revocations.revoke(serial, RevocationReason.parse(RevocationProcess.string(execution, RevocationProcess.REASON)), revokedBy)) {
                 throw new BpmnError(RevocationProcess.ERROR_ALREADY_REVOKED, serial + " was revoked meanwhile");
             }
+        };
+    }
+
+    /**
+     * On completion of {@code UserTask_ApproveRevocation}: the decision is required, a rejection needs a reason,
+     * and who decided is the logged-in user.
+     */
+    @Bean
+    TaskListener recordRevocationDecision() {
+        return (DelegateTask task) -> {
+            if (!(task.getVariable(RevocationProcess.APPROVED) instanceof Boolean approved)) {
+                throw new ProcessEngineException("Set the variable 'approved' to true or false to decide the revocation");
+            }
+            String reason = RevocationProcess.string(task, RevocationProcess.REJECTION_REASON);
+            if (!approved && (reason == null || reason.isEmpty())) {
+                throw new ProcessEngineException("A rejection needs a reason: fill in 'rejectionReason'");
+            }
+            task.setVariable(RevocationProcess.DECIDED_BY, Decider.of(task));
         };
     }
 

@@ -39,6 +39,8 @@ public final class RevocationProcess {
     /** Set by the approver. */
     public static final String APPROVED = "approved";
     public static final String REJECTION_REASON = "rejectionReason";
+    /** Set by certdesk when the approver completes the task: the logged-in user, never sent by a caller. */
+    public static final String DECIDED_BY = "decidedBy";
 
     private RevocationProcess() {
     }

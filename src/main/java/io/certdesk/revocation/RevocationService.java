@@ -106,8 +106,8 @@ public class RevocationService {
 
     /** Revokes; false when it was revoked meanwhile, so nobody is told twice and the CRL lists it once. */
     @Transactional
-    public boolean revoke(String serial, RevocationReason reason) {
-        boolean revoked = inventory.markRevoked(serial, reason.rfcName(), clock.instant());
+    public boolean revoke(String serial, RevocationReason reason, String revokedBy) {
+        boolean revoked = inventory.markRevoked(serial, reason.rfcName(), clock.instant(), revokedBy);
         if (revoked) {
             metrics.counter("certdesk.certificates.revoked", "reason", reason.rfcName()).increment();
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.certdesk.approval.Decider;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.notify.Notifier;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -71,10 +72,8 @@ public class PartnerTrustDelegates {
     JavaDelegate trustPartnerCa(PartnerTrustService trust, Notifier notifier, CertdeskProperties properties) {
         return execution -> {
             long id = PartnerTrustProcess.trustRequestId(execution);
-            String approvers = execution.getVariable(PartnerTrustProcess.FIRST_APPROVER) + ", "
-                    + execution.getVariable(PartnerTrustProcess.SECOND_APPROVER);
-            List<String> trusted = trust.trust(id, approvers);
             TrustRequests.TrustRequest request = trust.get(id);
+            List<String> trusted = trust.trust(id, request.firstDecidedBy() + ", " + request.secondDecidedBy());
             X509Certificate leaf = PartnerTrustService.parsePem(request.chainPem()).stream()
                     .filter(c -> c.getBasicConstraints() < 0).findFirst().orElseThrow();
             notifier.trustMail("trust-confirmed", request.reference(), to(request), Map.of(
@@ -89,7 +88,7 @@ public class PartnerTrustDelegates {
      * approver must be someone other than the first.
      */
     @Bean
-    TaskListener recordTrustApproval() {
+    TaskListener recordTrustApproval(TrustRequests requests, java.time.Clock clock) {
         return (DelegateTask task) -> {
             boolean first = PartnerTrustProcess.FIRST_APPROVAL.equals(task.getTaskDefinitionKey());
             String decisionVariable = first ? PartnerTrustProcess.FIRST_APPROVED : PartnerTrustProcess.SECOND_APPROVED;
@@ -97,21 +96,23 @@ public class PartnerTrustDelegates {
             if (!(decision instanceof Boolean approved)) {
                 throw new ProcessEngineException("Set '" + decisionVariable + "' to true or false");
             }
-            String user = task.getAssignee();
-            var authentication = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
-            if (authentication != null && authentication.getUserId() != null) {
-                user = authentication.getUserId();
-            }
-            if (user == null) {
-                throw new ProcessEngineException("Claim the task before deciding: a trust decision needs a named approver");
-            }
-            if (!first && user.equals(task.getVariable(PartnerTrustProcess.FIRST_APPROVER))) {
-                throw new ProcessEngineException("Four eyes: " + user + " made the first decision; a different approver must make the second");
+            String user = Decider.of(task);
+            long id = PartnerTrustProcess.trustRequestId(task);
+            if (!first) {
+                String firstDecider = requests.get(id).firstDecidedBy();
+                if (firstDecider == null) {
+                    throw new ProcessEngineException("The first decision on this trust request is not on record");
+                }
+                if (user.equals(firstDecider)) {
+                    throw new ProcessEngineException("Four eyes: " + user + " made the first decision; a different approver must make the second");
+                }
             }
             Object reason = task.getVariable(PartnerTrustProcess.REJECTION_REASON);
             if (!approved && (reason == null || reason.toString().isBlank())) {
                 throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
             }
+            requests.recordDecision(id, first, user, clock.instant());
+            // shown in the second approval's form; decisions read certdesk's record, never this variable
             task.setVariable(first ? PartnerTrustProcess.FIRST_APPROVER : PartnerTrustProcess.SECOND_APPROVER, user);
         };
     }

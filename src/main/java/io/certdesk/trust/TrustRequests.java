@@ -15,7 +15,8 @@ import org.springframework.stereotype.Repository;
 public class TrustRequests {
 
     public record TrustRequest(long id, String reference, String senderEmail, String organizationId, String environment,
-                               String chainPem, List<String> problems, String status) {
+                               String chainPem, List<String> problems, String status,
+                               String firstDecidedBy, String secondDecidedBy) {
     }
 
     private final JdbcClient jdbc;
@@ -41,7 +42,14 @@ public class TrustRequests {
                         rs.getString("organization_id"), rs.getString("environment"), rs.getString("chain_pem"),
                         rs.getString("problems") == null || rs.getString("problems").isBlank() ? List.of()
                                 : Arrays.asList(rs.getString("problems").split("\n")),
-                        rs.getString("status"))).single();
+                        rs.getString("status"), rs.getString("first_decided_by"), rs.getString("second_decided_by"))).single();
+    }
+
+    /** Records who made the first or second trust decision (the logged-in approver). */
+    public void recordDecision(long id, boolean first, String user, Instant at) {
+        String column = first ? "first_decided" : "second_decided";
+        jdbc.sql("update trust_request set " + column + "_by = ?, " + column + "_at = ? where id = ?")
+                .params(user, Timestamp.from(at), id).update();
     }
 
     public void record(long id, String status, List<String> problems) {

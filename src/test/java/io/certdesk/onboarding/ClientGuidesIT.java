@@ -146,7 +146,7 @@ class ClientGuidesIT extends EmbeddedCertdeskTest {
         assertThat(tasks.getVariables(approval.getId())).containsEntry("environment", "production");
         assertThat(approvalFacts(approval)).containsEntry("keyDescription", "RSA 2048");
         tasks.claim(approval.getId(), "approver");
-        tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
+        decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
 
         Mailbox.Received delivery = MAILBOX.await(ops, 2, WAIT).get(1);
         Files.write(client.resolve("nuvy-client.crt"), delivery.attachments().get("client-cert.pem"));

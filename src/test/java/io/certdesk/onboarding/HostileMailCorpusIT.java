@@ -249,12 +249,12 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
             assertThat(findings).as(c + ": findings shown to the approver").contains(text);
         }
         if (c.findings().contains("CONTACT_NOT_REGISTERED")) {
-            tasks.complete(approval.getId(), Map.of("approved", false, "rejectionReason", "Not a registered contact"));
+            decide("approver", approval.getId(), Map.of("approved", false, "rejectionReason", "Not a registered contact"));
             assertThat(organizations.contacts(knownOrganization)).extracting(Organizations.Contact::email)
                     .as("a stranger does not become a contact").doesNotContain(c.from());
             return;
         }
-        tasks.complete(approval.getId(), Map.of("approved", true));
+        decide("approver", approval.getId(), Map.of("approved", true));
         Mailbox.Received delivery = MAILBOX.await(c.from(), 2, WAIT).get(1);
         X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
                 new ByteArrayInputStream(delivery.attachments().get("client-cert.pem")));

@@ -172,9 +172,9 @@ class RejectionsIT extends EmbeddedCertdeskTest {
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-declined", TestCsrs.p384())).getBytes()));
         String reference = referenceIn(MAILBOX.awaitOne(from).subject());
         Task approval = awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, false)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, false)))
                 .hasMessageContaining("A rejection needs a reason");
-        tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, false,
+        decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, false,
                 OnboardingProcess.REJECTION_REASON, "We have no contract with acme-declined yet."));
         Mailbox.Received rejection = MAILBOX.await(from, 2, WAIT).get(1);
         assertThat(rejection.subject()).contains(reference).contains("rejected");

@@ -96,7 +96,7 @@ class FaultsIT {
             String reference = request(contact, "relay-1");
             relay.cut();
             TaskService tasks = certdesk.bean(TaskService.class);
-            tasks.complete(certdesk.awaitApprovalTask(reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
+            io.certdesk.support.Approvals.complete(certdesk, "approver", certdesk.awaitApprovalTask(reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
 
             Job failing = awaitFailingDelivery(certdesk, reference);
             assertThat(certificates(certdesk, reference)).as("signed once, before the failed delivery").isEqualTo(1);
@@ -134,7 +134,7 @@ class FaultsIT {
             try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties("faults-stop", relay, null))) {
                 reference = request(contact, "stop-1");
                 relay.cut();
-                certdesk.bean(TaskService.class).complete(certdesk.awaitApprovalTask(reference).getId(),
+                io.certdesk.support.Approvals.complete(certdesk, "approver", certdesk.awaitApprovalTask(reference).getId(),
                         Map.of(OnboardingProcess.APPROVED, true));
                 awaitFailingDelivery(certdesk, reference);
                 serial = certdesk.bean(JdbcClient.class).sql("select serial from issued_certificate where request_reference = ?")

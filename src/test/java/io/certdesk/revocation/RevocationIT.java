@@ -142,7 +142,7 @@ class RevocationIT extends EmbeddedCertdeskTest {
         }
         assertThat(approval).as("revocation waits for an approver").isNotNull();
         assertThat(approval.getName()).contains(issued.serial()).contains("rev-contact").contains("cessationOfOperation");
-        tasks.complete(approval.getId(), Map.of(RevocationProcess.APPROVED, true));
+        decide("approver", approval.getId(), Map.of(RevocationProcess.APPROVED, true));
         awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
         Mailbox.Received notice = MAILBOX.await(issued.contact(), 3, WAIT).get(2);
         assertThat(notice.text()).contains("cessationOfOperation").contains(issued.serial());

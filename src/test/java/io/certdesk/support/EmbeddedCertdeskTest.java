@@ -83,6 +83,13 @@ public abstract class EmbeddedCertdeskTest {
     protected JdbcClient jdbc;
     @Autowired
     protected TestRestTemplate http;
+    @Autowired
+    protected org.camunda.bpm.engine.IdentityService identity;
+
+    /** Completes {@code taskId} as the logged-in {@code user}. */
+    protected void decide(String user, String taskId, java.util.Map<String, Object> variables) {
+        Approvals.complete(identity, tasks, user, taskId, variables);
+    }
 
     @BeforeEach
     void initAssertions() {
@@ -151,7 +158,7 @@ public abstract class EmbeddedCertdeskTest {
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + organizationId, keys)).getBytes()));
         String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
         Task approval = awaitTask(reference, "UserTask_ApproveRequest");
-        tasks.complete(approval.getId(), java.util.Map.of("approved", true));
+        decide("approver", approval.getId(), java.util.Map.of("approved", true));
         Mailbox.Received delivery = MAILBOX.await(contact, 2, WAIT).get(1);
         awaitEnded(reference, "EndEvent_CertificateDelivered");
         String serial = jdbc.sql("select serial from issued_certificate where request_reference = ?").param(reference)

@@ -64,14 +64,14 @@ class PartnerTrustIT extends EmbeddedCertdeskTest {
         assertThat((String) tasks.getVariable(first.getId(), PartnerTrustProcess.CA_CERTIFICATES))
                 .contains("CN=Partner Root CA").contains("CN=Partner Issuing CA").contains("SHA-256:");
         tasks.claim(first.getId(), "approver");
-        tasks.complete(first.getId(), Map.of(PartnerTrustProcess.FIRST_APPROVED, true));
+        decide("approver", first.getId(), Map.of(PartnerTrustProcess.FIRST_APPROVED, true));
 
         Task second = awaitTask(reference, PartnerTrustProcess.SECOND_APPROVAL);
         tasks.claim(second.getId(), "approver");
-        assertThatThrownBy(() -> tasks.complete(second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, true)))
+        assertThatThrownBy(() -> decide("approver", second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, true)))
                 .hasMessageContaining("Four eyes");
         tasks.setAssignee(second.getId(), "approver2");
-        tasks.complete(second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, true));
+        decide("approver2", second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, true));
 
         Mailbox.Received confirmed = MAILBOX.await(from, 2, WAIT).get(1);
         awaitEnded(reference, PartnerTrustProcess.END_TRUSTED);

@@ -1,0 +1,345 @@
+package io.certdesk.web;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * certdesk's edge in front of Camunda's REST API ({@code /engine-rest/*}) and the webapps' copy of it
+ * ({@code /camunda/api/*}). The engine is treated as hostile ground: whatever a logged-in user can send it is
+ * checked here before the engine sees it.
+ * <ul>
+ *   <li>Query expressions ({@code assigneeExpression}, the same inside {@code orQueries} or a filter's stored
+ *   query, any parameter or JSON field whose name holds "expression") are refused: the engine would evaluate
+ *   them as JUEL in the JVM that holds the CA keys.</li>
+ *   <li>What a task completion may write is limited to the decision variables of certdesk's forms: who decided
+ *   and what the request is about are certdesk's records, never variables a caller sends.</li>
+ *   <li>Deployments (BPMN with scripts or expressions) are refused: certdesk deploys its processes from
+ *   {@code bpmn/} at start.</li>
+ *   <li>The webapps' first-admin setup is refused: certdesk creates its administrator from configuration.</li>
+ * </ul>
+ * Refusals are HTTP 400/403 with a JSON body that says why.
+ */
+public class EngineApiGuard extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineApiGuard.class);
+
+    /** The variables an approver's decision may set, on any of certdesk's user tasks. */
+    public static final Set<String> DECISION_VARIABLES = Set.of(
+            "approved", "rejectionReason", "firstApproved", "secondApproved", "reviewNote");
+
+    /** Larger JSON bodies are not something the Tasklist or an approver's script sends. */
+    static final int MAX_BODY_BYTES = 256 * 1024;
+    private static final int MAX_JSON_DEPTH = 32;
+
+    /** /task/{id}/complete, /submit-form, /resolve, /variables..., /localVariables..., /bpmnError, /bpmnEscalation. */
+    private static final Pattern TASK_WRITE = Pattern.compile(
+            ".*/task/[^/]+/(complete|submit-form|resolve|variables|localVariables|bpmnError|bpmnEscalation)(/.*)?");
+
+    private static final Pattern TASK_VARIABLE_PATH = Pattern.compile(".*/task/[^/]+/(variables|localVariables)/([^/]+)(/data)?");
+    private static final Pattern DEPLOYMENT_WRITE = Pattern.compile(".*/deployment/(create|[^/]+/redeploy)/?");
+    private static final Pattern SETUP = Pattern.compile("/camunda/api/admin/setup(/.*)?");
+    /** Starting a process through the API: the variables of the Tasklist's start forms only. */
+    private static final Pattern PROCESS_START = Pattern.compile(
+            ".*/process-definition/(key/[^/]+(/tenant-id/[^/]+)?|[^/]+)/(start|submit-form)/?");
+    /** Jumps past a model's checks (modification, restart, migration) and rewrites of a running process's variables. */
+    private static final Pattern PROCESS_REWRITE = Pattern.compile(".*/(process-instance/([^/]+/)?modification(-async)?"
+            + "|process-definition/[^/]+/restart(-async)?|migration/.*"
+            + "|process-instance/[^/]+/variables(/.*)?|execution/[^/]+/localVariables(/.*)?)/?");
+
+    /** The variables of the start forms in bpmn/ (the Tasklist's "Start process"). */
+    public static final Set<String> START_VARIABLES = Set.of("certificate", "reason");
+
+    private final ObjectMapper json;
+
+    public EngineApiGuard() {
+        this.json = new ObjectMapper();
+        this.json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build());
+        this.json.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        // the path as the API's router sees it: decoded, without path parameters, slashes given as %2F included
+        String path = urlDecode(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo()));
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+
+        if (SETUP.matcher(path).matches()) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
+                    "The first-admin setup is closed: certdesk creates its administrator from configuration");
+            return;
+        }
+        if (!method.equals("GET") && PROCESS_REWRITE.matcher(path).matches()) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Process modification, restart, migration and "
+                    + "variable rewrites are closed: certdesk's processes move only through their own steps");
+            return;
+        }
+        if (!method.equals("GET") && DEPLOYMENT_WRITE.matcher(path).matches()) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
+                    "Deployments are closed: certdesk deploys its processes from bpmn/ at start");
+            return;
+        }
+        Optional<String> badParameter = expressionParameter(request.getQueryString());
+        if (badParameter.isPresent()) {
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Query expressions are not accepted: parameter '"
+                    + badParameter.get() + "'");
+            return;
+        }
+        Optional<String> badVariable = TASK_VARIABLE_PATH.matcher(path).matches() && !method.equals("GET")
+                ? Optional.of(urlDecode(variableNameIn(path))).filter(name -> !DECISION_VARIABLES.contains(name))
+                : Optional.empty();
+        if (badVariable.isPresent()) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "A task may set only the decision variables "
+                    + DECISION_VARIABLES + ", not '" + badVariable.get() + "'");
+            return;
+        }
+        if (isMultipartOrForm(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String charset = request.getCharacterEncoding();
+        if (charset != null && !charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("US-ASCII")) {
+            refuse(request, response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Send JSON in UTF-8, not " + charset);
+            return;
+        }
+        byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            refuse(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    "The request body is over " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        if (!isBlank(body)) {
+            JsonNode tree;
+            try {
+                tree = json.readTree(body);
+            } catch (IOException notJson) {
+                refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "The request body is not valid JSON");
+                return;
+            }
+            Optional<String> badField = expressionField(tree, "");
+            if (badField.isPresent()) {
+                refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Query expressions are not accepted: field '"
+                        + badField.get() + "'");
+                return;
+            }
+            if (PROCESS_START.matcher(path).matches()) {
+                Optional<String> foreign = foreignVariable(tree, START_VARIABLES);
+                if (foreign.isEmpty() && (tree.has("startInstructions") || tree.has("skipCustomListeners") || tree.has("skipIoMappings"))) {
+                    foreign = Optional.of("startInstructions");
+                }
+                if (foreign.isPresent()) {
+                    refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "A process starts with its start form's fields "
+                            + START_VARIABLES + " only, not '" + foreign.get() + "'");
+                    return;
+                }
+            }
+            if (TASK_WRITE.matcher(path).matches()) {
+                Optional<String> foreign = foreignVariable(tree, DECISION_VARIABLES);
+                if (foreign.isPresent()) {
+                    refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "A task may set only the decision variables "
+                            + DECISION_VARIABLES + ", not '" + foreign.get() + "'");
+                    return;
+                }
+            }
+        }
+        chain.doFilter(new CachedBody(request, body), response);
+    }
+
+    /** The first query parameter whose (decoded) name mentions an expression. */
+    static Optional<String> expressionParameter(String queryString) {
+        if (queryString == null || queryString.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String pair : queryString.split("&")) {
+            String name = urlDecode(pair.split("=", 2)[0]);
+            if (mentionsExpression(name)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The path of the first JSON object key, at any depth, that mentions an expression. */
+    static Optional<String> expressionField(JsonNode node, String path) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String here = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (mentionsExpression(field.getKey())) {
+                    return Optional.of(here);
+                }
+                Optional<String> nested = expressionField(field.getValue(), here);
+                if (nested.isPresent()) {
+                    return nested;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                Optional<String> nested = expressionField(node.get(i), path + "[" + i + "]");
+                if (nested.isPresent()) {
+                    return nested;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A variable in a task write's body ({@code variables}, {@code modifications}, {@code deletions}) that is not a decision. */
+    static Optional<String> foreignVariable(JsonNode body, Set<String> allowed) {
+        for (String container : new String[] {"variables", "modifications"}) {
+            JsonNode variables = body.get(container);
+            if (variables != null && variables.isObject()) {
+                Iterator<String> names = variables.fieldNames();
+                while (names.hasNext()) {
+                    String name = names.next();
+                    if (!allowed.contains(name)) {
+                        return Optional.of(name);
+                    }
+                }
+            }
+        }
+        JsonNode deletions = body.get("deletions");
+        if (deletions != null && deletions.isArray()) {
+            for (JsonNode name : deletions) {
+                if (!allowed.contains(name.asText())) {
+                    return Optional.of(name.asText());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean mentionsExpression(String name) {
+        return name.toLowerCase(Locale.ROOT).contains("expression");
+    }
+
+    private static String variableNameIn(String path) {
+        var matcher = TASK_VARIABLE_PATH.matcher(path);
+        return matcher.matches() ? matcher.group(2) : "";
+    }
+
+    private static String urlDecode(String value) {
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return value;
+        }
+    }
+
+    private static boolean isMultipartOrForm(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return false;
+        }
+        String lower = type.toLowerCase(Locale.ROOT);
+        return lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded");
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String reason) throws IOException {
+        String user = request.getRemoteUser();
+        log.warn("EngineApiRefused: {} {} from {}{}: {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
+                user == null ? "" : " (" + user + ")", reason);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(json.createObjectNode().put("type", "CertdeskGuard").put("message", reason).toString());
+    }
+
+    /** The request with its body read once and served again to the engine. */
+    private static final class CachedBody extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        CachedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            InputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    try {
+                        return in.available() == 0;
+                    } catch (IOException e) {
+                        return true;
+                    }
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("synchronous reads only");
+                }
+
+                @Override
+                public int read() throws IOException {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body),
+                    encoding == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(encoding)));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

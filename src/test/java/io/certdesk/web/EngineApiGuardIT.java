@@ -1,0 +1,142 @@
+package io.certdesk.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Rest;
+import org.camunda.bpm.engine.FilterService;
+import org.camunda.bpm.engine.filter.Filter;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * An approver (any logged-in Camunda user) tries to make the engine evaluate a JUEL expression, in the JVM that
+ * holds the CA keys, through both API paths: {@code /engine-rest} with HTTP Basic and the webapps'
+ * {@code /camunda/api/engine} with a Tasklist session. Every attempt is refused before the engine sees it.
+ */
+class EngineApiGuardIT extends EmbeddedCertdeskTest {
+
+    /** Harmless when evaluated, which is exactly what must not happen. */
+    static final String EXPRESSION = "${currentUser()}";
+
+    @Autowired
+    FilterService filters;
+
+    private Rest restAsApprover() {
+        return Rest.basic(http.getRootUri(), "approver", "approver");
+    }
+
+    private Rest webappAsApprover() throws Exception {
+        return Rest.webappSession(http.getRootUri(), "approver", "approver");
+    }
+
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void restTaskQueryWithAnExpressionParameterIsRefused() throws Exception {
+        Rest rest = restAsApprover();
+        assertThat(rest.get("/engine-rest/task?candidateGroup=approvers").status()).as("a plain query still works").isEqualTo(200);
+
+        Rest.Response get = rest.get("/engine-rest/task?assigneeExpression=" + encoded(EXPRESSION));
+        assertThat(get.status()).isEqualTo(400);
+        assertThat(get.body()).contains("Query expressions are not accepted").contains("assigneeExpression");
+        // the name percent-encoded, as a tool might send it
+        assertThat(rest.get("/engine-rest/task?%61ssignee%45xpression=" + encoded(EXPRESSION)).status()).isEqualTo(400);
+        assertThat(rest.get("/engine-rest/task/count?candidateGroupExpression=" + encoded(EXPRESSION)).status()).isEqualTo(400);
+    }
+
+    @Test
+    void restTaskQueryWithAnExpressionInsideOrQueriesIsRefused() throws Exception {
+        Rest rest = restAsApprover();
+        assertThat(rest.post("/engine-rest/task", "{\"orQueries\":[{\"candidateGroup\":\"approvers\"}]}").status())
+                .as("orQueries without expressions still work").isEqualTo(200);
+
+        Rest.Response post = rest.post("/engine-rest/task", "{\"orQueries\":[{\"assigneeExpression\":\"" + EXPRESSION + "\"}]}");
+        assertThat(post.status()).isEqualTo(400);
+        assertThat(post.body()).contains("orQueries[0].assigneeExpression");
+        // a JSON escape in the field name does not hide it
+        assertThat(rest.post("/engine-rest/task/count", "{\"orQueries\":[{\"assignee\\u0045xpression\":\"" + EXPRESSION + "\"}]}").status())
+                .isEqualTo(400);
+        assertThat(rest.send("POST", "/engine-rest/task", "{\"orQueries\":[{\"assigneeExpression\":\"" + EXPRESSION + "\"}]}",
+                "application/json; charset=UTF-16").status()).as("a charset other than UTF-8").isEqualTo(415);
+    }
+
+    @Test
+    void webappTaskQueryWithAnExpressionIsRefusedForALoggedInApprover() throws Exception {
+        Rest tasklist = webappAsApprover();
+        assertThat(tasklist.get("/camunda/api/engine/engine/default/task?candidateGroup=approvers").status()).isEqualTo(200);
+
+        assertThat(tasklist.get("/camunda/api/engine/engine/default/task?candidateUserExpression=" + encoded(EXPRESSION)).status())
+                .isEqualTo(400);
+        Rest.Response post = tasklist.post("/camunda/api/engine/engine/default/task",
+                "{\"orQueries\":[{\"candidateGroupExpression\":\"" + EXPRESSION + "\"}]}");
+        assertThat(post.status()).isEqualTo(400);
+        assertThat(post.body()).contains("candidateGroupExpression");
+    }
+
+    @Test
+    void filtersCarryingExpressionsCanNeitherBeStoredNorEvaluated() throws Exception {
+        Rest rest = restAsApprover();
+        Rest.Response create = rest.post("/engine-rest/filter",
+                "{\"resourceType\":\"Task\",\"name\":\"mine\",\"query\":{\"assigneeExpression\":\"" + EXPRESSION + "\"}}");
+        assertThat(create.status()).isEqualTo(400);
+        Rest.Response extend = rest.post("/engine-rest/filter/any/list", "{\"dueBeforeExpression\":\"${now()}\"}");
+        assertThat(extend.status()).isEqualTo(400);
+
+        // the engine no longer stores one ...
+        Filter refused = filters.newTaskFilter("stored with an expression")
+                .setQuery(tasks.createTaskQuery().taskAssigneeExpression(EXPRESSION));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> filters.saveFilter(refused))
+                .hasMessageContaining("Expressions are forbidden in stored queries");
+        // ... and one stored before (by an older certdesk) is not evaluated when an approver lists it
+        var configuration = (org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+        configuration.setEnableExpressionsInStoredQueries(true);
+        Filter stored = filters.newTaskFilter("stored with an expression")
+                .setQuery(tasks.createTaskQuery().taskAssigneeExpression(EXPRESSION));
+        try {
+            filters.saveFilter(stored);
+        } finally {
+            configuration.setEnableExpressionsInStoredQueries(false);
+        }
+        try {
+            Rest.Response listed = rest.get("/engine-rest/filter/" + stored.getId() + "/list");
+            assertThat(listed.status()).as(listed.body()).isNotEqualTo(200);
+            assertThat(listed.body()).containsIgnoringCase("expression");
+        } finally {
+            filters.deleteFilter(stored.getId());
+        }
+    }
+
+    @Test
+    void firstAdminSetupStaysClosedOnBothPaths() throws Exception {
+        Rest anonymous = Rest.basic(http.getRootUri(), "nobody", "nothing");
+        Rest.Response setup = anonymous.post("/camunda/api/admin/setup/default/user/create",
+                "{\"profile\":{\"id\":\"intruder\",\"firstName\":\"I\",\"lastName\":\"N\",\"email\":\"i@n.test\"},"
+                        + "\"credentials\":{\"password\":\"intruder-password\"}}");
+        assertThat(setup.status()).isEqualTo(403);
+        assertThat(identity.createUserQuery().userId("intruder").count()).isZero();
+        assertThat(http.getForEntity("/camunda/app/admin/default/setup/", String.class).getBody())
+                .as("the setup page has nothing to submit to").doesNotContain("intruder");
+    }
+
+    @Test
+    void deploymentsAreRefusedEvenForTheAdministrator() throws Exception {
+        Rest admin = Rest.basic(http.getRootUri(), "admin", "admin");
+        String boundary = "b0undary";
+        String bpmn = "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" targetNamespace=\"x\">"
+                + "<process id=\"intruder\" isExecutable=\"true\"><startEvent id=\"s\"/></process></definitions>";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nintruder\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"p.bpmn\"; filename=\"p.bpmn\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + bpmn + "\r\n--" + boundary + "--\r\n";
+        Rest.Response deploy = admin.send("POST", "/engine-rest/deployment/create", body, "multipart/form-data; boundary=" + boundary);
+        assertThat(deploy.status()).isEqualTo(403);
+        assertThat(admin.send("POST", "/engine-rest/deployment;x=y/create", body, "multipart/form-data; boundary=" + boundary).status())
+                .isEqualTo(403);
+        assertThat(engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey("intruder").count()).isZero();
+    }
+}
