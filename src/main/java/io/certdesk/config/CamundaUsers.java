@@ -73,6 +73,21 @@ public class CamundaUsers {
         }
     }
 
+    /**
+     * A password changed in the environment takes effect at the next start for a user that already exists: the
+     * configured password is set at every start (a check against the stored hash would count as a failed login).
+     */
+    private void applyConfiguredPassword(String userId, String password) {
+        if (password == null || password.isBlank()) {
+            return;
+        }
+        User existing = identity.createUserQuery().userId(userId).singleResult();
+        if (existing != null) {
+            existing.setPassword(password);
+            identity.saveUser(existing);
+        }
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void createApprovers() {
         grantApprovers(properties.approvers().group());
@@ -87,7 +102,11 @@ public class CamundaUsers {
             group.setType("WORKFLOW");
             identity.saveGroup(group);
         }
+        if (!adminId.isBlank()) {
+            applyConfiguredPassword(adminId, adminPassword);
+        }
         for (CertdeskProperties.Approvers.User configured : properties.approvers().users()) {
+            applyConfiguredPassword(configured.id(), configured.password());
             if (identity.createUserQuery().userId(configured.id()).count() == 0) {
                 User user = identity.newUser(configured.id());
                 user.setPassword(configured.password());

@@ -37,6 +37,18 @@ public class CertificateInventory {
         jdbc.sql("update issued_certificate set issuer_kind = 'PARTNER' where serial = ?").param(c.serial()).update();
     }
 
+    /**
+     * A server certificate of an mTLS listener, so the CA's record of what it signed is complete (and CRL and OCSP
+     * know it). Not a client's: no reminders, no expiry review.
+     */
+    public void recordServerCertificate(IssuedCertificate c) {
+        record(c);
+        jdbc.sql("update issued_certificate set issuer_kind = 'SERVER' where serial = ?").param(c.serial()).update();
+    }
+
+    /** The organization id under which the mTLS listeners' server certificates are kept. */
+    public static final String SERVER_ORGANIZATION = "certdesk-mtls-server";
+
     public Optional<IssuedCertificate> findBySerial(String serialHex) {
         return jdbc.sql("select * from issued_certificate where serial = ?").param(serialHex.toUpperCase())
                 .query(CertificateInventory::map).optional();
@@ -99,7 +111,7 @@ public class CertificateInventory {
 
     /** Active certificates whose notAfter has passed, oldest first. */
     public List<IssuedCertificate> findExpired(Instant now, int limit) {
-        return jdbc.sql("select * from issued_certificate where status = 'ACTIVE' and not_after <= ? order by not_after "
+        return jdbc.sql("select * from issued_certificate where status = 'ACTIVE' and issuer_kind <> 'SERVER' and not_after <= ? order by not_after "
                         + "fetch first " + limit + " rows only").param(Timestamp.from(now)).query(CertificateInventory::map).list();
     }
 

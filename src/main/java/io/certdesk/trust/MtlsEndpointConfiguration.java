@@ -33,6 +33,8 @@ public class MtlsEndpointConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MtlsEndpointConfiguration.class);
 
     private final java.util.Map<Integer, ClientTrust> registered = new java.util.LinkedHashMap<>();
+    /** The listeners' server certificates, recorded in the inventory once the database is ready. */
+    private final java.util.Map<String, java.security.cert.X509Certificate> serverCertificates = new java.util.LinkedHashMap<>();
 
     @jakarta.annotation.PreDestroy
     void unregister() {
@@ -41,7 +43,8 @@ public class MtlsEndpointConfiguration {
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoints(CertdeskProperties properties,
-                                                                               CertificateAuthorities authorities, TrustService trust) {
+                                                                               CertificateAuthorities authorities, TrustService trust,
+                                                                               org.springframework.boot.autoconfigure.web.ServerProperties server) {
         CertdeskProperties.Mtls settings = properties.mtls();
         List<String> environments = new java.util.ArrayList<>(settings.portsOrNone().keySet());
         java.util.Collections.sort(environments);
@@ -52,17 +55,47 @@ public class MtlsEndpointConfiguration {
             MtlsTrustManager.register(slot, clientTrust);
             registered.put(slot, clientTrust);
             connectors.add(connector(environment, settings.portsOrNone().get(environment), MtlsTrustManager.className(slot),
-                    authorities, settings.hostNames()));
+                    authorities, settings.hostNames(), serverCertificates));
+            if (server.getAddress() != null) {
+                // the same interface as the web port: loopback in embedded mode unless told otherwise
+                connectors.get(connectors.size() - 1).setProperty("address", server.getAddress().getHostAddress());
+            }
         }
         return factory -> connectors.forEach(factory::addAdditionalTomcatConnectors);
     }
 
+    /**
+     * Every certificate the CA signs is in the inventory, so CRL and OCSP know it: the listeners' server certificates
+     * too (kind SERVER, never a subject of reminders), one per environment and start of a node.
+     */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void recordServerCertificates(org.springframework.boot.context.event.ApplicationReadyEvent ready) {
+        io.certdesk.inventory.CertificateInventory inventory = ready.getApplicationContext().getBean(io.certdesk.inventory.CertificateInventory.class);
+        java.time.Instant now = java.time.Instant.now();
+        serverCertificates.forEach((environment, certificate) -> {
+            String serial = io.certdesk.authority.SerialNumbers.hex(certificate.getSerialNumber());
+            inventory.recordServerCertificate(new io.certdesk.inventory.IssuedCertificate(serial, environment,
+                    "SRV-" + serial.substring(0, Math.min(16, serial.length())), io.certdesk.inventory.CertificateInventory.SERVER_ORGANIZATION,
+                    certificate.getSubjectX500Principal().getName(),
+                    io.certdesk.authority.Fingerprints.sha256Hex(certificate.getPublicKey().getEncoded()),
+                    certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
+                    io.certdesk.inventory.IssuedCertificate.Status.ACTIVE, io.certdesk.authority.Pem.encode(certificate), now, null, null));
+            log.info("mTLS server certificate for '{}' recorded in the inventory: serial {}", environment, serial);
+        });
+        serverCertificates.clear();
+    }
+
     private static Connector connector(String environment, int port, String trustManagerClass, CertificateAuthorities authorities,
-                                       List<String> hostNames) {
+                                       List<String> hostNames, java.util.Map<String, java.security.cert.X509Certificate> issued) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         String password = Base64.getEncoder().encodeToString(random);
         KeyStore keyStore = ServerCertificates.issue(authorities.get(environment), hostNames, List.of("127.0.0.1"), password.toCharArray());
+        try {
+            issued.put(environment, (java.security.cert.X509Certificate) keyStore.getCertificate("server"));
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalStateException("the mTLS server certificate for " + environment + " cannot be read back", e);
+        }
         Connector connector = new Connector(Http11NioProtocol.class.getName());
         connector.setPort(port);
         connector.setScheme("https");

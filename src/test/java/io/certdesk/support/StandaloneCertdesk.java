@@ -52,6 +52,11 @@ public final class StandaloneCertdesk implements AutoCloseable {
         throw new AssertionError("no approval task for " + reference + " within 30 s");
     }
 
+    /** The port of its web server (Tasklist, REST API, public pages). */
+    public int port() {
+        return ((org.springframework.boot.web.context.WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
