@@ -184,8 +184,10 @@ class PartnerTrustBoundsIT extends EmbeddedCertdeskTest {
         String org = "blocked-" + UUID.randomUUID().toString().substring(0, 6);
         PartnerPki pki = partnerPki("Partner " + org, "CN=" + org);
         String reference = approvePartnerChain(org, pki);
-        assertThat(handshakeSucceeds(pki.leaf())).isTrue();
         Files.writeString(client.resolve("leaked.crt"), pki.leaf().pem());
+        Files.writeString(client.resolve("leaked.key"), TestCsrs.privateKeyPem(pki.leaf().keys()));
+        String resume = "openssl s_client -connect 127.0.0.1:" + MTLS_PORT + " -servername localhost -cert leaked.crt -key leaked.key -brief ";
+        assertThat(Openssl.run(client, resume + "-sess_out session.pem < /dev/null 2>&1").output()).contains("CONNECTION ESTABLISHED");
         String fingerprint = Openssl.ok(client, "openssl x509 -in leaked.crt -noout -fingerprint -sha256").trim();
         String body = "{\"fingerprint\":\"" + fingerprint + "\",\"reason\":\"key leaked\",\"blockedBy\":\"someone-else\"}";
 
@@ -197,6 +199,8 @@ class PartnerTrustBoundsIT extends EmbeddedCertdeskTest {
         assertThat(blocked.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         assertThat(blocked.getBody()).contains(ChainCheck.fingerprint(pki.leaf().certificate())).contains("\"blockedBy\":\"admin\"");
         assertThat(handshakeSucceeds(pki.leaf())).as("the blocked certificate at the next handshake").isFalse();
+        assertThat(Openssl.run(client, resume + "-sess_in session.pem < /dev/null 2>&1").output())
+                .as("resuming the TLS session of before the block").doesNotContain("CONNECTION ESTABLISHED");
         assertThat(output.getAll()).contains("ClientCertUntrusted: the certificate was blocked by an administrator").contains("(key leaked)");
 
         assertThat(block("admin", "admin", body).getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
