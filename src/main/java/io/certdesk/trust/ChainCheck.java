@@ -1,7 +1,6 @@
 package io.certdesk.trust;
 
 import java.security.PublicKey;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -26,9 +25,6 @@ public final class ChainCheck {
             return problems.isEmpty() && leaf != null;
         }
     }
-
-    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-    private static final String ANY_EKU = "2.5.29.37.0";
 
     private ChainCheck() {
     }
@@ -55,14 +51,9 @@ public final class ChainCheck {
         checkValidity(leaf, "The client certificate", date, problems);
         checkKey(leaf, rsaMinBits, allowedCurveSizes, problems);
         checkSignatureHash(leaf, problems);
-        try {
-            List<String> eku = leaf.getExtendedKeyUsage();
-            if (eku != null && !eku.contains(CLIENT_AUTH) && !eku.contains(ANY_EKU)) {
-                problems.add("The client certificate \"" + name(leaf) + "\" is not for client authentication "
-                        + "(its extended key usage lacks clientAuth).");
-            }
-        } catch (CertificateParsingException e) {
-            problems.add("The client certificate's extended key usage cannot be read.");
+        String usage = ClientAuthUsage.problem(leaf);
+        if (usage != null) {
+            problems.add("The client certificate \"" + name(leaf) + "\" is not for client authentication (" + usage + ").");
         }
         List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = leaf;

@@ -32,6 +32,8 @@ public class MtlsEndpointConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MtlsEndpointConfiguration.class);
 
+    static final int SESSION_SECONDS = 1;
+
     private final java.util.Map<Integer, ClientTrust> registered = new java.util.LinkedHashMap<>();
     /** The listeners' server certificates, recorded in the inventory once the database is ready. */
     private final java.util.Map<String, java.security.cert.X509Certificate> serverCertificates = new java.util.LinkedHashMap<>();
@@ -41,10 +43,21 @@ public class MtlsEndpointConfiguration {
         registered.forEach(MtlsTrustManager::unregister);
     }
 
+    /**
+     * The JDK resumes a TLS 1.2 session from a stateless ticket (RFC 5077) without looking at the session
+     * timeout, and a resumed session never meets the trust manager: a certificate blocked or revoked after the
+     * ticket was issued would go on connecting. The JDK only offers a JVM-wide switch for tickets; certdesk's
+     * mTLS listeners are its only TLS servers, so it is turned off before they create their SSL contexts.
+     */
+    static void noStatelessSessionTickets() {
+        System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
+    }
+
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoints(CertdeskProperties properties,
                                                                                CertificateAuthorities authorities, TrustService trust,
                                                                                org.springframework.boot.autoconfigure.web.ServerProperties server) {
+        noStatelessSessionTickets();
         CertdeskProperties.Mtls settings = properties.mtls();
         List<String> environments = new java.util.ArrayList<>(settings.portsOrNone().keySet());
         java.util.Collections.sort(environments);
@@ -109,6 +122,9 @@ public class MtlsEndpointConfiguration {
         // (with TLS 1.3 the refusal arrives after the client already reported success)
         ssl.setProtocols("TLSv1.2");
         ssl.setCertificateVerification("required");
+        // a resumed TLS session skips the trust manager: sessions live one second, so a block or a revocation
+        // reaches a client that connected before it at its next handshake (see noStatelessSessionTickets)
+        ssl.setSessionTimeout(SESSION_SECONDS);
         ssl.setTrustManagerClassName(trustManagerClass);
         SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED);
         certificate.setCertificateKeystore(keyStore);

@@ -29,7 +29,14 @@ public class PartnerTrustDelegates {
             }
             execution.setVariable(PartnerTrustProcess.CLIENT_CERTIFICATE, PartnerTrustService.describe(result.leaf()));
             execution.setVariable(PartnerTrustProcess.CA_CERTIFICATES, PartnerTrustService.describeAll(result.cas()));
+            execution.setVariable(PartnerTrustProcess.TRUST_WARNINGS, String.join("\n\n", trust.warnings(result)));
         };
+    }
+
+    /** The JDK's public roots, read once: approvers are warned when a partner chain hangs under one. */
+    @Bean
+    PublicRoots publicRoots() {
+        return PublicRoots.ofJdk();
     }
 
     @Bean

@@ -26,6 +26,8 @@ public final class PartnerTrustProcess {
     public static final String ENVIRONMENT = "environment";
     public static final String CLIENT_CERTIFICATE = "clientCertificate";
     public static final String CA_CERTIFICATES = "caCertificates";
+    /** Warnings for both approvers (a CA of the public Web PKI), empty when there are none. */
+    public static final String TRUST_WARNINGS = "trustWarnings";
     public static final String FIRST_APPROVED = "firstApproved";
     public static final String SECOND_APPROVED = "secondApproved";
     public static final String FIRST_APPROVER = "firstApprover";

@@ -36,9 +36,11 @@ public class PartnerTrustService {
     private final RuntimeService runtime;
     private final CertdeskProperties properties;
     private final Clock clock;
+    private final PublicRoots publicRoots;
 
     public PartnerTrustService(TrustRequests requests, PartnerCas partners, CertificateInventory inventory, Organizations organizations,
-                               LifecycleService lifecycle, RuntimeService runtime, CertdeskProperties properties, Clock clock) {
+                               LifecycleService lifecycle, RuntimeService runtime, CertdeskProperties properties, Clock clock,
+                               PublicRoots publicRoots) {
         this.requests = requests;
         this.partners = partners;
         this.inventory = inventory;
@@ -47,6 +49,7 @@ public class PartnerTrustService {
         this.runtime = runtime;
         this.properties = properties;
         this.clock = clock;
+        this.publicRoots = publicRoots;
     }
 
     /** Stores the chain a client sent and starts its trust process; returns the reference. */
@@ -101,7 +104,7 @@ public class PartnerTrustService {
             trusted.add(ChainCheck.name(ca) + " (" + fingerprint + ")");
         }
         X509Certificate leaf = chain.leaf();
-        String key = "P-" + ChainCheck.fingerprint(leaf).replace(":", "").substring(0, 40);
+        String key = inventoryKey(ChainCheck.fingerprint(leaf));
         if (inventory.findBySerial(key).isEmpty()) {
             byte[] spki = leaf.getPublicKey().getEncoded();
             IssuedCertificate tracked = new IssuedCertificate(key, request.environment(), request.reference(), request.organizationId(),
@@ -114,6 +117,19 @@ public class PartnerTrustService {
         organizations.addContact(request.organizationId(), request.senderEmail(), null, Organizations.TECHNICAL, now);
         requests.record(id, "TRUSTED", List.of());
         return trusted;
+    }
+
+    /**
+     * What the approvers must know beyond the checks: a CA of the path that is, or is issued by, a root of the
+     * JDK's public trust store. Empty for a private PKI.
+     */
+    public List<String> warnings(ChainCheck.Result chain) {
+        return publicRoots.warnings(chain.cas());
+    }
+
+    /** The inventory key of a partner's client certificate, from its SHA-256 fingerprint (colon hex). */
+    public static String inventoryKey(String fingerprint) {
+        return "P-" + fingerprint.replace(":", "").substring(0, 40);
     }
 
     public TrustRequests.TrustRequest get(long id) {

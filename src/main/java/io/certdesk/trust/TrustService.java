@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * An environment's trust: its own CA plus every approved partner CA. Decides which client certificates the
- * mTLS test endpoint accepts: a path to a trusted CA, within validity, and not revoked by certdesk.
+ * An environment's trust: its own CA plus the partner CAs approved per organization. Decides which client
+ * certificates the mTLS test endpoint accepts (see {@link #reasonToRefuse}). The trust bundle still lists every
+ * approved partner CA, for gateways; a gateway must bind each partner CA to its organization itself.
  */
 @Service
 public class TrustService {
@@ -37,14 +38,16 @@ public class TrustService {
 
     private final CertificateAuthorities authorities;
     private final PartnerCas partners;
+    private final ClientCertificateBlocks blocks;
     private final CertificateInventory inventory;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    public TrustService(CertificateAuthorities authorities, PartnerCas partners, CertificateInventory inventory,
-                        MeterRegistry metrics, Clock clock) {
+    public TrustService(CertificateAuthorities authorities, PartnerCas partners, ClientCertificateBlocks blocks,
+                        CertificateInventory inventory, MeterRegistry metrics, Clock clock) {
         this.authorities = authorities;
         this.partners = partners;
+        this.blocks = blocks;
         this.inventory = inventory;
         this.metrics = metrics;
         this.clock = clock;
@@ -66,9 +69,10 @@ public class TrustService {
                 String reason = reasonToRefuse(environment, chain);
                 if (reason != null) {
                     X509Certificate leaf = chain == null || chain.length == 0 ? null : chain[0];
-                    log.warn("ClientCertUntrusted: {} (subject \"{}\", serial {})", reason,
+                    log.warn("ClientCertUntrusted: {} (subject \"{}\", serial {}, SHA-256 {})", reason,
                             leaf == null ? "-" : leaf.getSubjectX500Principal().getName(),
-                            leaf == null ? "-" : SerialNumbers.hex(leaf.getSerialNumber()));
+                            leaf == null ? "-" : SerialNumbers.hex(leaf.getSerialNumber()),
+                            leaf == null ? "-" : ChainCheck.fingerprint(leaf));
                     metrics.counter("certdesk.mtls.rejected").increment();
                     throw new CertificateException("ClientCertUntrusted: " + reason);
                 }
@@ -81,7 +85,15 @@ public class TrustService {
         };
     }
 
-    /** Why the chain would be refused, or null when it is trusted. */
+    /**
+     * Why the chain would be refused, or null when it is trusted. A client certificate must be valid, not blocked
+     * by an administrator, and meant for client authentication (extendedKeyUsage clientAuth). Then either it has
+     * a path to the environment's own CA and is a certificate certdesk issued and has not revoked, or it is a
+     * partner client certificate that two approvers registered for an organization (the leaf itself, by
+     * fingerprint) and its path ends at a partner CA approved for that same organization. Another certificate
+     * from an approved partner CA, whether of the same organization or another, is refused: a partner CA vouches
+     * only for the client certificates approved with it.
+     */
     public String reasonToRefuse(String environment, X509Certificate[] chain) {
         if (chain == null || chain.length == 0) {
             return "no client certificate presented";
@@ -95,24 +107,17 @@ public class TrustService {
         } catch (java.security.cert.CertificateNotYetValidException e) {
             return "the certificate is not valid before " + leaf.getNotBefore().toInstant();
         }
-        Set<TrustAnchor> anchors = new HashSet<>();
-        for (X509Certificate ca : bundle(environment)) {
-            anchors.add(new TrustAnchor(ca, null));
+        String fingerprint = ChainCheck.fingerprint(leaf);
+        ClientCertificateBlocks.Block block = blocks.find(fingerprint).orElse(null);
+        if (block != null) {
+            return "the certificate was blocked by an administrator on " + block.blockedAt() + " (" + block.reason() + ")";
         }
-        try {
-            X509CertSelector target = new X509CertSelector();
-            target.setCertificate(leaf);
-            PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, target);
-            parameters.setRevocationEnabled(false);
-            parameters.setDate(now);
-            parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(Arrays.asList(chain))));
-            CertPathBuilder.getInstance("PKIX").build(parameters);
-        } catch (CertPathBuilderException e) {
-            return "no valid path to a CA trusted for " + environment + " (" + e.getMessage() + ")";
-        } catch (java.security.GeneralSecurityException e) {
-            return "the chain cannot be checked: " + e.getMessage();
+        String usage = ClientAuthUsage.problem(leaf);
+        if (usage != null) {
+            return "the certificate is not for client authentication: " + usage;
         }
-        if (leaf.getIssuerX500Principal().equals(authorities.get(environment).certificate().getSubjectX500Principal())) {
+        X509Certificate ownCa = authorities.get(environment).certificate();
+        if (pathProblem(chain, List.of(ownCa), now) == null) {
             IssuedCertificate issued = inventory.findBySerial(SerialNumbers.hex(leaf.getSerialNumber())).orElse(null);
             if (issued == null) {
                 return "certdesk has no record of serial " + SerialNumbers.hex(leaf.getSerialNumber());
@@ -120,7 +125,49 @@ public class TrustService {
             if (issued.status() == IssuedCertificate.Status.REVOKED) {
                 return "the certificate was revoked";
             }
+            return null;
+        }
+        IssuedCertificate registered = inventory.findBySerial(PartnerTrustService.inventoryKey(fingerprint))
+                .filter(c -> c.certificatePem() != null && PartnerCas.parse(c.certificatePem()).equals(leaf)).orElse(null);
+        if (registered == null) {
+            return "no valid path to certdesk's " + environment + " CA, and not a partner client certificate approved for an "
+                    + "organization (a partner CA is trusted only for the client certificates approved with it)";
+        }
+        List<X509Certificate> granted = partners.forOrganization(environment, registered.organizationId()).stream()
+                .map(PartnerCas.PartnerCa::certificate).toList();
+        if (granted.isEmpty()) {
+            return "no partner CA is trusted for organization " + registered.organizationId() + " in " + environment;
+        }
+        String problem = pathProblem(chain, granted, now);
+        if (problem != null) {
+            return "no valid path to a partner CA trusted for organization " + registered.organizationId() + " in " + environment
+                    + " (" + problem + ")";
+        }
+        if (registered.status() == IssuedCertificate.Status.REVOKED) {
+            return "the certificate was revoked";
         }
         return null;
+    }
+
+    /** Why no PKIX path leads from the chain's leaf to one of the anchors, or null when one does. */
+    private static String pathProblem(X509Certificate[] chain, List<X509Certificate> anchorCertificates, Date now) {
+        Set<TrustAnchor> anchors = new HashSet<>();
+        for (X509Certificate ca : anchorCertificates) {
+            anchors.add(new TrustAnchor(ca, null));
+        }
+        try {
+            X509CertSelector target = new X509CertSelector();
+            target.setCertificate(chain[0]);
+            PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, target);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(now);
+            parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(Arrays.asList(chain))));
+            CertPathBuilder.getInstance("PKIX").build(parameters);
+            return null;
+        } catch (CertPathBuilderException e) {
+            return e.getMessage();
+        } catch (java.security.GeneralSecurityException e) {
+            return "the chain cannot be checked: " + e.getMessage();
+        }
     }
 }

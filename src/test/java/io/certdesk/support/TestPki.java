@@ -17,6 +17,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A partner's PKI made in the test: root, intermediate and client certificates with their keys. */
@@ -47,6 +48,28 @@ public final class TestPki {
         Instant now = Instant.now();
         return new Issued(build(name, keys, X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.keys(),
                 now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(200)), -1, purpose, "SHA384withECDSA"), keys);
+    }
+
+    /**
+     * A client certificate signed by any CA whose signer the test holds (certdesk's own CA included), with the
+     * given extended key usage or none when {@code purpose} is null.
+     */
+    public static Issued leafSignedBy(String name, X509Certificate issuer, ContentSigner signer, KeyPurposeId purpose) {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Instant now = Instant.now();
+        try {
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
+                    new BigInteger(64, new java.security.SecureRandom()).add(BigInteger.ONE), Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(200))), new X500Name(name), keys.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            if (purpose != null) {
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            }
+            return new Issued(new JcaX509CertificateConverter().setProvider(Crypto.provider()).getCertificate(builder.build(signer)), keys);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Issued selfSignedLeaf(String name) {
