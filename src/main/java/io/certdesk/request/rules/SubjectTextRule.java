@@ -18,6 +18,8 @@ public final class SubjectTextRule implements RequestRule {
         all.addAll(csr.organizations());
         all.addAll(csr.organizationalUnits());
         all.addAll(csr.countries());
+        all.addAll(csr.states());
+        all.addAll(csr.localities());
         for (String value : all) {
             if (value.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
                 findings.add(PolicyFinding.error("SUBJECT_CONTROL_CHARACTERS",
