@@ -26,7 +26,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  * Only the fields the client guides use are taken, each at most once, each in an RDN of its own: C, ST, L, O, OU
  * and CN. The certificate lists them in that order, whatever order the CSR used, as typed values (C a
  * PrintableString, the others UTF8String). Anything else refuses the whole subject: another attribute
- * (emailAddress, serialNumber, DC, UID, any OID), several attributes in one RDN, a value that is not text or is
+ * (emailAddress, serialNumber, DC, UID, any OID), several attributes in one RDN or none, a value that is not text or is
  * empty, control or invisible characters, a value over the RFC 5280 upper bound, a C that is not two capital
  * letters, ST or L outside {@link #isPlaceName place-name characters}, O, OU or CN with
  * {@link #MARKUP_CHARACTERS markup characters}.
@@ -83,8 +83,21 @@ public final class CertificateSubject {
 
     /** Builds the certificate subject from a CSR's subject, or refuses it naming the first thing not allowed. */
     public static CertificateSubject of(X500Name requested) {
+        try {
+            return build(requested);
+        } catch (NotAllowed e) {
+            throw e;
+        } catch (RuntimeException damaged) {
+            throw new NotAllowed("the subject cannot be read (" + damaged.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static CertificateSubject build(X500Name requested) {
         Map<Field, String> values = new EnumMap<>(Field.class);
         for (RDN rdn : requested.getRDNs()) {
+            if (rdn.size() == 0) {
+                throw new NotAllowed("an RDN is empty");
+            }
             if (rdn.isMultiValued()) {
                 throw new NotAllowed("an RDN joins several attributes (" + typeName(rdn.getTypesAndValues()[0].getType()) + "+...)");
             }

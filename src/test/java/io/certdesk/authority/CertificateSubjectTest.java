@@ -77,6 +77,8 @@ class CertificateSubjectTest {
                 Arguments.of("multi-valued RDN", new X500Name(new RDN[]{new RDN(new AttributeTypeAndValue[]{
                         new AttributeTypeAndValue(BCStyle.CN, new DERUTF8String("acme-42")),
                         new AttributeTypeAndValue(BCStyle.OU, new DERUTF8String("API Client"))})}), "several attributes"),
+                Arguments.of("empty RDN", new X500Name(new RDN[]{RDN.getInstance(new org.bouncycastle.asn1.DERSet()),
+                        new RDN(BCStyle.CN, new DERUTF8String("acme-42"))}), "an RDN is empty"),
                 Arguments.of("CN twice", subject(BCStyle.CN, "acme-42", BCStyle.CN, "other"), "CN appears more than once"),
                 Arguments.of("markup in L", subject(BCStyle.L, "<script>alert(1)</script>", BCStyle.CN, "acme-42"), "L has characters"),
                 Arguments.of("quote in ST", subject(BCStyle.ST, "North \"Holland\"", BCStyle.CN, "acme-42"), "ST has characters"),

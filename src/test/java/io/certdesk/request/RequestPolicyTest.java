@@ -111,6 +111,11 @@ class RequestPolicyTest {
                         acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
                 Arguments.of("CN and OU in one RDN", TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42+OU=API Client", TestCsrs.p384()),
                         acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("an empty RDN", p384(new X500Name(new org.bouncycastle.asn1.x500.RDN[]{
+                        org.bouncycastle.asn1.x500.RDN.getInstance(new org.bouncycastle.asn1.DERSet()),
+                        new org.bouncycastle.asn1.x500.RDN(BCStyle.O, new org.bouncycastle.asn1.DERUTF8String("ACME BV")),
+                        new org.bouncycastle.asn1.x500.RDN(BCStyle.CN, new org.bouncycastle.asn1.DERUTF8String("acme-42"))})),
+                        acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
                 Arguments.of("markup in L", p384(subject(BCStyle.C, "NL", BCStyle.L, "<script>alert(1)</script>", BCStyle.O, "ACME BV",
                         BCStyle.CN, "acme-42")), acme, List.of("SUBJECT_CHARACTERS_NOT_ALLOWED")),
                 Arguments.of("quotes and backslash in ST", p384(subject(BCStyle.C, "NL", BCStyle.ST, "North \"Holland\\", BCStyle.O, "ACME BV",

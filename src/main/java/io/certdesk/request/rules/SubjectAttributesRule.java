@@ -26,7 +26,11 @@ public final class SubjectAttributesRule implements RequestRule {
         Set<String> notAllowed = new LinkedHashSet<>();
         Set<String> joined = new LinkedHashSet<>();
         Set<String> notText = new LinkedHashSet<>();
+        boolean empty = false;
         for (RDN rdn : csr.subject().getRDNs()) {
+            if (rdn.size() == 0) {
+                empty = true;
+            }
             if (rdn.isMultiValued()) {
                 List<String> types = new ArrayList<>();
                 for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
@@ -45,13 +49,16 @@ public final class SubjectAttributesRule implements RequestRule {
                 }
             }
         }
-        if (!notAllowed.isEmpty() || !joined.isEmpty()) {
+        if (!notAllowed.isEmpty() || !joined.isEmpty() || empty) {
             List<String> what = new ArrayList<>();
             if (!notAllowed.isEmpty()) {
                 what.add("attributes certdesk does not sign (" + String.join(", ", notAllowed) + ")");
             }
             if (!joined.isEmpty()) {
                 what.add("several attributes joined in one RDN (" + String.join(", ", joined) + ")");
+            }
+            if (empty) {
+                what.add("an empty RDN");
             }
             findings.add(PolicyFinding.error("SUBJECT_ATTRIBUTE_NOT_ALLOWED", "The CSR's subject has "
                             + String.join(" and ", what) + "; a certificate's subject may hold only C, ST, L, O, OU and CN, "
