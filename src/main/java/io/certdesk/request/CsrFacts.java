@@ -137,10 +137,10 @@ public record CsrFacts(
         for (RDN rdn : name.getRDNs()) {
             for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
                 if (atv.getType().equals(type)) {
-                    // the exact text, compared as it is: nothing stripped or unescaped (a value that is not text is
-                // shown as openssl shows it, #hex, and refused by policy)
-                String text = CertificateSubject.text(atv.getValue());
-                values.add(text != null ? text : IETFUtils.valueToString(atv.getValue()));
+                    // the exact text, compared as it is: nothing stripped or unescaped (a value that is not text
+                    // is shown as openssl shows it, #hex, and refused by policy)
+                    String text = CertificateSubject.text(atv.getValue());
+                    values.add(text != null ? text : IETFUtils.valueToString(atv.getValue()));
                 }
             }
         }

@@ -8,7 +8,7 @@ import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
 import io.certdesk.request.RequestClaims;
 
-/** Subject values are short printable text: no control characters, none longer than the configured limit. */
+/** Subject values (CN, O, OU, C, ST, L) are short printable text: no control characters, none longer than the configured limit. */
 public final class SubjectTextRule implements RequestRule {
 
     @Override
