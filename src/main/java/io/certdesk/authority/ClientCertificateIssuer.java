@@ -31,12 +31,13 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 /**
- * Builds and signs client certificates. The subject and public key come from a validated request; every
- * extension comes from the {@link IssuanceProfile}, never from the CSR.
+ * Builds and signs client certificates. The subject is a {@link CertificateSubject} (built from a CSR's checked
+ * values, never the CSR's subject itself) and the public key comes from a validated request; every extension
+ * comes from the {@link IssuanceProfile}, never from the CSR.
  */
 public final class ClientCertificateIssuer {
 
-    public X509Certificate issue(CertificateAuthority ca, IssuanceProfile profile, X500Name subject,
+    public X509Certificate issue(CertificateAuthority ca, IssuanceProfile profile, CertificateSubject subject,
                                  SubjectPublicKeyInfo publicKey, BigInteger serial, Instant now) {
         try {
             Instant notBefore = now.minus(profile.backdate());
@@ -45,7 +46,7 @@ public final class ClientCertificateIssuer {
             JcaX509ExtensionUtils extensionUtils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
                     X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), serial,
-                    Date.from(notBefore), Date.from(notAfter), subject, publicKey);
+                    Date.from(notBefore), Date.from(notAfter), subject.name(), publicKey);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageFor(publicKey)));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));

@@ -72,13 +72,24 @@ public class SigningService {
         if (!publicKeySha256.equals(request.publicKeySha256())) {
             throw new IllegalStateException(request.reference() + ": stored CSR no longer matches what was approved");
         }
+        // the subject is built again from the stored CSR by the function that built what the approver saw, and
+        // must be exactly that
+        CertificateSubject subject;
+        try {
+            subject = CertificateSubject.of(csr.getSubject());
+        } catch (CertificateSubject.NotAllowed e) {
+            throw new IllegalStateException(request.reference() + ": stored CSR's subject cannot be signed: " + e.getMessage(), e);
+        }
+        if (!subject.text().equals(request.subject())) {
+            throw new IllegalStateException(request.reference() + ": the subject to sign is not the subject that was approved");
+        }
         CertificateAuthority ca = authorities.get(request.environment());
         Instant now = clock.instant();
         BigInteger serial = SerialNumbers.next();
-        X509Certificate certificate = issuer.issue(ca, authorities.profile(request.environment()), csr.getSubject(),
+        X509Certificate certificate = issuer.issue(ca, authorities.profile(request.environment()), subject,
                 csr.getSubjectPublicKeyInfo(), serial, now);
         IssuedCertificate issued = new IssuedCertificate(SerialNumbers.hex(serial), request.environment(), request.reference(),
-                request.organizationId(), csr.getSubject().toString(), publicKeySha256,
+                request.organizationId(), subject.text(), publicKeySha256,
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now, null, null);
         inventory.record(issued);

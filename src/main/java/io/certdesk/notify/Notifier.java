@@ -62,7 +62,7 @@ public class Notifier {
         StringBuilder problems = new StringBuilder();
         int n = 1;
         for (PolicyFinding f : r.errors()) {
-            problems.append(n++).append(". ").append(f.message()).append('\n');
+            problems.append(n++).append(". ").append(f.message()).append(" (").append(f.code()).append(")\n");
             if (!f.fix().isBlank()) {
                 problems.append("   Fix: ").append(f.fix().replace("\n", "\n   ")).append('\n');
             }

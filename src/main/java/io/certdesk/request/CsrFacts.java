@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.Crypto;
 import io.certdesk.authority.Fingerprints;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -38,9 +39,12 @@ public record CsrFacts(
         List<String> organizations,
         List<String> organizationalUnits,
         List<String> countries,
+        List<String> states,
+        List<String> localities,
         String keyAlgorithm,
         int keySize,
         String curve,
+        String curveOid,
         String signatureAlgorithm,
         boolean signatureValid,
         List<String> requestedExtensions,
@@ -77,12 +81,13 @@ public record CsrFacts(
         }
         return new CsrFacts(subject,
                 values(subject, BCStyle.CN), values(subject, BCStyle.O), values(subject, BCStyle.OU), values(subject, BCStyle.C),
-                key.algorithm, key.size, key.curve,
+                values(subject, BCStyle.ST), values(subject, BCStyle.L),
+                key.algorithm, key.size, key.curve, key.curveOid,
                 new DefaultAlgorithmNameFinder().getAlgorithmName(csr.getSignatureAlgorithm()),
                 signatureValid(csr), requestedExtensions(csr), Fingerprints.sha256Hex(spkiDer), spkiDer);
     }
 
-    /** The subject as openssl prints it with {@code -nameopt RFC2253}, most significant field last. */
+    /** The CSR's subject as it asks for it (not what would be signed: see {@link CertificateSubject}). */
     public String subjectText() {
         return subject.toString();
     }
@@ -95,13 +100,32 @@ public record CsrFacts(
         return keyAlgorithm + (keySize > 0 ? " " + keySize : "");
     }
 
+    /**
+     * A curve as clients know it: "P-256" for secp256r1, prime256v1 and 1.2.840.10045.3.1.7 alike, "P-384", "P-521";
+     * other curves by their SEC name (secp256k1) or OID.
+     */
     public static String curveDisplayName(String curve) {
-        return switch (curve) {
-            case "secp256r1", "prime256v1" -> "P-256";
-            case "secp384r1" -> "P-384";
-            case "secp521r1" -> "P-521";
-            default -> curve;
-        };
+        ASN1ObjectIdentifier oid = curveOid(curve);
+        if (oid == null) {
+            return curve;
+        }
+        String nist = org.bouncycastle.asn1.nist.NISTNamedCurves.getName(oid);
+        if (nist != null) {
+            return nist;
+        }
+        String sec = org.bouncycastle.asn1.sec.SECNamedCurves.getName(oid);
+        return sec != null ? sec : curve;
+    }
+
+    /** The OID of a named curve given by any of its names (secp256r1, prime256v1, P-256) or as an OID; null if unknown. */
+    public static ASN1ObjectIdentifier curveOid(String curve) {
+        if (curve == null) {
+            return null;
+        }
+        if (curve.matches("[0-2](\\.[0-9]+)+")) {
+            return new ASN1ObjectIdentifier(curve);
+        }
+        return ECNamedCurveTable.getOID(curve);
     }
 
     public boolean hasSingle(List<String> values) {
@@ -113,14 +137,20 @@ public record CsrFacts(
         for (RDN rdn : name.getRDNs()) {
             for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
                 if (atv.getType().equals(type)) {
-                    values.add(IETFUtils.valueToString(atv.getValue()).replace("\\", ""));
+                    // the exact text, compared as it is: nothing stripped or unescaped (a value that is not text
+                    // is shown as openssl shows it, #hex, and refused by policy)
+                    String text = CertificateSubject.text(atv.getValue());
+                    values.add(text != null ? text : IETFUtils.valueToString(atv.getValue()));
                 }
             }
         }
         return List.copyOf(values);
     }
 
-    private record KeyDescription(String algorithm, int size, String curve) {
+    private record KeyDescription(String algorithm, int size, String curve, String curveOid) {
+        KeyDescription(String algorithm, int size, String curve) {
+            this(algorithm, size, curve, null);
+        }
     }
 
     private static KeyDescription describeKey(SubjectPublicKeyInfo spki) {
@@ -137,12 +167,18 @@ public record CsrFacts(
                     String name = ECNamedCurveTable.getName(curveOid);
                     X9ECParameters params = ECNamedCurveTable.getByOID(curveOid);
                     return new KeyDescription(EC, params == null ? 0 : params.getCurve().getFieldSize(),
-                            name == null ? curveOid.getId() : name);
+                            name == null ? curveOid.getId() : name, curveOid.getId());
                 }
                 return new KeyDescription(EC, 0, "explicit parameters");
             }
         } catch (IOException | IllegalArgumentException e) {
             return new KeyDescription("unreadable key", 0, null);
+        }
+        if (org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519.equals(algorithm)) {
+            return new KeyDescription("Ed25519", 0, null);
+        }
+        if (org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed448.equals(algorithm)) {
+            return new KeyDescription("Ed448", 0, null);
         }
         String name = new DefaultAlgorithmNameFinder().getAlgorithmName(algorithm);
         return new KeyDescription(name, 0, null);

@@ -11,9 +11,12 @@ import io.certdesk.request.rules.KeyStrengthRule;
 import io.certdesk.request.rules.OrganizationIdRule;
 import io.certdesk.request.rules.OrganizationRule;
 import io.certdesk.request.rules.OrganizationalUnitRule;
+import io.certdesk.request.rules.PlaceRule;
 import io.certdesk.request.rules.RequestRule;
 import io.certdesk.request.rules.RequestedExtensionsRule;
 import io.certdesk.request.rules.SignatureAlgorithmRule;
+import io.certdesk.request.rules.SubjectAttributesRule;
+import io.certdesk.request.rules.SubjectCharactersRule;
 import io.certdesk.request.rules.SubjectTextRule;
 
 /** Runs every rule over a request and returns all findings at once, errors first. */
@@ -21,9 +24,9 @@ public final class RequestPolicy {
 
     private final PolicySettings settings;
     private final List<RequestRule> rules = List.of(
-            new CsrSignatureRule(), new SignatureAlgorithmRule(), new KeyStrengthRule(), new SubjectTextRule(),
-            new OrganizationIdRule(), new EnvironmentRule(), new CommonNameRule(), new OrganizationRule(), new CountryRule(), new OrganizationalUnitRule(),
-            new RequestedExtensionsRule());
+            new CsrSignatureRule(), new SignatureAlgorithmRule(), new KeyStrengthRule(), new SubjectAttributesRule(),
+            new SubjectTextRule(), new SubjectCharactersRule(), new OrganizationIdRule(), new EnvironmentRule(), new CommonNameRule(),
+            new OrganizationRule(), new CountryRule(), new OrganizationalUnitRule(), new PlaceRule(), new RequestedExtensionsRule());
 
     public RequestPolicy(PolicySettings settings) {
         this.settings = settings;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.certdesk.authority.CertificateSubject;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
@@ -90,10 +91,21 @@ public class RequestService {
                 CsrFacts facts = CsrFacts.read(request.csrPem().getBytes());
                 claims = claims(request, facts);
                 findings.addAll(policy.evaluate(facts, claims));
-                List<String> renewed = renewals(claims, facts, findings);
+                // the subject the approver is shown is the one signing builds, by the same function; a refused
+                // request keeps the subject its CSR asked for
+                subject = facts.subjectText();
+                try {
+                    subject = CertificateSubject.of(facts.subject()).text();
+                } catch (CertificateSubject.NotAllowed e) {
+                    if (findings.stream().noneMatch(PolicyFinding::isError)) {
+                        findings.add(PolicyFinding.error("SUBJECT_NOT_SIGNABLE", "The CSR's subject cannot be signed: "
+                                + e.getMessage() + ".", "Make the CSR again with only C, ST, L, O, OU and CN in plain text, e.g. "
+                                + "-subj \"/C=NL/O=Your Company Name/OU=API Client/CN=your-organization-id\""));
+                    }
+                }
+                List<String> renewed = renewals(claims, subject, facts, findings);
                 strangerToOrganization(claims, findings);
                 repository.recordRenewal(requestId, renewed);
-                subject = facts.subjectText();
                 keyDescription = facts.keyDescription();
                 publicKeyHash = facts.publicKeySha256();
             } catch (CsrFormatException e) {
@@ -165,18 +177,18 @@ public class RequestService {
     }
 
     /** Active certificates of the same organization and environment that this request renews, noted for the approver. */
-    private List<String> renewals(RequestClaims claims, CsrFacts facts, List<PolicyFinding> findings) {
+    private List<String> renewals(RequestClaims claims, String subject, CsrFacts facts, List<PolicyFinding> findings) {
         if (claims.organizationId() == null || claims.environment() == null) {
             return List.of();
         }
         List<IssuedCertificate> active = inventory.findActive(claims.organizationId(), claims.environment());
         for (IssuedCertificate old : active) {
-            String subject = old.subject().equals(facts.subjectText()) ? "same subject"
-                    : "subject changes from \"" + old.subject() + "\" to \"" + facts.subjectText() + "\"";
+            String change = old.subject().equals(subject) ? "same subject"
+                    : "subject changes from \"" + old.subject() + "\" to \"" + subject + "\"";
             String key = old.publicKeySha256().equals(facts.publicKeySha256()) ? "the SAME public key as before (no key rotation)"
                     : "a new key (" + facts.keyDescription() + ")";
             findings.add(PolicyFinding.note("RENEWAL", "Renews certificate " + old.serial() + " (expires " + old.notAfter()
-                    + "): " + subject + ", " + key + ". The old certificate is revoked as superseded after the grace period."));
+                    + "): " + change + ", " + key + ". The old certificate is revoked as superseded after the grace period."));
         }
         return active.stream().map(IssuedCertificate::serial).toList();
     }

@@ -73,7 +73,9 @@ public class PartnerTrustService {
         TrustRequests.TrustRequest request = requests.get(id);
         List<X509Certificate> chain = parsePem(request.chainPem());
         CertdeskProperties.Policy policy = properties.policy();
-        List<String> curveSizes = policy.allowedCurves().stream().map(c -> c.replaceAll("\\D", "").substring(0, 3)).toList();
+        // the configured curves by any of their names (secp256r1, prime256v1, P-256) or OID, as their field sizes
+        List<String> curveSizes = policy.allowedCurves().stream().map(io.certdesk.request.CsrFacts::curveOid)
+                .map(oid -> String.valueOf(org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID(oid).getCurve().getFieldSize())).toList();
         ChainCheck.Result result = ChainCheck.check(chain, clock.instant(), policy.rsaMinBits(), curveSizes);
         List<String> problems = new ArrayList<>(result.problems());
         if (request.organizationId() == null || request.organizationId().isBlank()) {

@@ -35,7 +35,7 @@ class ClientCertificateIssuerTest {
     }
 
     private X509Certificate issue(CertificateAuthority ca, PKCS10CertificationRequest csr) {
-        return new ClientCertificateIssuer().issue(ca, PROFILE, csr.getSubject(), csr.getSubjectPublicKeyInfo(),
+        return new ClientCertificateIssuer().issue(ca, PROFILE, CertificateSubject.of(csr.getSubject()), csr.getSubjectPublicKeyInfo(),
                 SerialNumbers.next(), Instant.parse("2026-11-23T10:00:00Z"));
     }
 

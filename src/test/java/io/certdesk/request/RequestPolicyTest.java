@@ -1,12 +1,18 @@
 package io.certdesk.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.certdesk.authority.CertificateSubject;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +79,131 @@ class RequestPolicyTest {
                         claims("a".repeat(10_000), "production"), List.of("SUBJECT_VALUE_TOO_LONG", "ORGANIZATION_ID_INVALID")),
                 Arguments.of("everything wrong at once", TestCsrs.csr("C=Netherlands,CN=wrong", TestCsrs.rsa(1024)),
                         claims("acme-42", "production"), List.of("KEY_TOO_SMALL", "CN_NOT_ORGANIZATION_ID", "O_MISSING", "C_NOT_TWO_LETTERS")));
+    }
+
+    /** A subject with exactly these attributes in this order, values as given (nothing parsed or unescaped). */
+    static X500Name subject(Object... typesAndValues) {
+        X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE);
+        for (int i = 0; i < typesAndValues.length; i += 2) {
+            builder.addRDN((ASN1ObjectIdentifier) typesAndValues[i], (String) typesAndValues[i + 1]);
+        }
+        return builder.build();
+    }
+
+    static PKCS10CertificationRequest p384(X500Name subject) {
+        return TestCsrs.csr(subject, TestCsrs.p384());
+    }
+
+    static Stream<Arguments> subjectRejections() {
+        RequestClaims acme = claims("acme-42", "production");
+        return Stream.of(
+                Arguments.of("emailAddress", p384(subject(BCStyle.C, "NL", BCStyle.O, "ACME BV", BCStyle.CN, "acme-42",
+                        BCStyle.EmailAddress, "jane@acme.test")), acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("DC", p384(subject(BCStyle.DC, "test", BCStyle.DC, "acme", BCStyle.O, "ACME BV", BCStyle.CN, "acme-42")),
+                        acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("UID", p384(subject(BCStyle.O, "ACME BV", BCStyle.UID, "admin", BCStyle.CN, "acme-42")),
+                        acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("serialNumber", p384(subject(BCStyle.O, "ACME BV", BCStyle.SERIALNUMBER, "12345", BCStyle.CN, "acme-42")),
+                        acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("an unknown OID", p384(subject(BCStyle.O, "ACME BV", new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), "x",
+                        BCStyle.CN, "acme-42")), acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("CN and UID in one RDN", TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42+UID=admin", TestCsrs.p384()),
+                        acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("CN and OU in one RDN", TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42+OU=API Client", TestCsrs.p384()),
+                        acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("an empty RDN", p384(new X500Name(new org.bouncycastle.asn1.x500.RDN[]{
+                        org.bouncycastle.asn1.x500.RDN.getInstance(new org.bouncycastle.asn1.DERSet()),
+                        new org.bouncycastle.asn1.x500.RDN(BCStyle.O, new org.bouncycastle.asn1.DERUTF8String("ACME BV")),
+                        new org.bouncycastle.asn1.x500.RDN(BCStyle.CN, new org.bouncycastle.asn1.DERUTF8String("acme-42"))})),
+                        acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
+                Arguments.of("markup in L", p384(subject(BCStyle.C, "NL", BCStyle.L, "<script>alert(1)</script>", BCStyle.O, "ACME BV",
+                        BCStyle.CN, "acme-42")), acme, List.of("SUBJECT_CHARACTERS_NOT_ALLOWED")),
+                Arguments.of("quotes and backslash in ST", p384(subject(BCStyle.C, "NL", BCStyle.ST, "North \"Holland\\", BCStyle.O, "ACME BV",
+                        BCStyle.CN, "acme-42")), acme, List.of("SUBJECT_CHARACTERS_NOT_ALLOWED")),
+                Arguments.of("markup in O", p384(subject(BCStyle.C, "NL", BCStyle.O, "ACME <b>BV</b>", BCStyle.CN, "acme-42")),
+                        acme, List.of("SUBJECT_CHARACTERS_NOT_ALLOWED")),
+                Arguments.of("two STs", p384(subject(BCStyle.C, "NL", BCStyle.ST, "North-Holland", BCStyle.ST, "Utrecht", BCStyle.O, "ACME BV",
+                        BCStyle.CN, "acme-42")), acme, List.of("ST_MULTIPLE")),
+                Arguments.of("two Ls", p384(subject(BCStyle.C, "NL", BCStyle.L, "Amsterdam", BCStyle.L, "Utrecht", BCStyle.O, "ACME BV",
+                        BCStyle.CN, "acme-42")), acme, List.of("L_MULTIPLE")),
+                Arguments.of("control character in L", p384(subject(BCStyle.C, "NL", BCStyle.L, "Amster\u0007dam", BCStyle.O, "ACME BV",
+                        BCStyle.CN, "acme-42")), acme, List.of("SUBJECT_CONTROL_CHARACTERS")),
+                Arguments.of("L over 64 characters", p384(subject(BCStyle.C, "NL", BCStyle.L, "A".repeat(65), BCStyle.O, "ACME BV",
+                        BCStyle.CN, "acme-42")), acme, List.of("SUBJECT_VALUE_TOO_LONG")),
+                Arguments.of("CN with a backslash inside", p384(subject(BCStyle.C, "NL", BCStyle.O, "ACME BV", BCStyle.CN, "acme\\-42")),
+                        acme, List.of("CN_NOT_ORGANIZATION_ID", "SUBJECT_CHARACTERS_NOT_ALLOWED")),
+                Arguments.of("CN with a backslash at the end", p384(subject(BCStyle.C, "NL", BCStyle.O, "ACME BV", BCStyle.CN, "acme-42\\")),
+                        acme, List.of("CN_NOT_ORGANIZATION_ID", "SUBJECT_CHARACTERS_NOT_ALLOWED")),
+                Arguments.of("CN with a zero-width space", p384(subject(BCStyle.C, "NL", BCStyle.O, "ACME BV", BCStyle.CN, "acme\u200b-42")),
+                        acme, List.of("CN_NOT_ORGANIZATION_ID", "SUBJECT_CONTROL_CHARACTERS")),
+                Arguments.of("CN with a zero-width joiner at the end", p384(subject(BCStyle.C, "NL", BCStyle.O, "ACME BV", BCStyle.CN, "acme-42\u200d")),
+                        acme, List.of("CN_NOT_ORGANIZATION_ID", "SUBJECT_CONTROL_CHARACTERS")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("subjectRejections")
+    void refusesSubjectsThatWouldNotBeSignedAsTheyAre(String name, PKCS10CertificationRequest csr, RequestClaims claims,
+                                                      List<String> expected) {
+        assertThat(errorCodes(csr, claims)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(policy.evaluate(CsrFacts.of(csr), claims)).filteredOn(PolicyFinding::isError)
+                .allSatisfy(f -> assertThat(f.fix()).isNotBlank());
+    }
+
+    @Test
+    void tellsWhichAttributesAreNotAllowedAndTheSubjLineThatWorks() {
+        PKCS10CertificationRequest csr = p384(subject(BCStyle.C, "NL", BCStyle.L, "Amsterdam", BCStyle.O, "ACME BV",
+                BCStyle.OU, "API Client", BCStyle.CN, "acme-42", BCStyle.EmailAddress, "jane@acme.test", BCStyle.UID, "jane"));
+        PolicyFinding finding = policy.evaluate(CsrFacts.of(csr), claims("acme-42", "production")).get(0);
+        assertThat(finding.code()).isEqualTo("SUBJECT_ATTRIBUTE_NOT_ALLOWED");
+        assertThat(finding.message()).contains("emailAddress, UID").contains("only C, ST, L, O, OU and CN");
+        assertThat(finding.fix()).contains("-subj \"/C=NL/L=Amsterdam/O=ACME BV/OU=API Client/CN=acme-42\"");
+    }
+
+    @Test
+    void neverSuggestsAValueTheShellOrSubjWouldReadSpecially() {
+        PKCS10CertificationRequest csr = p384(subject(BCStyle.C, "NL", BCStyle.L, "<script>", BCStyle.O, "$(rm -rf ~)",
+                BCStyle.CN, "acme-42", BCStyle.UID, "x"));
+        PolicyFinding finding = policy.evaluate(CsrFacts.of(csr), claims("acme-42", "production")).get(0);
+        assertThat(finding.fix()).contains("-subj \"/C=NL/O=Your Company Name/OU=API Client/CN=acme-42\"")
+                .doesNotContain("script").doesNotContain("rm -rf");
+    }
+
+    static Stream<X500Name> acceptedSubjects() {
+        return Stream.of(new X500Name(GUIDE_1_SUBJECT), new X500Name(GUIDE_2_SUBJECT.replace("client-name", "acme-42")),
+                new X500Name("CN=acme-42,OU=API Client,O=ACME BV,L=Amsterdam,ST=North-Holland,C=NL"),
+                subject(BCStyle.C, "FR", BCStyle.ST, "Nouvelle-Aquitaine", BCStyle.L, "Saint-Jean-d'Angély", BCStyle.O, "ACME, Inc.",
+                        BCStyle.OU, "API Client", BCStyle.CN, "acme-42"),
+                subject(BCStyle.C, "US", BCStyle.ST, "District of Columbia", BCStyle.L, "Washington, D.C.", BCStyle.O, "AT&T",
+                        BCStyle.CN, "acme-42"),
+                subject(BCStyle.C, "BR", BCStyle.ST, "São Paulo", BCStyle.L, "São José dos Campos", BCStyle.O, "Müller & Filhos Ltda.",
+                        BCStyle.CN, "acme-42"),
+                subject(BCStyle.C, "DE", BCStyle.L, "Frankfurt (Oder)", BCStyle.O, "ACME BV", BCStyle.CN, "acme-42"),
+                subject(BCStyle.C, "CA", BCStyle.ST, "Newfoundland and Labrador", BCStyle.L, "St. John's", BCStyle.O, "ACME BV",
+                        BCStyle.CN, "acme-42"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("acceptedSubjects")
+    void acceptsRealPlaceAndCompanyNamesAndSignsThemAsTheyAre(X500Name requested) {
+        PKCS10CertificationRequest csr = p384(requested);
+        assertThat(errorCodes(csr, claims("acme-42", "production"))).isEmpty();
+        assertThatCode(() -> CertificateSubject.of(csr.getSubject())).as("what policy accepts can be signed").doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"rejections", "subjectRejections"})
+    void aSubjectThatCannotBeSignedIsNeverAcceptedByPolicy(String name, PKCS10CertificationRequest csr, RequestClaims claims,
+                                                           List<String> expected) {
+        boolean signable;
+        try {
+            CertificateSubject.of(csr.getSubject());
+            signable = true;
+        } catch (CertificateSubject.NotAllowed e) {
+            signable = false;
+        }
+        if (!signable) {
+            assertThat(errorCodes(csr, claims)).isNotEmpty();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -30,12 +30,17 @@ public final class Openssl {
 
     /** Runs a shell command line (pipes allowed) and returns its exit code and combined output. */
     public static Result run(Path dir, String commandLine) {
+        return run(dir, commandLine, java.time.Duration.ofSeconds(60));
+    }
+
+    /** As {@link #run(Path, String)}, for a command that may take longer than a minute (an 8192-bit RSA key). */
+    public static Result run(Path dir, String commandLine, java.time.Duration timeout) {
         try {
             Process process = new ProcessBuilder("bash", "-o", "pipefail", "-c", commandLine).directory(dir.toFile())
                     .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             byte[] out = process.getInputStream().readAllBytes();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out: " + commandLine);
             }

@@ -71,8 +71,17 @@ public final class TestCsrs {
     }
 
     public static PKCS10CertificationRequest csr(String subject, KeyPair keys, String signatureAlgorithm) {
+        return csr(new X500Name(subject), keys, signatureAlgorithm);
+    }
+
+    /** A CSR with exactly this subject, for values a subject string cannot spell (a backslash, a non-text value). */
+    public static PKCS10CertificationRequest csr(X500Name subject, KeyPair keys) {
+        return csr(subject, keys, keys.getPrivate().getAlgorithm().startsWith("EC") ? "SHA384withECDSA" : "SHA256withRSA");
+    }
+
+    public static PKCS10CertificationRequest csr(X500Name subject, KeyPair keys, String signatureAlgorithm) {
         try {
-            return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+            return new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
                     .build(new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Crypto.provider()).build(keys.getPrivate()));
         } catch (Exception e) {
             throw new IllegalStateException(e);

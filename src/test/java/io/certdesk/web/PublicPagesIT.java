@@ -78,7 +78,7 @@ class PublicPagesIT extends EmbeddedCertdeskTest {
                 "CN=certdesk QA Client CA,O=certdesk,C=NL", Duration.ofDays(30));
         PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.p384());
         String foreign = Pem.encode(new ClientCertificateIssuer().issue(other,
-                new IssuanceProfile(Duration.ofDays(1), Duration.ZERO, null, null), csr.getSubject(), csr.getSubjectPublicKeyInfo(),
+                new IssuanceProfile(Duration.ofDays(1), Duration.ZERO, null, null), io.certdesk.authority.CertificateSubject.of(csr.getSubject()), csr.getSubjectPublicKeyInfo(),
                 SerialNumbers.next(), java.time.Instant.now()));
         ResponseEntity<Map> verdict = validate("qa", foreign);
         assertThat(verdict.getStatusCode()).isEqualTo(HttpStatus.OK);

@@ -8,7 +8,10 @@ import io.certdesk.request.PolicySettings;
 import io.certdesk.request.Quoted;
 import io.certdesk.request.RequestClaims;
 
-/** Exactly one CN, and it is the organization id the sender gave in the mail. */
+/**
+ * Exactly one CN, and it is the organization id the sender gave in the mail: the CN's exact text, nothing
+ * stripped or unescaped ({@code acme\-42} and {@code acme-42} with a zero-width space are not {@code acme-42}).
+ */
 public final class CommonNameRule implements RequestRule {
 
     @Override
@@ -27,7 +30,8 @@ public final class CommonNameRule implements RequestRule {
             findings.add(PolicyFinding.error("CN_NOT_ORGANIZATION_ID", "The CSR's CN is " + Quoted.of(cns.get(0))
                             + " but the organization id in your mail is " + Quoted.of(claims.organizationId()) + "; they must be the same."
                             + (lookalikes.isEmpty() ? "" : " The CN has characters that are not plain ASCII and may only look alike: "
-                            + lookalikes + "."),
+                            + lookalikes + ".")
+                            + (cns.get(0).contains("\\") ? " The CN has a backslash, which an organization id never has." : ""),
                     "Make the CSR again with CN=" + claims.organizationId() + ", or correct the organization id in your mail."));
         }
     }

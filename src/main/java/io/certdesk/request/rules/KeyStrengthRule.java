@@ -7,13 +7,13 @@ import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
 import io.certdesk.request.RequestClaims;
 
-/** Key algorithm and size: RSA within the configured bounds, EC only on the allowed named curves. */
+/** Key algorithm and size: RSA within the configured bounds, EC only on the allowed named curves (compared by OID). */
 public final class KeyStrengthRule implements RequestRule {
 
     @Override
     public void check(CsrFacts csr, RequestClaims claims, PolicySettings settings, List<PolicyFinding> findings) {
         String allowed = "Accepted keys: RSA " + settings.rsaMinBits() + " to " + settings.rsaMaxBits() + " bits, or EC on "
-                + String.join(", ", settings.allowedCurves().stream().map(CsrFacts::curveDisplayName).toList()) + ".";
+                + String.join(", ", settings.allowedCurves().stream().map(CsrFacts::curveDisplayName).distinct().toList()) + ".";
         switch (csr.keyAlgorithm()) {
             case CsrFacts.RSA -> {
                 if (csr.keySize() < settings.rsaMinBits()) {
@@ -27,7 +27,7 @@ public final class KeyStrengthRule implements RequestRule {
                 }
             }
             case CsrFacts.EC -> {
-                if (csr.curve() == null || !settings.allowedCurves().contains(csr.curve())) {
+                if (!settings.allowsCurve(csr.curveOid())) {
                     findings.add(PolicyFinding.error("KEY_CURVE_NOT_ALLOWED", "The CSR's EC key is on "
                             + (csr.curve() == null ? "an unknown curve" : CsrFacts.curveDisplayName(csr.curve()))
                             + ", which is not accepted. " + allowed, NEW_KEY_AND_CSR));

@@ -8,7 +8,7 @@ import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
 import io.certdesk.request.RequestClaims;
 
-/** Subject values are short printable text: no control characters, none longer than the configured limit. */
+/** Subject values (CN, O, OU, C, ST, L) are short printable text: no control characters, none longer than the configured limit. */
 public final class SubjectTextRule implements RequestRule {
 
     @Override
@@ -18,6 +18,8 @@ public final class SubjectTextRule implements RequestRule {
         all.addAll(csr.organizations());
         all.addAll(csr.organizationalUnits());
         all.addAll(csr.countries());
+        all.addAll(csr.states());
+        all.addAll(csr.localities());
         for (String value : all) {
             if (value.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
                 findings.add(PolicyFinding.error("SUBJECT_CONTROL_CHARACTERS",
