@@ -103,7 +103,7 @@ class CertificateSubjectIT extends EmbeddedCertdeskTest {
         assertThat(approved).isEqualTo("C=FR,ST=Nouvelle-Aquitaine,L=Saint-Jean-d'Angély,O=ACME\\, Inc.,OU=API Client,CN=" + org);
         assertThat(approval.getDescription()).contains(approved);
 
-        tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
+        decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
         Mailbox.Received delivery = MAILBOX.await(jane, 2, WAIT).get(1);
         awaitEnded(reference, OnboardingProcess.END_DELIVERED);
         Files.write(client.resolve("client-cert.pem"), delivery.attachments().get("client-cert.pem"));
@@ -130,7 +130,7 @@ class CertificateSubjectIT extends EmbeddedCertdeskTest {
         jdbc.sql("update certificate_request set csr_pem = ? where reference = ?")
                 .params(TestCsrs.pem(TestCsrs.csr("C=NL,O=Evil Corp,OU=API Client,CN=" + org, keys)), reference).update();
         String instance = processOf(reference).getId();
-        tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
+        decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
 
         Job failed = awaitFailedJob(instance);
         assertThat(failed.getExceptionMessage()).contains("not the subject that was approved");

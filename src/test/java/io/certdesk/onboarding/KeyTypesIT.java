@@ -41,7 +41,7 @@ class KeyTypesIT extends EmbeddedCertdeskTest {
 
         Task approval = awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
         assertThat(approvalFacts(approval)).containsEntry("keyDescription", "EC P-256 (256 bits)");
-        tasks.complete(approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
+        decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, true));
         Mailbox.Received delivery = MAILBOX.await(jane, 2, WAIT).get(1);
         awaitEnded(reference, OnboardingProcess.END_DELIVERED);
         Files.write(client.resolve("client-cert.pem"), delivery.attachments().get("client-cert.pem"));

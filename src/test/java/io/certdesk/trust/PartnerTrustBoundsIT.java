@@ -89,10 +89,10 @@ class PartnerTrustBoundsIT extends EmbeddedCertdeskTest {
         assertThat(tasks.getVariable(first.getId(), PartnerTrustProcess.TRUST_WARNINGS)).as("a private PKI raises no public-CA warning")
                 .isEqualTo("");
         tasks.claim(first.getId(), "approver");
-        tasks.complete(first.getId(), Map.of(PartnerTrustProcess.FIRST_APPROVED, true));
+        decide("approver", first.getId(), Map.of(PartnerTrustProcess.FIRST_APPROVED, true));
         Task second = awaitTask(reference, PartnerTrustProcess.SECOND_APPROVAL);
         tasks.claim(second.getId(), "approver2");
-        tasks.complete(second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, true));
+        decide("approver2", second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, true));
         awaitEnded(reference, PartnerTrustProcess.END_TRUSTED);
         return reference;
     }
