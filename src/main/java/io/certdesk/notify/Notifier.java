@@ -217,7 +217,7 @@ public class Notifier {
 
     /**
      * Tells the sender of a mail certdesk could not take in that it was removed from the support mailbox, since
-     * it could not be checked for private keys. {@code reference} names the mail (its Message-ID or mailbox UID).
+     * it could not be checked for private keys. {@code reference} names the mail (its mailbox UID).
      */
     public void mailNotTakenIn(String to, String reference, String originalSubject, boolean holdsPrivateKey) {
         Map<String, String> v = base();
