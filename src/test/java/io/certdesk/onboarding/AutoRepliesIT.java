@@ -66,6 +66,18 @@ class AutoRepliesIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aContactTheOrganizationAlreadyHasHearsOfARequestThatNamesIt() throws Exception {
+        String org = organization("cannon-known");
+        Issued first = onboard(org, "qa", TestCsrs.p384());
+        String colleague = address("colleague");
+        MAILBOX.send(Mailbox.from(colleague).body("Organization ID: " + org + "\nCompany: ACME BV\nEnvironment: qa\n"
+                + "Technical contact: Known <" + first.contact() + ">\n").attach("client.csr", csr(org)));
+        String reference = referenceIn(MAILBOX.awaitOne(colleague).subject());
+        List<Mailbox.Received> known = MAILBOX.await(first.contact(), 3, WAIT);
+        assertThat(known).as("the registered contact hears of the new request").anyMatch(m -> m.subject().contains(reference));
+    }
+
+    @Test
     void refusalsAndKeyWarningsNamingAThirdPartyGoToTheSenderOnly() throws Exception {
         String sender = address("cannon-refused");
         String victim = victim();
