@@ -84,12 +84,13 @@ public class CertdeskConfiguration {
     SupportInboxPoller supportInboxPoller(CertdeskProperties properties, IntakeService intake,
                                           java.util.Optional<EmbeddedMailServer> embeddedMail,
                                           io.certdesk.intake.InboxLease lease,
-                                          io.micrometer.core.instrument.MeterRegistry metrics) {
+                                          io.micrometer.core.instrument.MeterRegistry metrics,
+                                          io.certdesk.notify.Notifier notifier) {
         CertdeskProperties.Intake settings = properties.intake();
         if (settings.username() == null || settings.username().isBlank()) {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
         }
-        return new SupportInboxPoller(settings, intake, lease, metrics);
+        return new SupportInboxPoller(settings, intake, lease, metrics, notifier);
     }
 
     @Bean

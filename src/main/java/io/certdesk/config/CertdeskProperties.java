@@ -38,7 +38,8 @@ public record CertdeskProperties(
         @DefaultValue @Valid EmbeddedMail embeddedMail,
         @DefaultValue @Valid Approvers approvers,
         @DefaultValue @Valid Lifecycle lifecycle,
-        @DefaultValue @Valid Mtls mtls) {
+        @DefaultValue @Valid Mtls mtls,
+        @DefaultValue @Valid AutoReplies autoReplies) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -96,7 +97,29 @@ public record CertdeskProperties(
             @DefaultValue("2s") Duration pollInterval,
             @DefaultValue("100") int maxMailsPerPoll,
             /* larger mails are answered from their headers alone, their content never fetched */
-            @DefaultValue("10MB") org.springframework.util.unit.DataSize maxMailSize) {
+            @DefaultValue("10MB") org.springframework.util.unit.DataSize maxMailSize,
+            /* where mail that carried, or may carry, a private key goes; empty: it is deleted */
+            String quarantineFolder) {
+
+        public boolean quarantines() {
+            return quarantineFolder != null && !quarantineFolder.isBlank();
+        }
+    }
+
+    /**
+     * Limits on the replies certdesk sends without a person having decided anything (acknowledgements, refusals,
+     * the how-to for mail without a CSR, private-key warnings, partner-chain answers, revocation refusals). A mail's
+     * From is easily forged, so these replies are limited per address and per domain; replies over a limit are
+     * recorded and counted, not sent, and the request goes on as usual.
+     *
+     * @param maxPerRecipient most automatic replies to one address within {@code window}
+     * @param maxPerDomain    most automatic replies to the addresses of one domain within {@code window}
+     * @param window          the period both limits count over
+     */
+    public record AutoReplies(
+            @DefaultValue("5") @Min(1) int maxPerRecipient,
+            @DefaultValue("20") @Min(1) int maxPerDomain,
+            @DefaultValue("1h") Duration window) {
     }
 
     /** GreenMail inside certdesk, the embedded mode's support inbox and mail relay. */

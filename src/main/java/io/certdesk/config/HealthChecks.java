@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.intake.SupportInboxPoller;
+import io.certdesk.notify.ReplyThrottle;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +37,21 @@ public class HealthChecks {
             }
             return health.build();
         };
+    }
+
+    /**
+     * Automatic replies held back by the per-address and per-domain limits within the last hour. Always up: a
+     * request whose reply was held back is processed as usual, but a rising number means someone is using
+     * certdesk's replies against an address (a forged From) and is worth a look.
+     */
+    @Bean
+    HealthIndicator autoRepliesHealthIndicator(ReplyThrottle throttle, CertdeskProperties properties) {
+        return () -> Health.up()
+                .withDetail("throttledLastHour", throttle.throttledWithin(Duration.ofHours(1)))
+                .withDetail("maxPerRecipient", properties.autoReplies().maxPerRecipient())
+                .withDetail("maxPerDomain", properties.autoReplies().maxPerDomain())
+                .withDetail("window", properties.autoReplies().window().toString())
+                .build();
     }
 
     @Bean

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
 import io.certdesk.request.ExposedKeys;
+import io.certdesk.request.Quoted;
 
 /** Finds the request in a mail: the labelled fields in its text, the CSR, and private keys that must not be there. */
 public final class SubmissionReader {
@@ -96,7 +97,8 @@ public final class SubmissionReader {
                                        List<String> privateKeys, List<String> exposedKeys) {
         String name = attachment.fileName().toLowerCase(Locale.ROOT);
         String type = attachment.contentType();
-        String label = "attachment " + attachment.fileName();
+        // the file name is the sender's to choose: shown briefly and with control characters visible
+        String label = "attachment " + Quoted.shown(attachment.fileName(), 100);
         if (name.endsWith(".key") || name.endsWith(".p12") || name.endsWith(".pfx") || name.endsWith(".p8")
                 || type.contains("pkcs12") || type.contains("pkcs8")) {
             privateKeys.add(label);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.certdesk.config.CertdeskProperties;
+import io.certdesk.notify.Notifier;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -27,7 +28,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 /**
  * Polls the support inbox over IMAP. A mail leaves the inbox only after its intake transaction committed:
  * requests go to the processed folder, mails without a CSR to the not-a-request folder, auto-replies to the
- * ignored folder; a mail that exposed a private key is deleted so the key is not kept. Whatever is still in
+ * ignored folder. A mail that carried a private key, or may have (not read in full, or a copy of one that did), is
+ * deleted, or moved to the quarantine folder when one is set, so no key is kept. Whatever is still in
  * the inbox is unprocessed, so a crash or an IMAP outage skips nothing, and Message-ID keys make a second
  * reading harmless (also with several nodes polling one inbox).
  */
@@ -49,10 +51,12 @@ public class SupportInboxPoller implements SmartLifecycle {
     private final io.micrometer.core.instrument.Counter setAside;
 
     private final InboxLease lease;
+    private final Notifier notifier;
 
     public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake, InboxLease lease,
-                              io.micrometer.core.instrument.MeterRegistry metrics) {
+                              io.micrometer.core.instrument.MeterRegistry metrics, Notifier notifier) {
         this.settings = settings;
+        this.notifier = notifier;
         this.intake = intake;
         this.lease = lease;
         this.errors = metrics.counter("certdesk.mail.errors", "direction", "in");
@@ -152,6 +156,7 @@ public class SupportInboxPoller implements SmartLifecycle {
             inbox.fetch(java.util.Arrays.stream(messages).filter(m -> sizeOf(m) <= maxSize).toArray(Message[]::new), whole);
             Map<IntakeService.Outcome, List<Message>> done = new EnumMap<>(IntakeService.Outcome.class);
             List<Message> poisoned = new ArrayList<>();
+            List<Message> keyBearing = new ArrayList<>();
             for (Message message : messages) {
                 if (message.isSet(Flags.Flag.DELETED)) {
                     continue;
@@ -166,6 +171,9 @@ public class SupportInboxPoller implements SmartLifecycle {
                     id = mail.messageId();
                     IntakeService.Result result = intake.accept(mail);
                     done.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);
+                    if (result.mayHoldPrivateKey()) {
+                        keyBearing.add(message);
+                    }
                     failures.remove(uid);
                     if (result.reference() != null) {
                         log.info("Mail {} from {} -> {} {}", id, mail.fromAddress(), result.reference(), result.outcome());
@@ -190,20 +198,41 @@ public class SupportInboxPoller implements SmartLifecycle {
                     }
                 }
             }
+            if (!keyBearing.isEmpty()) {
+                log.info("{} mail(s) carried or may carry a private key and leave the mailbox ({})", keyBearing.size(),
+                        settings.quarantines() ? "moved to " + settings.quarantineFolder() : "deleted");
+                removeKeyBearing(inbox, current(inbox, keyBearing));
+            }
             for (Map.Entry<IntakeService.Outcome, List<Message>> entry : done.entrySet()) {
-                Message[] batch = current(inbox, entry.getValue());
+                List<Message> rest = new ArrayList<>(entry.getValue());
+                rest.removeAll(keyBearing);
+                if (rest.isEmpty()) {
+                    continue;
+                }
+                Message[] batch = current(inbox, rest);
                 switch (entry.getKey()) {
-                    case PRIVATE_KEY_REFUSED -> inbox.setFlags(batch, new Flags(Flags.Flag.DELETED), true);
+                    case PRIVATE_KEY_REFUSED -> removeKeyBearing(inbox, batch);
                     case NOT_A_REQUEST_STARTED -> move(inbox, batch, settings.notARequestFolder());
                     case AUTO_REPLY_IGNORED -> move(inbox, batch, settings.ignoredFolder());
                     default -> move(inbox, batch, settings.processedFolder());
                 }
             }
             if (!poisoned.isEmpty()) {
-                log.error("{} mail(s) failed {} times and were moved to {} for a person to look at", poisoned.size(),
-                        MAX_ATTEMPTS, NEEDS_ATTENTION_FOLDER);
-                move(inbox, current(inbox, poisoned), NEEDS_ATTENTION_FOLDER);
                 setAside.increment(poisoned.size());
+                List<Message> kept = new ArrayList<>();
+                for (Message message : current(inbox, poisoned)) {
+                    if (mayHoldPrivateKey(message, maxSize)) {
+                        answerUnreadable(message, uidOf(inbox, message));
+                        removeKeyBearing(inbox, new Message[]{message});
+                    } else {
+                        kept.add(message);
+                    }
+                }
+                if (!kept.isEmpty()) {
+                    log.error("{} mail(s) failed {} times and were moved to {} for a person to look at", kept.size(),
+                            MAX_ATTEMPTS, NEEDS_ATTENTION_FOLDER);
+                    move(inbox, kept.toArray(Message[]::new), NEEDS_ATTENTION_FOLDER);
+                }
             }
             int taken = done.values().stream().mapToInt(List::size).sum();
             log.debug("Took in {} of {} mail(s) in the inbox", taken, count);
@@ -212,6 +241,89 @@ public class SupportInboxPoller implements SmartLifecycle {
             if (inbox.isOpen()) {
                 inbox.close(true);
             }
+        }
+    }
+
+    /**
+     * Takes mail that carried, or may carry, a private key out of the mailbox: into the quarantine folder when one
+     * is set, else deleted (expunged when the inbox is closed).
+     */
+    private void removeKeyBearing(Folder inbox, Message[] batch) throws MessagingException {
+        if (batch.length == 0) {
+            return;
+        }
+        if (settings.quarantines()) {
+            move(inbox, batch, settings.quarantineFolder());
+        }
+        // also after a move: a server without MOVE copies, and a copy left behind must not keep the key
+        Message[] left = java.util.Arrays.stream(batch).filter(m -> !m.isExpunged()).toArray(Message[]::new);
+        try {
+            if (left.length > 0) {
+                inbox.setFlags(left, new Flags(Flags.Flag.DELETED), true);
+            }
+        } catch (MessagingException raced) {
+            log.debug("Deleting {} mail(s) raced with another reader: {}", left.length, raced.getMessage());
+        }
+    }
+
+    /**
+     * Whether a mail that could not be taken in may hold a private key: key material in what can be read, a part
+     * that could not be read, or signs of a key in its raw bytes. A mail that cannot be read at all counts as one.
+     */
+    private static boolean mayHoldPrivateKey(Message message, long maxSize) {
+        try {
+            if (sizeOf(message) > maxSize) {
+                return true;
+            }
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            message.writeTo(raw);
+            if (KeyMarkers.found(raw.toByteArray())) {
+                return true;
+            }
+            return IntakeService.mayHoldPrivateKey(MailReader.read((MimeMessage) message));
+        } catch (Exception unreadable) {
+            return true;
+        }
+    }
+
+    /**
+     * Tells the sender of a mail that failed to be taken in and leaves the mailbox that it was not processed, so
+     * nothing is lost silently; the operator sees the error in the log.
+     */
+    private void answerUnreadable(Message message, String uid) {
+        String sender = null;
+        String subject = null;
+        boolean autoGenerated = false;
+        try {
+            MimeMessage mime = (MimeMessage) message;
+            jakarta.mail.internet.InternetAddress from = MailReader.sender(mime);
+            sender = from == null ? null : from.getAddress().toLowerCase(java.util.Locale.ROOT);
+            subject = mime.getSubject();
+            autoGenerated = MailReader.isAutoGenerated(mime, from);
+        } catch (MessagingException | RuntimeException unreadableHeaders) {
+            // the operator is told below; no address to answer
+        }
+        log.error("Mail {} from {} failed {} times and may hold a private key: it was {} instead of being kept in {}; "
+                        + "the sender {}", uid, sender, MAX_ATTEMPTS,
+                settings.quarantines() ? "moved to " + settings.quarantineFolder() : "deleted", NEEDS_ATTENTION_FOLDER,
+                sender == null || autoGenerated ? "cannot be answered" : "is told");
+        if (sender == null || autoGenerated) {
+            return;
+        }
+        try {
+            notifier.mailNotTakenIn(sender, uid, subject, mayHoldKeyMaterial(message));
+        } catch (RuntimeException mailFailed) {
+            log.error("Telling {} that mail {} could not be read failed: {}", sender, uid, mailFailed.toString());
+        }
+    }
+
+    private static boolean mayHoldKeyMaterial(Message message) {
+        try {
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            message.writeTo(raw);
+            return KeyMarkers.found(raw.toByteArray());
+        } catch (Exception unreadable) {
+            return false;
         }
     }
 

@@ -7,8 +7,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.PolicyFinding;
+import io.certdesk.request.Quoted;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -17,6 +19,8 @@ import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Every mail certdesk sends about a request. Subjects carry the request reference; replies thread under the
@@ -29,6 +33,20 @@ public class Notifier {
     private final NotifySettings settings;
     private final Map<String, MailTemplate> templates = new ConcurrentHashMap<>();
     private final io.micrometer.core.instrument.Counter errors;
+    private final ReplyThrottle throttle;
+    private final Organizations organizations;
+    private final TransactionTemplate transactions;
+
+    /**
+     * Replies nobody decided on: sent because a mail arrived, whose From anyone can forge. They go to the sender
+     * (and to a contact the organization already has in certdesk), are limited by {@link ReplyThrottle}, and
+     * quote the mail's text only briefly.
+     */
+    static final Set<String> AUTOMATIC = Set.of("acknowledgement", "policy-rejection", "private-key-warning", "not-a-request",
+            "chain-rejection", "trust-acknowledgement", "revocation-refused", "mail-not-taken-in");
+    /** How much of a value from a mail or CSR a reply repeats. */
+    static final int SHORT = 64;
+    static final int LONG = 100;
 
     /**
      * @param environments the environment names clients may write, for the how-to-fix text
@@ -36,10 +54,14 @@ public class Notifier {
     public record NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments) {
     }
 
-    public Notifier(JavaMailSender sender, NotifySettings settings, io.micrometer.core.instrument.MeterRegistry metrics) {
+    public Notifier(JavaMailSender sender, NotifySettings settings, io.micrometer.core.instrument.MeterRegistry metrics,
+                    ReplyThrottle throttle, Organizations organizations, PlatformTransactionManager transactionManager) {
         this.sender = sender;
         this.errors = metrics.counter("certdesk.mail.errors", "direction", "out");
         this.settings = settings;
+        this.throttle = throttle;
+        this.organizations = organizations;
+        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     static final String CONTACT_NOT_REGISTERED = "CONTACT_NOT_REGISTERED";
@@ -54,7 +76,7 @@ public class Notifier {
                 .filter(f -> !stranger || !ABOUT_THE_ORGANIZATION.contains(f.code())).toList();
         v.put("notes", notes.isEmpty() ? "" : "Notes:\n" + notes.stream().map(f -> "  - " + f.message() + "\n")
                 .collect(Collectors.joining()));
-        send("acknowledgement", r, r.recipients(), v, null);
+        send("acknowledgement", r, beforeApproval(r), v, null);
     }
 
     public void rejectByPolicy(CertificateRequest r) {
@@ -69,25 +91,27 @@ public class Notifier {
             problems.append('\n');
         }
         v.put("problems", problems.toString());
-        send("policy-rejection", r, r.recipients(), v, null);
+        send("policy-rejection", r, beforeApproval(r), v, null);
     }
 
     public void warnPrivateKey(CertificateRequest r) {
         Map<String, String> v = common(r);
-        v.put("where", r.privateKeyFindings().stream().map(w -> "  - " + w + "\n").collect(Collectors.joining()));
-        send("private-key-warning", r, r.recipients(), v, null);
+        v.put("where", r.privateKeyFindings().stream().limit(10).map(w -> "  - " + Quoted.shown(w, LONG) + "\n")
+                .collect(Collectors.joining()));
+        send("private-key-warning", r, beforeApproval(r), v, null);
     }
 
     public void answerNotARequest(CertificateRequest r) {
         Map<String, String> v = common(r);
-        v.put("originalSubject", r.mailSubject() == null || r.mailSubject().isBlank() ? "your mail" : r.mailSubject());
+        v.put("originalSubject", r.mailSubject() == null || r.mailSubject().isBlank() ? "your mail" : Quoted.shown(r.mailSubject(), SHORT));
         send("not-a-request", r, r.senderEmail() == null ? List.of() : List.of(r.senderEmail()), v, null);
     }
 
     public void rejectByApprover(CertificateRequest r) {
         Map<String, String> v = common(r);
         v.put("reason", r.decisionReason() == null ? "" : r.decisionReason().replace("\n", "\n  "));
-        send("rejection", r, r.recipients(), v, null);
+        // an approver said no: the contact the mail named was never accepted
+        send("rejection", r, beforeApproval(r), v, null);
     }
 
     public void deliver(CertificateRequest r, Delivery d) {
@@ -105,18 +129,38 @@ public class Notifier {
     private Map<String, String> common(CertificateRequest r) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("reference", r.reference());
-        v.put("organizationId", orDash(r.organizationId() != null ? r.organizationId() : r.claimedOrganizationId()));
-        v.put("companyName", orDash(r.companyName()));
-        v.put("environment", orDash(r.environment()));
-        v.put("subject", orDash(r.subject()));
-        v.put("keyDescription", orDash(r.keyDescription()));
+        v.put("organizationId", shown(r.organizationId() != null ? r.organizationId() : r.claimedOrganizationId(), SHORT));
+        v.put("companyName", shown(r.companyName(), LONG));
+        v.put("environment", shown(r.environment(), SHORT));
+        v.put("subject", shown(r.subject(), LONG));
+        v.put("keyDescription", shown(r.keyDescription(), LONG));
         v.put("publicKeySha256", orDash(r.publicKeySha256()));
-        String name = r.technicalContactEmail() != null ? r.technicalContactName() : r.senderName();
-        v.put("contactName", name == null || name.isBlank() ? "" : name);
         v.put("supportAddress", settings.supportAddress());
         v.put("supportName", settings.supportName());
         v.put("environmentChoices", String.join(" or ", settings.environments().stream().sorted().toList()));
         return v;
+    }
+
+    /**
+     * Who hears about a request before an approver accepted it: the sender, and the technical contact the mail
+     * names only when certdesk already has that address as a contact of the organization. An address written in
+     * the mail is anyone's, so it is never mailed on the strength of the mail alone.
+     */
+    List<String> beforeApproval(CertificateRequest r) {
+        List<String> to = new java.util.ArrayList<>();
+        if (r.senderEmail() != null) {
+            to.add(r.senderEmail());
+        }
+        String contact = r.technicalContactEmail();
+        if (contact != null && !contact.equalsIgnoreCase(r.senderEmail()) && r.organizationId() != null
+                && organizations.contacts(r.organizationId()).stream().anyMatch(c -> c.email().equalsIgnoreCase(contact))) {
+            to.add(contact);
+        }
+        return to;
+    }
+
+    private static String shown(String value, int max) {
+        return value == null || value.isBlank() ? "-" : Quoted.shown(value, max);
     }
 
     private static String orDash(String value) {
@@ -157,7 +201,8 @@ public class Notifier {
     /** A mail about a partner CA request; {@code values} fill the template besides the support address and name. */
     public void trustMail(String template, String reference, List<String> to, Map<String, String> values) {
         Map<String, String> v = base();
-        v.putAll(values);
+        values.forEach((name, value) -> v.put(name, name.equals("organizationId") || name.equals("environment")
+                ? shown(value, SHORT) : value));
         v.put("reference", reference);
         send(template, reference, null, to, v, null);
     }
@@ -165,9 +210,25 @@ public class Notifier {
     /** Tells whoever asked for a revocation why it was not done. */
     public void revocationRefusal(String to, String certificate, String reason) {
         Map<String, String> v = base();
-        v.put("certificate", certificate == null || certificate.isBlank() ? "(none named)" : certificate);
+        v.put("certificate", certificate == null || certificate.isBlank() ? "(none named)" : Quoted.shown(certificate, SHORT));
         v.put("reason", reason);
-        send("revocation-refused", certificate, null, to == null ? List.of() : List.of(to), v, null);
+        send("revocation-refused", Quoted.shown(certificate, SHORT), null, to == null ? List.of() : List.of(to), v, null);
+    }
+
+    /**
+     * Tells the sender of a mail certdesk could not take in that it was removed from the support mailbox, since
+     * it could not be checked for private keys. {@code reference} names the mail (its mailbox UID).
+     */
+    public void mailNotTakenIn(String to, String reference, String originalSubject, boolean holdsPrivateKey) {
+        Map<String, String> v = base();
+        v.put("originalSubject", originalSubject == null || originalSubject.isBlank() ? "your mail" : Quoted.shown(originalSubject, SHORT));
+        v.put("environmentChoices", String.join(" or ", settings.environments().stream().sorted().toList()));
+        v.put("keyNote", holdsPrivateKey
+                ? "It appears to contain private key material. A private key must never leave your systems: treat that key\n"
+                + "as compromised, make a new key and CSR, and send only the CSR.\n"
+                : "If it contained a private key, treat that key as compromised: make a new key and CSR, and send only\n"
+                + "the CSR.\n");
+        transactions.executeWithoutResult(status -> send("mail-not-taken-in", reference, null, List.of(to), v, null));
     }
 
     private Map<String, String> base() {
@@ -183,6 +244,9 @@ public class Notifier {
 
     private void send(String templateName, String reference, String inReplyTo, List<String> to, Map<String, String> values,
                       Delivery delivery) {
+        if (AUTOMATIC.contains(templateName)) {
+            to = to.stream().distinct().filter(recipient -> throttle.permit(recipient, templateName, reference)).toList();
+        }
         if (to.isEmpty()) {
             return;
         }

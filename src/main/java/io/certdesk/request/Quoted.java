@@ -40,6 +40,32 @@ public final class Quoted {
     }
 
     /**
+     * {@code value} without quotes, for a line of a reply or a mail subject: control and invisible characters
+     * written as {@code \u0007}, cut after {@code max} characters with "..." appended. Empty for null.
+     */
+    public static String shown(String value, int max) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < value.length(); ) {
+            if (shown == max) {
+                return out.append("...").toString();
+            }
+            int c = value.codePointAt(i);
+            if (invisible(c)) {
+                out.append(String.format(Locale.ROOT, "\\u%04X", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+            shown++;
+            i += Character.charCount(c);
+        }
+        return out.toString();
+    }
+
+    /**
      * The characters of a would-be identifier that are not plain ASCII, named, e.g.
      * {@code "с" U+0441 CYRILLIC SMALL LETTER ES}; empty when there are none.
      */

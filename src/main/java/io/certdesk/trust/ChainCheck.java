@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.certdesk.authority.Fingerprints;
+import io.certdesk.request.Quoted;
 
 /**
  * Checks a partner's chain (leaf, intermediates, root) as a relying party would, and reports every problem at
@@ -46,14 +47,14 @@ public final class ChainCheck {
         X509Certificate leaf = leaves.get(0);
         Date date = Date.from(now);
         if (selfSigned(leaf)) {
-            problems.add("The client certificate \"" + name(leaf) + "\" is self-signed: it must be issued by a CA.");
+            problems.add("The client certificate " + shown(leaf) + " is self-signed: it must be issued by a CA.");
         }
         checkValidity(leaf, "The client certificate", date, problems);
         checkKey(leaf, rsaMinBits, allowedCurveSizes, problems);
         checkSignatureHash(leaf, problems);
         String usage = ClientAuthUsage.problem(leaf);
         if (usage != null) {
-            problems.add("The client certificate \"" + name(leaf) + "\" is not for client authentication (" + usage + ").");
+            problems.add("The client certificate " + shown(leaf) + " is not for client authentication (" + usage + ").");
         }
         List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = leaf;
@@ -64,8 +65,8 @@ public final class ChainCheck {
                 X509Certificate sameName = certificates.stream()
                         .filter(c -> c != child && c.getSubjectX500Principal().equals(child.getIssuerX500Principal())).findFirst().orElse(null);
                 problems.add(sameName == null
-                        ? "The CA certificate that issued \"" + name(child) + "\" is missing: add \"" + child.getIssuerX500Principal().getName() + "\"."
-                        : "\"" + name(child) + "\" is not signed by \"" + name(sameName) + "\" although it names it as issuer.");
+                        ? "The CA certificate that issued " + shown(child) + " is missing: add " + Quoted.of(child.getIssuerX500Principal().getName()) + "."
+                        : shown(child) + " is not signed by " + shown(sameName) + " although it names it as issuer.");
                 break;
             }
             path.add(issuer);
@@ -82,39 +83,39 @@ public final class ChainCheck {
 
     private static void checkCa(X509Certificate ca, int intermediatesBelow, Date date, List<String> problems) {
         if (ca.getBasicConstraints() < 0) {
-            problems.add("\"" + name(ca) + "\" signs other certificates but is not a CA (basicConstraints CA:FALSE or missing).");
+            problems.add(shown(ca) + " signs other certificates but is not a CA (basicConstraints CA:FALSE or missing).");
         } else if (ca.getBasicConstraints() < intermediatesBelow) {
-            problems.add("\"" + name(ca) + "\" allows " + ca.getBasicConstraints() + " CA(s) below it (pathlen) but has " + intermediatesBelow + ".");
+            problems.add(shown(ca) + " allows " + ca.getBasicConstraints() + " CA(s) below it (pathlen) but has " + intermediatesBelow + ".");
         }
         boolean[] usage = ca.getKeyUsage();
         if (usage != null && (usage.length < 6 || !usage[5])) {
-            problems.add("\"" + name(ca) + "\" may not sign certificates (key usage lacks keyCertSign).");
+            problems.add(shown(ca) + " may not sign certificates (key usage lacks keyCertSign).");
         }
         checkValidity(ca, "The CA certificate", date, problems);
     }
 
     private static void checkValidity(X509Certificate c, String what, Date date, List<String> problems) {
         if (date.after(c.getNotAfter())) {
-            problems.add(what + " \"" + name(c) + "\" expired on " + c.getNotAfter().toInstant() + ".");
+            problems.add(what + " " + shown(c) + " expired on " + c.getNotAfter().toInstant() + ".");
         } else if (date.before(c.getNotBefore())) {
-            problems.add(what + " \"" + name(c) + "\" is not valid before " + c.getNotBefore().toInstant() + ".");
+            problems.add(what + " " + shown(c) + " is not valid before " + c.getNotBefore().toInstant() + ".");
         }
     }
 
     private static void checkKey(X509Certificate c, int rsaMinBits, List<String> allowedCurveSizes, List<String> problems) {
         PublicKey key = c.getPublicKey();
         if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < rsaMinBits) {
-            problems.add("\"" + name(c) + "\" has an RSA key of " + rsa.getModulus().bitLength() + " bits; at least " + rsaMinBits + " are required.");
+            problems.add(shown(c) + " has an RSA key of " + rsa.getModulus().bitLength() + " bits; at least " + rsaMinBits + " are required.");
         } else if (key instanceof ECPublicKey ec
                 && !allowedCurveSizes.contains(String.valueOf(ec.getParams().getCurve().getField().getFieldSize()))) {
-            problems.add("\"" + name(c) + "\" has an EC key on a curve that is not accepted.");
+            problems.add(shown(c) + " has an EC key on a curve that is not accepted.");
         }
     }
 
     private static void checkSignatureHash(X509Certificate c, List<String> problems) {
         String algorithm = c.getSigAlgName().toUpperCase(Locale.ROOT);
         if (algorithm.contains("SHA1") || algorithm.contains("MD5")) {
-            problems.add("\"" + name(c) + "\" is signed with " + c.getSigAlgName() + "; SHA-1 and MD5 are not accepted.");
+            problems.add(shown(c) + " is signed with " + c.getSigAlgName() + "; SHA-1 and MD5 are not accepted.");
         }
     }
 
@@ -149,7 +150,12 @@ public final class ChainCheck {
     }
 
     private static String names(List<X509Certificate> certificates) {
-        return String.join("; ", certificates.stream().map(ChainCheck::name).toList());
+        return String.join("; ", certificates.stream().limit(10).map(ChainCheck::shown).toList());
+    }
+
+    /** A certificate's subject as replies quote it: the sender chose it, so it is shown briefly, in quotes. */
+    static String shown(X509Certificate c) {
+        return Quoted.of(name(c));
     }
 
     public static String fingerprint(X509Certificate c) {

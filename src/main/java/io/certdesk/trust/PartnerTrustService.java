@@ -20,6 +20,7 @@ import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.LifecycleService;
+import io.certdesk.request.Quoted;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -143,7 +144,9 @@ public class PartnerTrustService {
         String key = c.getPublicKey() instanceof RSAPublicKey rsa ? "RSA " + rsa.getModulus().bitLength()
                 : c.getPublicKey() instanceof ECPublicKey ec ? "EC " + ec.getParams().getCurve().getField().getFieldSize() + " bits"
                 : c.getPublicKey().getAlgorithm();
-        return ChainCheck.name(c) + "\n    issuer: " + c.getIssuerX500Principal().getName() + "\n    valid: "
+        // the sender chose these names: shown briefly, with control characters visible
+        return Quoted.shown(ChainCheck.name(c), 100) + "\n    issuer: "
+                + Quoted.shown(c.getIssuerX500Principal().getName(), 100) + "\n    valid: "
                 + c.getNotBefore().toInstant() + " to " + c.getNotAfter().toInstant() + "\n    SHA-256: " + ChainCheck.fingerprint(c)
                 + "\n    key: " + key + ", signed with " + c.getSigAlgName();
     }

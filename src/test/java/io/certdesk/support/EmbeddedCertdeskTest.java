@@ -67,6 +67,8 @@ public abstract class EmbeddedCertdeskTest {
         registry.add("certdesk.mtls.ports.production", () -> MTLS_PRODUCTION_PORT);
         registry.add("certdesk.intake.poll-interval", () -> "250ms");
         registry.add("certdesk.environments.qa.ca-key-type", () -> "EC_P384");
+        // every test's senders share the domain acme.test; the per-address limit still applies as configured
+        registry.add("certdesk.auto-replies.max-per-domain", () -> 100_000);
         registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "100");
         registry.add("camunda.bpm.job-execution.max-wait", () -> "300");
     }

@@ -251,6 +251,85 @@ public final class Mailbox {
         }
     }
 
+    /** Where a mail in someone's mailbox is, as "folder: subject". */
+    public record Stored(String folder, String subject, boolean holdsPrivateKey) {
+    }
+
+    /**
+     * Every mail from {@code sender} in every folder of {@code address}'s mailbox, as a person browsing it over IMAP
+     * would find it, and whether it holds a private key (a {@code -----BEGIN ... PRIVATE KEY} block in its raw text
+     * or in any part once decoded).
+     */
+    public List<Stored> everyFolder(String address, String sender) throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect(host, imapPort, address, "certdesk");
+        try {
+            List<Stored> found = new ArrayList<>();
+            for (Folder folder : store.getDefaultFolder().list("*")) {
+                if ((folder.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                    continue;
+                }
+                folder.open(Folder.READ_ONLY);
+                try {
+                    // searched on the server: other tests leave mail in these folders that no parser reads
+                    for (Message message : folder.search(new jakarta.mail.search.FromStringTerm(sender))) {
+                        try {
+                            if (message.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                                continue;
+                            }
+                            String raw = rawText(message);
+                            String subject;
+                            try {
+                                subject = String.valueOf(message.getSubject());
+                            } catch (jakarta.mail.MessagingException unreadableSubject) {
+                                subject = "(unreadable)";
+                            }
+                            found.add(new Stored(folder.getFullName(), subject, holdsPrivateKey(raw) || decodedPartsHoldPrivateKey(message)));
+                        } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
+                            // certdesk moved it while it was being read
+                        }
+                    }
+                } finally {
+                    folder.close(false);
+                }
+            }
+            return found;
+        } finally {
+            store.close();
+        }
+    }
+
+    private static String rawText(Message message) throws Exception {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        message.writeTo(raw);
+        return raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static final java.util.regex.Pattern PRIVATE_KEY = java.util.regex.Pattern.compile("-----BEGIN[A-Z0-9 ]*PRIVATE KEY");
+
+    private static boolean holdsPrivateKey(String text) {
+        return PRIVATE_KEY.matcher(text).find();
+    }
+
+    private static boolean decodedPartsHoldPrivateKey(Part part) {
+        try {
+            if (part.isMimeType("multipart/*")) {
+                Multipart multipart = (Multipart) part.getContent();
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    if (decodedPartsHoldPrivateKey(multipart.getBodyPart(i))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            try (InputStream in = part.getInputStream()) {
+                return holdsPrivateKey(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        } catch (Exception undecodable) {
+            return false;
+        }
+    }
+
     private static void collect(Part part, StringBuilder text, Map<String, byte[]> attachments) throws Exception {
         if (part.isMimeType("multipart/*")) {
             Multipart multipart = (Multipart) part.getContent();

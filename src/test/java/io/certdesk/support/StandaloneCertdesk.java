@@ -28,6 +28,8 @@ public final class StandaloneCertdesk implements AutoCloseable {
         properties.put("certdesk.intake.poll-interval", "250ms");
         properties.put("certdesk.environments.qa.ca-key-type", "EC_P384");
         properties.put("certdesk.environments.production.ca-key-type", "EC_P384");
+        // load and cluster tests send from many addresses of one domain
+        properties.put("certdesk.auto-replies.max-per-domain", 100_000);
         properties.put("camunda.bpm.job-execution.wait-time-in-millis", 100);
         properties.put("camunda.bpm.job-execution.max-wait", 300);
         return properties;
