@@ -17,3 +17,7 @@ create table crl_number_floor (
     floor_value bigint not null
 );
 insert into crl_number_floor (floor_value) values (cast(extract(epoch from current_timestamp) * 1000 as bigint) + 31622400000);
+
+-- What a certificate is for: CLIENT (issued for a request) or OCSP_SIGNING (a node's delegated OCSP responder,
+-- issued by the CA at start-up, short-lived, outside the client lifecycle).
+alter table issued_certificate add column purpose varchar(20) default 'CLIENT' not null;
