@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import io.certdesk.authority.SerialNumbers;
@@ -31,6 +33,7 @@ import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -119,10 +122,28 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
         X509CertificateHolder responder = basic.getCerts()[0];
         assertThat(basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(responder))).isTrue();
         assertThat(responder.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ca().getPublicKey()))).as("issued by the CA").isTrue();
-        assertThat(java.time.Duration.between(responder.getNotBefore().toInstant(), responder.getNotAfter().toInstant()))
-                .isLessThanOrEqualTo(java.time.Duration.ofDays(5));
+        assertThat(Duration.between(responder.getNotBefore().toInstant(), responder.getNotAfter().toInstant()))
+                .isLessThanOrEqualTo(Duration.ofDays(5));
         assertThat(jdbc.sql("select purpose from issued_certificate where serial = ?").param(SerialNumbers.hex(responder.getSerialNumber()))
                 .query(String.class).single()).isEqualTo("OCSP_SIGNING");
+    }
+
+    @Test
+    void theResponderCertificateIsReplacedBeforeItExpires() throws Exception {
+        byte[] question = request(16, id(BigInteger.valueOf(777)));
+        X509CertificateHolder before = ((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0];
+        try {
+            ClockUtil.setCurrentTime(java.util.Date.from(Instant.now().plus(Duration.ofDays(3))));
+            BasicOCSPResp later = (BasicOCSPResp) ocsp(question).getResponseObject();
+            X509CertificateHolder after = later.getCerts()[0];
+            assertThat(after.getSerialNumber()).as("a new responder certificate").isNotEqualTo(before.getSerialNumber());
+            assertThat(after.getNotAfter()).isAfter(before.getNotAfter());
+            assertThat(later.getResponses()[0].getNextUpdate()).as("no answer outlives its responder certificate")
+                    .isBeforeOrEqualTo(after.getNotAfter());
+            assertThat(later.isSignatureValid(new JcaContentVerifierProviderBuilder().build(after))).isTrue();
+        } finally {
+            ClockUtil.reset();
+        }
     }
 
     @Test
