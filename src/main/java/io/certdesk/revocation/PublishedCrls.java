@@ -3,7 +3,7 @@ package io.certdesk.revocation;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -57,14 +57,14 @@ public class PublishedCrls {
      * Under the CA's row lock: the stored CRL when {@code current} still accepts it (another node published it
      * meanwhile), else a new one signed with the next number and stored.
      */
-    public Stored publish(String environment, Instant now, Function<Head, Boolean> current, Signer signer) {
+    public Stored publish(String environment, Instant now, Predicate<Head> current, Signer signer) {
         ensureRow(environment, now);
         return transactions.execute(status -> {
             Stored locked = jdbc.sql("select crl_number, revocation_version, next_update, der from crl where environment = ? for update")
                     .param(environment)
                     .query((rs, n) -> new Stored(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(), rs.getBytes(4)))
                     .single();
-            if (locked.der() != null && current.apply(new Head(locked.number(), locked.revocationVersion(), locked.nextUpdate(), true))) {
+            if (locked.der() != null && current.test(new Head(locked.number(), locked.revocationVersion(), locked.nextUpdate(), true))) {
                 return locked;
             }
             Stored signed = signer.sign(locked.number() + 1);

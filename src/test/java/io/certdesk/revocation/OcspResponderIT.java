@@ -147,6 +147,31 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aResponderCertificateAnAdministratorRevokedIsReplaced() throws Exception {
+        byte[] question = request(16, id(BigInteger.valueOf(778)));
+        String serial = SerialNumbers.hex(((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0].getSerialNumber());
+        HttpHeaders json = new HttpHeaders();
+        json.setContentType(MediaType.APPLICATION_JSON);
+        assertThat(http.withBasicAuth("admin", "admin").postForEntity("/admin/revocations",
+                new HttpEntity<>("{\"certificate\":\"" + serial + "\",\"reason\":\"keyCompromise\"}", json), Map.class)
+                .getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        long deadline = System.currentTimeMillis() + WAIT.toMillis();
+        while (history.createHistoricActivityInstanceQuery().activityId(RevocationProcess.END_REVOKED).list().stream()
+                .noneMatch(a -> serial.equals(history.createHistoricProcessInstanceQuery().processInstanceId(a.getProcessInstanceId())
+                        .singleResult().getBusinessKey()))) {
+            assertThat(System.currentTimeMillis()).as("revocation of the responder certificate ends").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        try {
+            ClockUtil.setCurrentTime(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(2))));
+            X509CertificateHolder next = ((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0];
+            assertThat(SerialNumbers.hex(next.getSerialNumber())).as("a new responder certificate within a minute").isNotEqualTo(serial);
+        } finally {
+            ClockUtil.reset();
+        }
+    }
+
+    @Test
     void theSameQuestionWithoutNonceGetsTheSameSignedAnswerAndANonceGetsAFreshOne() throws Exception {
         Issued issued = onboard("ocsp-reuse", "qa", TestCsrs.ec("secp384r1"));
         CertificateID id = id(new BigInteger(issued.serial(), 16));
