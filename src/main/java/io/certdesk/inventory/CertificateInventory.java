@@ -39,15 +39,33 @@ public class CertificateInventory {
 
     /**
      * A server certificate of an mTLS listener, so the CA's record of what it signed is complete (and CRL and OCSP
-     * know it). Not a client's: no reminders, no expiry review.
+     * know it). No client's: outside reminders, expiry mails and renewals; past its notAfter it becomes EXPIRED
+     * quietly, at the next start of a node.
      */
     public void recordServerCertificate(IssuedCertificate c) {
         record(c);
-        jdbc.sql("update issued_certificate set issuer_kind = 'SERVER' where serial = ?").param(c.serial()).update();
+        jdbc.sql("update issued_certificate set purpose = 'TLS_SERVER' where serial = ?").param(c.serial()).update();
+        jdbc.sql("update issued_certificate set status = 'EXPIRED' where purpose = 'TLS_SERVER' and status = 'ACTIVE' "
+                + "and not_after <= ?").param(Timestamp.from(c.issuedAt())).update();
     }
 
-    /** The organization id under which the mTLS listeners' server certificates are kept. */
-    public static final String SERVER_ORGANIZATION = "certdesk-mtls-server";
+    /** The organization id under which the mTLS listeners' server certificates are kept (no client's id can be it). */
+    public static final String SERVER_ORGANIZATION = "certdesk/mtls-server";
+
+    /**
+     * A node's delegated OCSP responder certificate: part of what the CA issued, so listed, revocable and on the
+     * CRL like any other, but no client's, so outside reminders, expiry mails and renewals.
+     */
+    public void recordOcspResponder(IssuedCertificate c) {
+        record(c);
+        jdbc.sql("update issued_certificate set purpose = 'OCSP_SIGNING' where serial = ?").param(c.serial()).update();
+    }
+
+    /** OCSP responder certificates past their notAfter become EXPIRED, quietly. */
+    public int expireOcspResponders(Instant now) {
+        return jdbc.sql("update issued_certificate set status = 'EXPIRED' where purpose = 'OCSP_SIGNING' and status = 'ACTIVE' "
+                + "and not_after <= ?").param(Timestamp.from(now)).update();
+    }
 
     public Optional<IssuedCertificate> findBySerial(String serialHex) {
         return jdbc.sql("select * from issued_certificate where serial = ?").param(serialHex.toUpperCase())
@@ -91,6 +109,17 @@ public class CertificateInventory {
                 .query((rs, n) -> new Revoked(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3))).optional();
     }
 
+    /** A certificate's status as OCSP states it, read in one primary-key lookup. */
+    public record State(String environment, IssuedCertificate.Status status, Instant revokedAt, String reason) {
+    }
+
+    public Optional<State> state(String serialHex) {
+        return jdbc.sql("select environment, status, revoked_at, revocation_reason from issued_certificate where serial = ?")
+                .param(serialHex.toUpperCase())
+                .query((rs, n) -> new State(rs.getString(1), IssuedCertificate.Status.valueOf(rs.getString(2)),
+                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getString(4))).optional();
+    }
+
     /** Certificates whose public key has this SHA-256 (lower-case hex over the DER SubjectPublicKeyInfo). */
     public List<IssuedCertificate> findByPublicKeyHash(String publicKeySha256) {
         return jdbc.sql("select * from issued_certificate where public_key_sha256 = ?").param(publicKeySha256)
@@ -111,7 +140,8 @@ public class CertificateInventory {
 
     /** Active certificates whose notAfter has passed, oldest first. */
     public List<IssuedCertificate> findExpired(Instant now, int limit) {
-        return jdbc.sql("select * from issued_certificate where status = 'ACTIVE' and issuer_kind <> 'SERVER' and not_after <= ? order by not_after "
+        return jdbc.sql("select * from issued_certificate where status = 'ACTIVE' and not_after <= ? and purpose = 'CLIENT' "
+                        + "order by not_after "
                         + "fetch first " + limit + " rows only").param(Timestamp.from(now)).query(CertificateInventory::map).list();
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.CrlBuilder;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
@@ -16,46 +17,63 @@ import org.springframework.stereotype.Service;
 
 /**
  * Each environment's current CRL. A CRL is rebuilt when a certificate was revoked since it was signed, or when
- * it comes within a quarter of its lifetime of nextUpdate; otherwise the signed bytes are served again. CRL
- * numbers are the signing time in milliseconds, so they only grow, also across nodes and restarts.
+ * it comes within a quarter of its lifetime of nextUpdate; otherwise the signed bytes are served again.
+ * <p>
+ * The CRL number comes from the database ({@link PublishedCrls}), not from a clock: a node whose clock is
+ * behind, or was stepped back, still publishes a higher number for a newer CRL. Every node serves the CRL
+ * stored last, keeping a copy only while the stored number is the one it holds, so no node serves a lower number
+ * than another node already served.
  */
 @Service
 public class CrlPublisher {
 
     static final Duration LIFETIME = Duration.ofDays(1);
 
-    private record Published(byte[] der, long version, Instant nextUpdate) {
-    }
-
     private final CertificateAuthorities authorities;
     private final CertificateInventory inventory;
+    private final PublishedCrls published;
     private final Clock clock;
-    private final Map<String, Published> current = new ConcurrentHashMap<>();
+    private final Map<String, PublishedCrls.Stored> copies = new ConcurrentHashMap<>();
 
-    public CrlPublisher(CertificateAuthorities authorities, CertificateInventory inventory, Clock clock) {
+    public CrlPublisher(CertificateAuthorities authorities, CertificateInventory inventory, PublishedCrls published, Clock clock) {
         this.authorities = authorities;
         this.inventory = inventory;
+        this.published = published;
         this.clock = clock;
     }
 
     public byte[] crl(String environment) {
-        authorities.get(environment);
+        CertificateAuthority ca = authorities.get(environment);
         long version = inventory.revocationVersion(environment);
         Instant now = clock.instant();
-        Published published = current.get(environment);
-        if (published == null || published.version() != version
-                || now.isAfter(published.nextUpdate().minus(LIFETIME.dividedBy(4)))) {
-            published = build(environment, version, now);
-            current.put(environment, published);
+        PublishedCrls.Head head = published.head(environment).orElse(null);
+        if (head != null && head.signed() && current(head, version, now)) {
+            PublishedCrls.Stored copy = copies.get(environment);
+            if (copy != null && copy.number() == head.number()) {
+                return copy.der();
+            }
+            PublishedCrls.Stored stored = published.load(environment).orElse(null);
+            if (stored != null && stored.number() >= head.number()) {
+                copies.put(environment, stored);
+                return stored.der();
+            }
         }
-        return published.der();
+        PublishedCrls.Stored stored = published.publish(environment, now,
+                locked -> current(locked, inventory.revocationVersion(environment), now),
+                number -> sign(ca, number, now));
+        copies.put(environment, stored);
+        return stored.der();
     }
 
-    private Published build(String environment, long version, Instant now) {
-        List<CrlBuilder.Entry> entries = inventory.revoked(environment).stream()
+    private static boolean current(PublishedCrls.Head head, long revocationVersion, Instant now) {
+        return head.revocationVersion() == revocationVersion && !now.isAfter(head.nextUpdate().minus(LIFETIME.dividedBy(4)));
+    }
+
+    private PublishedCrls.Stored sign(CertificateAuthority ca, long number, Instant now) {
+        List<CrlBuilder.Entry> entries = inventory.revoked(ca.environment()).stream()
                 .map(r -> new CrlBuilder.Entry(new BigInteger(r.serial(), 16), r.revokedAt(), RevocationReason.parse(r.reason()).code()))
                 .toList();
-        byte[] der = CrlBuilder.build(authorities.get(environment), entries, now, LIFETIME, BigInteger.valueOf(now.toEpochMilli()));
-        return new Published(der, version, now.plus(LIFETIME));
+        byte[] der = CrlBuilder.build(ca, entries, now, LIFETIME, BigInteger.valueOf(number));
+        return new PublishedCrls.Stored(number, entries.size(), now.plus(LIFETIME), der);
     }
 }

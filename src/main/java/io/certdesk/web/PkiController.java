@@ -1,13 +1,13 @@
 package io.certdesk.web;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +16,14 @@ import java.util.Map;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.CertificateCheck;
-import io.certdesk.authority.OcspResponder;
-import io.certdesk.authority.RevocationReason;
+import io.certdesk.authority.OcspRequestLimits;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.authority.UnknownEnvironmentException;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.revocation.CrlPublisher;
+import io.certdesk.revocation.OcspService;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -47,12 +48,15 @@ public class PkiController {
     private final CertificateAuthorities authorities;
     private final CertificateInventory inventory;
     private final CrlPublisher crls;
+    private final OcspService ocsp;
     private final Clock clock;
 
-    public PkiController(CertificateAuthorities authorities, CertificateInventory inventory, CrlPublisher crls, Clock clock) {
+    public PkiController(CertificateAuthorities authorities, CertificateInventory inventory, CrlPublisher crls, OcspService ocsp,
+                         Clock clock) {
         this.authorities = authorities;
         this.inventory = inventory;
         this.crls = crls;
+        this.ocsp = ocsp;
         this.clock = clock;
     }
 
@@ -76,9 +80,17 @@ public class PkiController {
                 .body(crls.crl(environment));
     }
 
-    /** RFC 6960 OCSP over POST. */
+    /** RFC 6960 OCSP over POST; a body over {@value OcspRequestLimits#MAX_REQUEST_BYTES} bytes is refused unread (413). */
     @PostMapping(value = "/ocsp", consumes = "application/ocsp-request")
-    public ResponseEntity<byte[]> ocsp(@PathVariable String environment, @RequestBody byte[] request) {
+    public ResponseEntity<byte[]> ocsp(@PathVariable String environment, HttpServletRequest http) throws IOException {
+        authorities.get(environment);
+        if (http.getContentLengthLong() > OcspRequestLimits.MAX_REQUEST_BYTES) {
+            return tooLarge();
+        }
+        byte[] request = http.getInputStream().readNBytes(OcspRequestLimits.MAX_REQUEST_BYTES + 1);
+        if (request.length > OcspRequestLimits.MAX_REQUEST_BYTES) {
+            return tooLarge();
+        }
         return ocspAnswer(environment, request);
     }
 
@@ -92,22 +104,20 @@ public class PkiController {
         } catch (IllegalArgumentException e) {
             der = new byte[0];
         }
+        if (der.length > OcspRequestLimits.MAX_REQUEST_BYTES) {
+            return tooLarge();
+        }
         return ocspAnswer(environment, der);
     }
 
     private ResponseEntity<byte[]> ocspAnswer(String environment, byte[] request) {
-        CertificateAuthority ca = authorities.get(environment);
-        byte[] response = OcspResponder.respond(ca, request == null ? new byte[0] : request, serial -> {
-            String hex = SerialNumbers.hex(serial);
-            return inventory.findBySerial(hex).filter(c -> c.environment().equals(environment)).map(c -> {
-                if (c.status() != IssuedCertificate.Status.REVOKED) {
-                    return OcspResponder.Status.GOOD;
-                }
-                CertificateInventory.Revoked r = inventory.revocation(hex).orElseThrow();
-                return new OcspResponder.Status(true, r.revokedAt(), RevocationReason.parse(r.reason()).code());
-            }).orElse(null);
-        }, clock.instant(), Duration.ofHours(1));
-        return ResponseEntity.ok().contentType(OCSP_RESPONSE).body(response);
+        return ResponseEntity.ok().contentType(OCSP_RESPONSE).body(ocsp.answer(environment, request));
+    }
+
+    private static ResponseEntity<byte[]> tooLarge() {
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.TEXT_PLAIN)
+                .body((OcspRequestLimits.Refusal.OCSP_REQUEST_TOO_LARGE.name() + ": "
+                        + OcspRequestLimits.Refusal.OCSP_REQUEST_TOO_LARGE.fix() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A PEM certificate in; whether this environment's CA issued it, and its state, out. */

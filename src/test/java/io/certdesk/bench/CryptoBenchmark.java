@@ -16,10 +16,15 @@ import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.CrlBuilder;
 import io.certdesk.authority.IssuanceProfile;
 import io.certdesk.authority.OcspResponder;
+import io.certdesk.authority.OcspResponderKey;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.CertificateID;
@@ -69,9 +74,19 @@ public final class CryptoBenchmark {
             }
             CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
                     new JcaX509CertificateHolder(ca.certificate()), BigInteger.valueOf(12345));
-            byte[] request = new OCSPReqBuilder().addRequest(id).build().getEncoded();
-            rate("OCSP answer (parse, look up, sign), " + type + " CA", Duration.ofSeconds(3),
-                    () -> OcspResponder.respond(ca, request, serial -> OcspResponder.Status.GOOD, Instant.now(), Duration.ofHours(1)));
+            OcspResponderKey responder = OcspResponderKey.issue(ca, SerialNumbers.next(), Instant.now(), Duration.ofDays(4));
+            byte[] request = new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(new Extension(
+                    OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(new DEROctetString(new byte[16]).getEncoded()))))
+                    .build().getEncoded();
+            rate("OCSP answer with a nonce (parse, look up, sign with the P-256 responder key), " + type + " CA", Duration.ofSeconds(3),
+                    () -> {
+                        try {
+                            OcspResponder.respond(ca, responder, OcspResponder.read(request), serial -> OcspResponder.Status.GOOD,
+                                    Instant.now(), Duration.ofHours(1));
+                        } catch (OcspResponder.Malformed e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
         }
     }
 

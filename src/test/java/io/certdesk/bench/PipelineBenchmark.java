@@ -304,7 +304,7 @@ public final class PipelineBenchmark {
     private static void publicEndpoints(StandaloneCertdesk certdesk, String label, CaKeyType caType) throws Exception {
         String base = "http://127.0.0.1:" + certdesk.bean(org.springframework.core.env.Environment.class).getProperty("local.server.port");
         String pem = certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
-                .sql("select certificate_pem from issued_certificate where environment = 'qa'").query(String.class).list().get(0);
+                .sql("select certificate_pem from issued_certificate where environment = 'qa' and purpose = 'CLIENT'").query(String.class).list().get(0);
         var factory = java.security.cert.CertificateFactory.getInstance("X.509");
         var certificate = (java.security.cert.X509Certificate) factory.generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes()));
         var ca = certdesk.bean(CertificateAuthorities.class).get("qa").certificate();
@@ -312,13 +312,28 @@ public final class PipelineBenchmark {
                 .build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
                 new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
         byte[] ocsp = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        java.util.function.Supplier<byte[]> withNonce = () -> {
+            byte[] nonce = new byte[16];
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(nonce);
+            try {
+                return new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).setRequestExtensions(new org.bouncycastle.asn1.x509.Extensions(
+                        new org.bouncycastle.asn1.x509.Extension(org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                                new org.bouncycastle.asn1.DEROctetString(new org.bouncycastle.asn1.DEROctetString(nonce).getEncoded()))))
+                        .build().getEncoded();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
         HttpClient http = HttpClient.newHttpClient();
         double validator = httpRate(http, () -> HttpRequest.newBuilder(URI.create(base + "/pki/qa/validate"))
                 .POST(HttpRequest.BodyPublishers.ofString(pem)).build());
         double responder = httpRate(http, () -> HttpRequest.newBuilder(URI.create(base + "/pki/qa/ocsp"))
                 .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(ocsp)).build());
-        System.out.printf(Locale.ROOT, "%s, qa CA %s: validator %.0f requests/s, OCSP responder %.0f requests/s (HTTP, 2 client threads)%n",
-                label, caType, validator, responder);
+        double responderNonce = httpRate(http, () -> HttpRequest.newBuilder(URI.create(base + "/pki/qa/ocsp"))
+                .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(withNonce.get())).build());
+        System.out.printf(Locale.ROOT, "%s, qa CA %s: validator %.0f requests/s; OCSP responder %.0f requests/s without nonce "
+                        + "(answer reused), %.0f requests/s with a nonce (signed each time) (HTTP, 2 client threads)%n",
+                label, caType, validator, responder, responderNonce);
     }
 
     private static double httpRate(HttpClient http, java.util.function.Supplier<HttpRequest> request) throws Exception {

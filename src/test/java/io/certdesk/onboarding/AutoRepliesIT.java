@@ -56,7 +56,7 @@ class AutoRepliesIT extends EmbeddedCertdeskTest {
         assertThat(ack.text()).as("no greeting with a name the mail chose").startsWith("Hello,")
                 .doesNotContain("Urgent call").doesNotContain("555 0100");
 
-        tasks.complete(awaitTask(reference, OnboardingProcess.APPROVE_REQUEST).getId(), Map.of("approved", true));
+        decide("approver", awaitTask(reference, OnboardingProcess.APPROVE_REQUEST).getId(), Map.of("approved", true));
         awaitEnded(reference, "EndEvent_CertificateDelivered");
         List<Mailbox.Received> senderMails = MAILBOX.await(sender, 2, WAIT);
         assertThat(senderMails.get(1).attachmentText("client-cert.pem")).contains("BEGIN CERTIFICATE");

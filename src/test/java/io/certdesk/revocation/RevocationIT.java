@@ -126,7 +126,10 @@ class RevocationIT extends EmbeddedCertdeskTest {
         var response = new org.bouncycastle.cert.ocsp.OCSPResp(answer);
         assertThat(response.getStatus()).isEqualTo(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL);
         var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) response.getResponseObject();
-        assertThat(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca.getPublicKey()))).isTrue();
+        var responder = basic.getCerts()[0];
+        assertThat(responder.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca.getPublicKey())))
+                .as("the responder certificate is the CA's").isTrue();
+        assertThat(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(responder))).isTrue();
         return basic.getResponses()[0].getCertStatus();
     }
 
