@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * <p>
  * SunPKCS11 selects a token by slot only. To select it by label, certdesk configures a probe provider for each
  * slot in turn and reads the token's label from the report SunPKCS11 prints when {@code showInfo} is on (the JDK
- * has no other public way to read a token's label); a probe never logs in, so no other token sees a PIN.
+ * has no other public way to read a token's label); a probe never logs in, so no other token sees a PIN. The
+ * probes run at start-up, while {@code System.out} is held for them; console output of other threads in those
+ * milliseconds is not shown.
  */
 final class Pkcs11Token {
 
