@@ -17,6 +17,9 @@ public class CertdeskApplication {
     }
 
     public static void main(String[] args) {
+        if (io.certdesk.config.CaCeremony.requested(args)) {
+            System.exit(io.certdesk.config.CaCeremony.run(args));
+        }
         SpringApplication.run(CertdeskApplication.class, args);
     }
 }

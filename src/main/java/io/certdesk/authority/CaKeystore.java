@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -59,17 +61,8 @@ public final class CaKeystore {
                                               String subject, Duration validity) {
         KeyPair keyPair = keyType.generateKeyPair();
         try {
-            Instant now = Instant.now();
-            X500Name name = new X500Name(subject);
-            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, SerialNumbers.next(),
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), name, keyPair.getPublic());
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keyPair.getPublic()));
-            X509Certificate cert = new JcaX509CertificateConverter().setProvider(Crypto.provider())
-                    .getCertificate(builder.build(new JcaContentSignerBuilder(keyType.signatureAlgorithm())
-                            .setProvider(Crypto.provider()).build(keyPair.getPrivate())));
+            X509Certificate cert = selfSigned(keyPair.getPublic(), new JcaContentSignerBuilder(keyType.signatureAlgorithm())
+                    .setProvider(Crypto.provider()).build(keyPair.getPrivate()), subject, validity);
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry(ALIAS, keyPair.getPrivate(), password, new Certificate[]{cert});
@@ -83,6 +76,24 @@ public final class CaKeystore {
             return new CertificateAuthority(environment, cert, keyPair.getPrivate());
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create development CA for environment '" + environment + "' at " + file, e);
+        }
+    }
+
+    /** A self-signed CA certificate (pathlen 0, keyCertSign and cRLSign) for the public key, signed by its key. */
+    static X509Certificate selfSigned(PublicKey publicKey, ContentSigner signer, String subject, Duration validity)
+            throws GeneralSecurityException {
+        try {
+            Instant now = Instant.now();
+            X500Name name = new X500Name(subject);
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, SerialNumbers.next(),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), name, publicKey);
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+            return new JcaX509CertificateConverter().setProvider(Crypto.provider()).getCertificate(builder.build(signer));
+        } catch (IOException e) {
+            throw new GeneralSecurityException("cannot encode the CA certificate", e);
         }
     }
 

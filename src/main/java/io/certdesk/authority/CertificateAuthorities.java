@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The CA of every configured environment, loaded once at start-up. In embedded mode a missing CA is created
- * under {@code <data-dir>/ca/}; in production mode a missing keystore or password stops the start.
+ * under {@code <data-dir>/ca/}; in production mode a missing keystore or password stops the start. An
+ * environment with {@code pkcs11.library} set signs with a key in a PKCS#11 token, in either mode.
  */
 @Component
 public class CertificateAuthorities {
@@ -58,6 +59,12 @@ public class CertificateAuthorities {
     }
 
     private CertificateAuthority loadOrCreate(String name, CertdeskProperties.Environment settings) {
+        if (settings.inToken()) {
+            CertificateAuthority ca = Pkcs11Authority.open(name, settings.pkcs11());
+            log.info("CA of environment '{}' signs through {}, SHA-256 fingerprint {}", name, ca.signer().description(),
+                    ca.sha256Fingerprint());
+            return ca;
+        }
         Path keystore = settings.caKeystore() == null || settings.caKeystore().isBlank()
                 ? properties.dataDir().resolve("ca").resolve(name + "-ca.p12")
                 : Path.of(settings.caKeystore());

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.certdesk.authority.CaKeyType;
+import io.certdesk.authority.Pkcs11Settings;
 import io.certdesk.request.PolicySettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -53,13 +54,19 @@ public record CertdeskProperties(
      * @param caKeystore         PKCS#12 file holding the CA key; empty: {@code <data-dir>/ca/<env>-ca.p12}
      * @param caPassword         the keystore's password, from the environment; in embedded mode a generated
      *                           password is kept beside a generated keystore when none is given
+     * @param pkcs11             the CA key in a PKCS#11 token instead of a keystore, when its library is set
      */
     public record Environment(
             @DefaultValue("RSA_4096") @NotNull CaKeyType caKeyType,
             @NotBlank String caSubject,
             String caKeystore,
             String caPassword,
-            @DefaultValue("3650d") Duration caValidity) {
+            @DefaultValue("3650d") Duration caValidity,
+            Pkcs11Settings pkcs11) {
+
+        public boolean inToken() {
+            return pkcs11 != null && pkcs11.configured();
+        }
     }
 
     public record Issuance(

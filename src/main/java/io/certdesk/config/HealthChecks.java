@@ -3,10 +3,15 @@ package io.certdesk.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CaSigner;
 import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.Pkcs11Signer;
 import io.certdesk.intake.SupportInboxPoller;
 import io.certdesk.notify.ReplyThrottle;
 import org.springframework.boot.actuate.health.Health;
@@ -14,28 +19,43 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Health beyond database and SMTP: every CA key can sign and its certificate is valid; the support inbox is read. */
+/**
+ * Health beyond database and SMTP: every CA key can sign (software or PKCS#11 token, checked at most every 10 s)
+ * and its certificate is valid; the support inbox is read.
+ */
 @Configuration
 public class HealthChecks {
 
     @Bean
     HealthIndicator certificateAuthoritiesHealthIndicator(CertificateAuthorities authorities, Clock clock) {
+        Map<String, KeyCheck> checks = new ConcurrentHashMap<>();
         return () -> {
             Health.Builder health = Health.up();
+            boolean down = false;
             for (String environment : authorities.environments()) {
                 CertificateAuthority ca = authorities.get(environment);
-                try {
-                    ca.newSigner().getOutputStream().write(new byte[]{1});
-                    Instant notAfter = ca.certificate().getNotAfter().toInstant();
-                    if (clock.instant().isAfter(notAfter)) {
-                        return Health.down().withDetail(environment, "CA certificate expired on " + notAfter).build();
-                    }
-                    health.withDetail(environment, "key loaded, certificate valid until " + notAfter);
-                } catch (Exception e) {
-                    return Health.down().withDetail(environment, "CA key cannot sign: " + e.getMessage()).build();
+                CaSigner signer = ca.signer();
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("kind", signer.kind());
+                if (signer instanceof Pkcs11Signer token) {
+                    detail.put("token", token.token());
                 }
+                detail.put("signer", signer.description());
+                KeyCheck check = checks.compute(environment, (env, last) -> last != null && last.fresh(clock.instant()) ? last : KeyCheck.of(signer, clock.instant()));
+                detail.put("keyReachable", check.error() == null);
+                if (check.error() != null) {
+                    detail.put("error", check.error());
+                    down = true;
+                }
+                Instant notAfter = ca.certificate().getNotAfter().toInstant();
+                detail.put("certificateValidUntil", notAfter.toString());
+                if (clock.instant().isAfter(notAfter)) {
+                    detail.put("error", "CA certificate expired on " + notAfter);
+                    down = true;
+                }
+                health.withDetail(environment, detail);
             }
-            return health.build();
+            return down ? health.down().build() : health.build();
         };
     }
 
@@ -52,6 +72,24 @@ public class HealthChecks {
                 .withDetail("maxPerDomain", properties.autoReplies().maxPerDomain())
                 .withDetail("window", properties.autoReplies().window().toString())
                 .build();
+    }
+
+    /** One signature by a CA key, kept a few seconds so that health polling does not keep a token busy. */
+    private record KeyCheck(Instant at, String error) {
+        static final Duration KEEP = Duration.ofSeconds(10);
+
+        static KeyCheck of(CaSigner signer, Instant now) {
+            try {
+                signer.check();
+                return new KeyCheck(now, null);
+            } catch (RuntimeException e) {
+                return new KeyCheck(now, "CA key cannot sign: " + e.getMessage());
+            }
+        }
+
+        boolean fresh(Instant now) {
+            return Duration.between(at, now).compareTo(KEEP) < 0;
+        }
     }
 
     @Bean

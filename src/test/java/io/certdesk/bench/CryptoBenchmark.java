@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CaKeystore;
@@ -17,9 +18,11 @@ import io.certdesk.authority.CrlBuilder;
 import io.certdesk.authority.IssuanceProfile;
 import io.certdesk.authority.OcspResponder;
 import io.certdesk.authority.OcspResponderKey;
+import io.certdesk.authority.Pkcs11Authority;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.request.CsrFacts;
+import io.certdesk.support.SoftHsm;
 import io.certdesk.support.TestCsrs;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -34,7 +37,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * The crypto legs of certdesk, one line per figure: CSR verification and certificate signing (the raw limit the
- * workflow is measured against), CRL generation with 10,000 and 100,000 entries, and OCSP answers. Run with
+ * workflow is measured against), CRL generation with 10,000 and 100,000 entries, and OCSP answers; then signing
+ * and OCSP through a PKCS#11 token (SoftHSM2) beside the software keystore. Run with
  * {@code mvn -Pbench verify}.
  */
 public final class CryptoBenchmark {
@@ -87,6 +91,32 @@ public final class CryptoBenchmark {
                             throw new IllegalStateException(e);
                         }
                     });
+        }
+        tokenSigning(p384Csr);
+    }
+
+    /** The same signatures through a PKCS#11 token (SoftHSM2), when it is installed and SOFTHSM2_CONF is set. */
+    private static void tokenSigning(PKCS10CertificationRequest csr) throws Exception {
+        if (!SoftHsm.available()) {
+            System.out.println("# PKCS#11 (SoftHSM2): skipped, SoftHSM2 or SOFTHSM2_CONF missing");
+            return;
+        }
+        SoftHsm.tokens(Map.of("bench-ec", "1111", "bench-rsa", "2222"));
+        for (CaKeyType type : CaKeyType.values()) {
+            String token = type == CaKeyType.EC_P384 ? "bench-ec" : "bench-rsa";
+            Pkcs11Authority.createCa("bench", SoftHsm.settings(token, "bench-ca"), type, "CN=Bench " + type + " token CA", Duration.ofDays(3650));
+            CertificateAuthority ca = Pkcs11Authority.open("bench", SoftHsm.settings(token, "bench-ca"));
+            IssuanceProfile profile = new IssuanceProfile(Duration.ofDays(365), Duration.ofMinutes(5),
+                    "http://bench/pki/qa/crl", "http://bench/pki/qa/ocsp");
+            ClientCertificateIssuer issuer = new ClientCertificateIssuer();
+            SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
+            rate("certificate build+sign, " + type + " CA in SoftHSM2 (PKCS#11)", Duration.ofSeconds(3),
+                    () -> issuer.issue(ca, profile, csr.getSubject(), key, SerialNumbers.next(), Instant.now()));
+            CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                    new JcaX509CertificateHolder(ca.certificate()), BigInteger.valueOf(12345));
+            byte[] request = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+            rate("OCSP answer (parse, look up, sign), " + type + " CA in SoftHSM2 (PKCS#11)", Duration.ofSeconds(3),
+                    () -> OcspResponder.respond(ca, request, serial -> OcspResponder.Status.GOOD, Instant.now(), Duration.ofHours(1)));
         }
     }
 

@@ -137,8 +137,8 @@ class ClusterIT {
             assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("certificateOnboarding").count()).isEqualTo(REQUESTS);
             assertThat(jdbc.sql("select count(*) from intake_mail").query(Long.class).single()).isEqualTo(REQUESTS);
             assertThat(jdbc.sql("select count(*) from certificate_request").query(Long.class).single()).isEqualTo(REQUESTS);
-            assertThat(jdbc.sql("select count(*) from issued_certificate").query(Long.class).single()).isEqualTo(REQUESTS);
-            assertThat(jdbc.sql("select count(distinct request_reference) from issued_certificate").query(Long.class).single()).isEqualTo(REQUESTS);
+            assertThat(jdbc.sql("select count(*) from issued_certificate where purpose = 'CLIENT'").query(Long.class).single()).isEqualTo(REQUESTS);
+            assertThat(jdbc.sql("select count(distinct request_reference) from issued_certificate where purpose = 'CLIENT'").query(Long.class).single()).isEqualTo(REQUESTS);
             assertThat(jdbc.sql("select count(*) from expiry_reminder").query(Long.class).single()).isEqualTo(4L * REQUESTS);
             assertThat(one.bean(org.camunda.bpm.engine.RuntimeService.class).createIncidentQuery().count()).isZero();
 

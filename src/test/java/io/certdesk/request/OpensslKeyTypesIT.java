@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * accepted are RSA 2048 to 8192 and EC P-256 and P-384; refused RSA 1024, P-521, secp256k1 and Ed25519, each with its code.
  * Keys are made once and kept in target/openssl-keys (an 8192-bit RSA key takes openssl 10 to 20 seconds).
  */
-class OpensslKeyTypesTest {
+class OpensslKeyTypesIT {
 
     static final Path KEYS = Path.of("target", "openssl-keys");
     static final String SUBJ = "-subj \"/C=NL/O=ACME BV/OU=API Client/CN=acme-42\"";
