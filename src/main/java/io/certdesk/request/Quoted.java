@@ -19,24 +19,9 @@ public final class Quoted {
         if (value == null) {
             return "\"\"";
         }
-        StringBuilder out = new StringBuilder("\"");
-        int shown = 0;
-        for (int i = 0; i < value.length() && shown < MAX_SHOWN; ) {
-            int c = value.codePointAt(i);
-            if (invisible(c)) {
-                out.append(String.format(Locale.ROOT, "\\u%04X", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-            shown++;
-            i += Character.charCount(c);
-        }
-        out.append('"');
         int length = value.codePointCount(0, value.length());
-        if (length > MAX_SHOWN) {
-            out.append(" (shortened; ").append(length).append(" characters in all)");
-        }
-        return out.toString();
+        return "\"" + visible(value, MAX_SHOWN) + "\""
+                + (length > MAX_SHOWN ? " (shortened; " + length + " characters in all)" : "");
     }
 
     /**
@@ -47,19 +32,20 @@ public final class Quoted {
         if (value == null) {
             return "";
         }
+        return visible(value, max) + (value.codePointCount(0, value.length()) > max ? "..." : "");
+    }
+
+    /** The first {@code max} characters of {@code value}, control and invisible ones written as {@code \u0007}. */
+    private static String visible(String value, int max) {
         StringBuilder out = new StringBuilder();
         int shown = 0;
-        for (int i = 0; i < value.length(); ) {
-            if (shown == max) {
-                return out.append("...").toString();
-            }
+        for (int i = 0; i < value.length() && shown < max; shown++) {
             int c = value.codePointAt(i);
             if (invisible(c)) {
                 out.append(String.format(Locale.ROOT, "\\u%04X", c));
             } else {
                 out.appendCodePoint(c);
             }
-            shown++;
             i += Character.charCount(c);
         }
         return out.toString();

@@ -14,7 +14,6 @@ import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpEntity;
@@ -30,12 +29,7 @@ class ConcurrentApprovalIT extends EmbeddedCertdeskTest {
 
     @Test
     void twoApproversCompletingTheSameTaskAtOnceIssueOneCertificate() throws Exception {
-        if (identity.createUserQuery().userId("approver3").count() == 0) {
-            User user = identity.newUser("approver3");
-            user.setPassword("approver3-secret");
-            identity.saveUser(user);
-            identity.createMembership("approver3", "approvers");
-        }
+        approverUser("approver3");
         String contact = address("race");
         MAILBOX.send(Mailbox.from(contact).body("Organization ID: race-1\nCompany: Race BV\n")
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Race BV,CN=race-1", TestCsrs.p384())).getBytes()));

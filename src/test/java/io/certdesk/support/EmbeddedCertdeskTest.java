@@ -88,6 +88,16 @@ public abstract class EmbeddedCertdeskTest {
     @Autowired
     protected org.camunda.bpm.engine.IdentityService identity;
 
+    /** Another member of the approvers group, {@code <id>-secret} as password, made once per context. */
+    protected void approverUser(String id) {
+        if (identity.createUserQuery().userId(id).count() == 0) {
+            org.camunda.bpm.engine.identity.User user = identity.newUser(id);
+            user.setPassword(id + "-secret");
+            identity.saveUser(user);
+            identity.createMembership(id, "approvers");
+        }
+    }
+
     /** Completes {@code taskId} as the logged-in {@code user}. */
     protected void decide(String user, String taskId, java.util.Map<String, Object> variables) {
         Approvals.complete(identity, tasks, user, taskId, variables);

@@ -22,7 +22,6 @@ import io.certdesk.support.TestCsrs;
 import io.certdesk.support.TestPki;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,12 +58,7 @@ class PartnerTrustBoundsIT extends EmbeddedCertdeskTest {
     @BeforeEach
     void needsOpensslAndASecondApprover() {
         Openssl.assumeAvailable();
-        if (identity.createUserQuery().userId("approver2").count() == 0) {
-            User user = identity.newUser("approver2");
-            user.setPassword("approver2-secret");
-            identity.saveUser(user);
-            identity.createMembership("approver2", "approvers");
-        }
+        approverUser("approver2");
     }
 
     /** A partner's PKI: root, issuing CA and the client certificate the organization registers. */

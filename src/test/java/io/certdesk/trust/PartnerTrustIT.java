@@ -18,7 +18,6 @@ import io.certdesk.support.TestCsrs;
 import io.certdesk.support.TestPki;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +34,7 @@ class PartnerTrustIT extends EmbeddedCertdeskTest {
     private static final Instant NOW = Instant.now();
 
     private void secondApprover() {
-        if (identity.createUserQuery().userId("approver2").count() == 0) {
-            User user = identity.newUser("approver2");
-            user.setPassword("approver2-secret");
-            identity.saveUser(user);
-            identity.createMembership("approver2", "approvers");
-        }
+        approverUser("approver2");
     }
 
     private String sendChain(String from, String org, String... pems) throws Exception {

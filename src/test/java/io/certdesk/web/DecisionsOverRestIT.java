@@ -12,7 +12,6 @@ import io.certdesk.support.TestCsrs;
 import io.certdesk.support.TestPki;
 import io.certdesk.trust.PartnerTrustProcess;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,12 +26,7 @@ class DecisionsOverRestIT extends EmbeddedCertdeskTest {
 
     @BeforeEach
     void secondApprover() {
-        if (identity.createUserQuery().userId("approver2").count() == 0) {
-            User user = identity.newUser("approver2");
-            user.setPassword("approver2-secret");
-            identity.saveUser(user);
-            identity.createMembership("approver2", "approvers");
-        }
+        approverUser("approver2");
     }
 
     private Rest as(String user, String password) {
