@@ -32,6 +32,12 @@ public class RecordDecisionListener implements TaskListener {
         if (!approved && reason.isEmpty()) {
             throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
         }
-        requests.recordDecision(OnboardingProcess.requestId(task), approved, Decider.of(task), reason);
+        long requestId = OnboardingProcess.requestId(task);
+        String reference = requests.get(requestId).reference();
+        if (!reference.equals(task.getExecution().getProcessBusinessKey())) {
+            throw new ProcessEngineException("This task decides request " + task.getExecution().getProcessBusinessKey()
+                    + ", not " + reference);
+        }
+        requests.recordDecision(requestId, approved, Decider.of(task), reason);
     }
 }

@@ -80,9 +80,11 @@ public class RequestRepository {
                 .update();
     }
 
-    public void recordDecision(long id, CertificateRequest.Status status, String decidedBy, String reason, Instant at) {
-        jdbc.sql("update certificate_request set status = ?, decided_by = ?, decision_reason = ?, decided_at = ? where id = ?")
-                .params(status.name(), decidedBy, reason, Timestamp.from(at), id).update();
+    /** Records the decision on a request that awaits one; false when it does not (already decided, refused by policy). */
+    public boolean recordDecision(long id, CertificateRequest.Status status, String decidedBy, String reason, Instant at) {
+        return jdbc.sql("update certificate_request set status = ?, decided_by = ?, decision_reason = ?, decided_at = ? "
+                        + "where id = ? and status = 'AWAITING_APPROVAL'")
+                .params(status.name(), decidedBy, reason, Timestamp.from(at), id).update() == 1;
     }
 
     public void recordRenewal(long id, List<String> serials) {

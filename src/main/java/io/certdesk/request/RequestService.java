@@ -129,8 +129,10 @@ public class RequestService {
     public CertificateRequest recordDecision(long requestId, boolean approved, String decidedBy, String reason) {
         metrics.counter(approved ? "certdesk.requests.approved" : "certdesk.requests.rejected", approved ? List.of()
                 : List.of(io.micrometer.core.instrument.Tag.of("by", "approver"))).increment();
-        repository.recordDecision(requestId, approved ? CertificateRequest.Status.APPROVED : CertificateRequest.Status.REJECTED,
-                decidedBy, reason, clock.instant());
+        if (!repository.recordDecision(requestId, approved ? CertificateRequest.Status.APPROVED : CertificateRequest.Status.REJECTED,
+                decidedBy, reason, clock.instant())) {
+            throw new IllegalStateException("Request " + repository.get(requestId).reference() + " is not waiting for a decision");
+        }
         return repository.get(requestId);
     }
 

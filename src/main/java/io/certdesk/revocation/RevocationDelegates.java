@@ -41,6 +41,8 @@ public class RevocationDelegates {
                 IssuedCertificate certificate = revocations.check(
                         RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), source, requestedBy);
                 execution.setVariable(RevocationProcess.SERIAL, certificate.serial());
+                // the business key names the certificate for good (a Tasklist start has none of its own)
+                execution.setProcessBusinessKey(certificate.serial());
                 execution.setVariable(RevocationProcess.SUBJECT, certificate.subject());
                 execution.setVariable(RevocationProcess.ORGANIZATION_ID, certificate.organizationId());
                 execution.setVariable(RevocationProcess.ENVIRONMENT, certificate.environment());
@@ -82,7 +84,12 @@ public class RevocationDelegates {
             if (!approved && (reason == null || reason.isEmpty())) {
                 throw new ProcessEngineException("A rejection needs a reason: fill in 'rejectionReason'");
             }
-            task.setVariable(RevocationProcess.DECIDED_BY, Decider.of(task));
+            String serial = RevocationProcess.string(task, RevocationProcess.SERIAL);
+            if (serial == null || !serial.equals(task.getExecution().getProcessBusinessKey())) {
+                throw new ProcessEngineException("This task decides the revocation of " + task.getExecution().getProcessBusinessKey()
+                        + ", not " + serial);
+            }
+            task.getExecution().getProcessInstance().setVariable(RevocationProcess.DECIDED_BY, Decider.of(task));
         };
     }
 

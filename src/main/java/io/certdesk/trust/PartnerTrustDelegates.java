@@ -105,6 +105,11 @@ public class PartnerTrustDelegates {
             }
             String user = Decider.of(task);
             long id = PartnerTrustProcess.trustRequestId(task);
+            String reference = requests.get(id).reference();
+            if (!reference.equals(task.getExecution().getProcessBusinessKey())) {
+                throw new ProcessEngineException("This task decides trust request " + task.getExecution().getProcessBusinessKey()
+                        + ", not " + reference);
+            }
             if (!first) {
                 String firstDecider = requests.get(id).firstDecidedBy();
                 if (firstDecider == null) {
@@ -120,7 +125,8 @@ public class PartnerTrustDelegates {
             }
             requests.recordDecision(id, first, user, clock.instant());
             // shown in the second approval's form; decisions read certdesk's record, never this variable
-            task.setVariable(first ? PartnerTrustProcess.FIRST_APPROVER : PartnerTrustProcess.SECOND_APPROVER, user);
+            task.getExecution().getProcessInstance().setVariable(first ? PartnerTrustProcess.FIRST_APPROVER
+                    : PartnerTrustProcess.SECOND_APPROVER, user);
         };
     }
 

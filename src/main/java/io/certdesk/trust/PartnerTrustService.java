@@ -94,6 +94,10 @@ public class PartnerTrustService {
     @Transactional
     public List<String> trust(long id, String approvedBy) {
         TrustRequests.TrustRequest request = requests.get(id);
+        if (request.firstDecidedBy() == null || request.secondDecidedBy() == null
+                || request.firstDecidedBy().equals(request.secondDecidedBy())) {
+            throw new IllegalStateException(request.reference() + " lacks two decisions by two different approvers");
+        }
         ChainCheck.Result chain = validate(id);
         if (!chain.valid()) {
             throw new IllegalStateException(request.reference() + " no longer passes its checks: " + chain.problems());

@@ -67,10 +67,14 @@ public class EngineApiGuard extends OncePerRequestFilter {
     /** Starting a process through the API: the variables of the Tasklist's start forms only. */
     private static final Pattern PROCESS_START = Pattern.compile(
             ".*/process-definition/(key/[^/]+(/tenant-id/[^/]+)?|[^/]+)/(start|submit-form)/?");
+    /** A task's own fields (name, description, dates) and the ways to end it without a decision. */
+    private static final Pattern TASK_CLOSED = Pattern.compile(
+            "(/engine-rest(/engine/[^/]+)?|/camunda/api/engine/engine/[^/]+)/task/(?!count$)[^/]+(/(bpmnError|bpmnEscalation))?");
     /** Jumps past a model's checks (modification, restart, migration) and rewrites of a running process's variables. */
     private static final Pattern PROCESS_REWRITE = Pattern.compile(".*/(process-instance/([^/]+/)?modification(-async)?"
             + "|process-definition/[^/]+/restart(-async)?|migration/.*"
-            + "|process-instance/[^/]+/variables(/.*)?|execution/[^/]+/localVariables(/.*)?)/?");
+            + "|process-instance/[^/]+/variables(/.*)?|process-instance/variables-async|execution/[^/]+/localVariables(/.*)?"
+            + "|execution/[^/]+/(signal|messageSubscriptions/.*)|external-task/[^/]+/(complete|bpmnError)|signal|message|condition)");
 
     /** The variables of the start forms in bpmn/ (the Tasklist's "Start process"). */
     public static final Set<String> START_VARIABLES = Set.of("certificate", "reason");
@@ -87,12 +91,17 @@ public class EngineApiGuard extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         // the path as the API's router sees it: decoded, without path parameters, slashes given as %2F included
-        String path = urlDecode(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo()));
+        String path = normalized(urlDecode(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo())));
         String method = request.getMethod().toUpperCase(Locale.ROOT);
 
         if (SETUP.matcher(path).matches()) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
                     "The first-admin setup is closed: certdesk creates its administrator from configuration");
+            return;
+        }
+        if (!method.equals("GET") && TASK_CLOSED.matcher(path).matches()) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Changing a task itself, or ending it with a BPMN "
+                    + "error or escalation, is closed: a task ends with its decision");
             return;
         }
         if (!method.equals("GET") && PROCESS_REWRITE.matcher(path).matches()) {
@@ -169,6 +178,15 @@ public class EngineApiGuard extends OncePerRequestFilter {
             }
         }
         chain.doFilter(new CachedBody(request, body), response);
+    }
+
+    /**
+     * The path with repeated slashes merged and trailing ones removed: the API's router treats {@code /x/} and
+     * {@code /x} alike, so the guard must too.
+     */
+    static String normalized(String path) {
+        String merged = path.replaceAll("/{2,}", "/");
+        return merged.length() > 1 ? merged.replaceAll("/+$", "") : merged;
     }
 
     /** The first query parameter whose (decoded) name mentions an expression. */

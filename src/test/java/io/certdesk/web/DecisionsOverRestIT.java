@@ -57,6 +57,12 @@ class DecisionsOverRestIT extends EmbeddedCertdeskTest {
         assertThat(forged.body()).contains("firstApprover");
         assertThat(approver.put("/engine-rest/task/" + second.getId() + "/variables/firstApprover",
                 "{\"value\":\"approver2\",\"type\":\"String\"}").status()).isEqualTo(403);
+        // nor can the task be pointed at another trust request whose first decision someone else made (a trailing
+        // slash reaches the same endpoint)
+        assertThat(approver.put("/engine-rest/task/" + second.getId() + "/localVariables/trustRequestId/",
+                "{\"value\":1,\"type\":\"Long\"}").status()).isEqualTo(403);
+        assertThat(approver.put("/engine-rest/task/" + second.getId() + "/variables/trustWarnings/",
+                "{\"value\":\"\",\"type\":\"String\"}").status()).as("the public-root warning stays").isEqualTo(403);
         // ... and assigning the task to someone else does not make them the decider
         assertThat(approver.post("/engine-rest/task/" + second.getId() + "/assignee", "{\"userId\":\"approver2\"}").status())
                 .isEqualTo(204);
@@ -88,6 +94,10 @@ class DecisionsOverRestIT extends EmbeddedCertdeskTest {
                 "{\"variables\":{\"approved\":{\"value\":true},\"requestId\":{\"value\":1,\"type\":\"Long\"}}}");
         assertThat(redirected.status()).as("a completion may not point the process at another request").isEqualTo(403);
         assertThat(redirected.body()).contains("requestId");
+        assertThat(approver.put("/engine-rest/task/" + task.getId() + "/variables/requestId/", "{\"value\":1,\"type\":\"Long\"}").status())
+                .as("a trailing slash reaches the same endpoint").isEqualTo(403);
+        assertThat(approver.post("/engine-rest/task/" + task.getId() + "/bpmnError", "{\"errorCode\":\"REQUEST_INVALID\"}").status())
+                .as("a task ends with its decision").isEqualTo(403);
 
         assertThat(approver.post("/engine-rest/task/" + task.getId() + "/assignee", "{\"userId\":\"admin\"}").status()).isEqualTo(204);
         assertThat(approver.post("/engine-rest/task/" + task.getId() + "/complete",
@@ -107,6 +117,10 @@ class DecisionsOverRestIT extends EmbeddedCertdeskTest {
         Rest approver = as("approver", "approver");
         assertThat(approver.post("/engine-rest/task/" + approval.getId() + "/complete",
                 "{\"variables\":{\"approved\":{\"value\":true},\"decidedBy\":{\"value\":\"someone else\"}}}").status()).isEqualTo(403);
+        assertThat(approver.put("/engine-rest/task/" + approval.getId() + "/variables/serial/", "{\"value\":\"01\",\"type\":\"String\"}")
+                .status()).as("the task revokes the certificate it names").isEqualTo(403);
+        assertThat(approver.put("/engine-rest/task/" + approval.getId() + "/localVariables/decidedBy/", "{\"value\":\"x\",\"type\":\"String\"}")
+                .status()).isEqualTo(403);
         assertThat(approver.post("/engine-rest/task/" + approval.getId() + "/complete",
                 "{\"variables\":{\"approved\":{\"value\":true}}}").status()).isEqualTo(204);
         awaitEnded(issued.serial(), "EndEvent_CertificateRevoked");
