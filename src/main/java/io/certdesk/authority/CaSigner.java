@@ -1,5 +1,8 @@
 package io.certdesk.authority;
 
+import java.io.IOException;
+import java.io.OutputStream;
+
 import org.bouncycastle.operator.ContentSigner;
 
 /**
@@ -21,6 +24,14 @@ public interface CaSigner {
     /** Where the key is, in words for health and logs; never a secret. */
     String description();
 
-    /** Signs a few bytes to show that the key is reachable; throws {@link IllegalStateException} naming why not. */
-    void check();
+    /** Signs a byte to show that the key is reachable; throws {@link IllegalStateException} naming why not. */
+    default void check() {
+        ContentSigner signer = newSigner();
+        try (OutputStream out = signer.getOutputStream()) {
+            out.write(1);
+        } catch (IOException e) {
+            throw new IllegalStateException(description() + " cannot sign", e);
+        }
+        signer.getSignature();
+    }
 }

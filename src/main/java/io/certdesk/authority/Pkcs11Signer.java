@@ -1,6 +1,5 @@
 package io.certdesk.authority;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.security.Key;
 import java.security.KeyStore;
@@ -65,16 +64,6 @@ public final class Pkcs11Signer implements CaSigner {
         return settings.tokenName();
     }
 
-    @Override
-    public void check() {
-        ContentSigner signer = newSigner();
-        try (OutputStream out = signer.getOutputStream()) {
-            out.write(1);
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
-        signer.getSignature();
-    }
 
     /** The provider this environment's token is reached through. */
     Provider provider() {

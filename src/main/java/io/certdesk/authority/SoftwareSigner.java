@@ -1,7 +1,6 @@
 package io.certdesk.authority;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.security.PrivateKey;
 
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -65,16 +64,6 @@ public final class SoftwareSigner implements CaSigner {
         return "software key (" + privateKey.getAlgorithm() + ")";
     }
 
-    @Override
-    public void check() {
-        ContentSigner signer = newSigner();
-        try (OutputStream out = signer.getOutputStream()) {
-            out.write(1);
-        } catch (IOException e) {
-            throw new IllegalStateException("CA key of " + environment + " cannot sign", e);
-        }
-        signer.getSignature();
-    }
 
     /** The EC key as BouncyCastle's parameters, or null for an RSA key. */
     private static ECPrivateKeyParameters ecKeyParameters(PrivateKey key) {
