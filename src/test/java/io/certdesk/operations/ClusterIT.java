@@ -3,13 +3,9 @@ package io.certdesk.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -18,6 +14,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
+import io.certdesk.support.TestPostgres;
 import io.certdesk.support.TestCsrs;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.Message;
@@ -26,7 +23,6 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,24 +35,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class ClusterIT {
 
     static final int REQUESTS = 200;
-    static final String ADMIN_URL = System.getenv().getOrDefault("CERTDESK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
 
     @TempDir
     Path data;
-    String database;
+    TestPostgres database;
     GreenMail mail;
 
     @BeforeEach
     void setUp() throws SQLException {
-        database = "certdesk_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("create database " + database);
-        } catch (SQLException unreachable) {
-            if (System.getenv("CI") != null) {
-                throw unreachable;
-            }
-            Assumptions.abort("PostgreSQL is not reachable at " + ADMIN_URL + ": set CERTDESK_TEST_PG_URL to run the cluster test");
-        }
+        database = TestPostgres.create("certdesk_cluster", "the cluster test");
         mail = new GreenMail(new ServerSetup[]{new ServerSetup(Ports.free(), "127.0.0.1", "smtp"),
                 new ServerSetup(Ports.free(), "127.0.0.1", "imap")})
                 .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
@@ -68,17 +55,15 @@ class ClusterIT {
         if (mail != null) {
             mail.stop();
         }
-        try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("drop database if exists " + database + " with (force)");
+        if (database != null) {
+            database.close();
         }
     }
 
     private Map<String, Object> node(String name) {
         Map<String, Object> p = StandaloneCertdesk.embeddedProperties(data, 0, 0);
         p.put("camunda.bpm.process-engine-name", name);
-        p.put("spring.datasource.url", ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + database);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
+        database.configure(p);
         p.put("certdesk.embedded-mail.enabled", false);
         p.put("spring.mail.port", mail.getSmtp().getPort());
         p.put("certdesk.intake.port", mail.getImap().getPort());

@@ -8,16 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
-import java.util.UUID;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
@@ -26,9 +22,9 @@ import io.certdesk.authority.RevocationReason;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
+import io.certdesk.support.TestPostgres;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,26 +36,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class CrlAcrossNodesIT {
 
-    static final String ADMIN_URL = System.getenv().getOrDefault("CERTDESK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
 
     @TempDir
     Path data;
     @TempDir
     Path work;
-    String database;
+    TestPostgres database;
     GreenMail mail;
 
     @BeforeEach
     void setUp() throws SQLException {
-        database = "certdesk_crl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("create database " + database);
-        } catch (SQLException unreachable) {
-            if (System.getenv("CI") != null) {
-                throw unreachable;
-            }
-            Assumptions.abort("PostgreSQL is not reachable at " + ADMIN_URL + ": set CERTDESK_TEST_PG_URL to run the two-node test");
-        }
+        database = TestPostgres.create("certdesk_crl", "the two-node test");
         mail = new GreenMail(new ServerSetup[]{new ServerSetup(Ports.free(), "127.0.0.1", "smtp"),
                 new ServerSetup(Ports.free(), "127.0.0.1", "imap")})
                 .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
@@ -72,17 +59,15 @@ class CrlAcrossNodesIT {
         if (mail != null) {
             mail.stop();
         }
-        try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("drop database if exists " + database + " with (force)");
+        if (database != null) {
+            database.close();
         }
     }
 
     private Map<String, Object> node(String name) {
         Map<String, Object> p = StandaloneCertdesk.embeddedProperties(data, 0, 0);
         p.put("camunda.bpm.process-engine-name", name);
-        p.put("spring.datasource.url", ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + database);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
+        database.configure(p);
         p.put("certdesk.embedded-mail.enabled", false);
         p.put("spring.mail.port", mail.getSmtp().getPort());
         p.put("certdesk.intake.port", mail.getImap().getPort());
