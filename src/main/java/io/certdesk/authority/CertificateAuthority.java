@@ -25,6 +25,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 public final class CertificateAuthority {
 
     private final String environment;
+    private final int generation;
     private final X509Certificate certificate;
     private final CaSigner signer;
     private final String pem;
@@ -37,7 +38,18 @@ public final class CertificateAuthority {
     }
 
     public CertificateAuthority(String environment, X509Certificate certificate, CaSigner signer) {
+        this(environment, 1, certificate, signer);
+    }
+
+    /**
+     * One generation of an environment's CA: generation 1 is the configured CA, each rollover adds the next.
+     */
+    public CertificateAuthority(String environment, int generation, X509Certificate certificate, CaSigner signer) {
+        if (generation < 1) {
+            throw new IllegalArgumentException("a CA generation counts from 1");
+        }
         this.environment = environment;
+        this.generation = generation;
         this.certificate = certificate;
         this.signer = signer;
         this.pem = Pem.encode(certificate);
@@ -51,6 +63,24 @@ public final class CertificateAuthority {
 
     public String environment() {
         return environment;
+    }
+
+    /** Which of the environment's CAs this is: 1 for the configured CA, one more for each rollover. */
+    public int generation() {
+        return generation;
+    }
+
+    /**
+     * A name for this CA that stays unique across its environment's generations: the environment for generation 1
+     * (as before any rollover), {@code <environment>/<generation>} after.
+     */
+    public String id() {
+        return generation == 1 ? environment : environment + "/" + generation;
+    }
+
+    /** This CA with another generation number (a CA loaded from a keystore learns its generation later). */
+    public CertificateAuthority asGeneration(int number) {
+        return number == generation ? this : new CertificateAuthority(environment, number, certificate, signer);
     }
 
     public X509Certificate certificate() {

@@ -41,8 +41,10 @@ public final class ClientCertificateIssuer {
                                  SubjectPublicKeyInfo publicKey, BigInteger serial, Instant now) {
         try {
             Instant notBefore = now.minus(profile.backdate());
-            Instant notAfter = now.plus(profile.validity());
             X509Certificate caCert = ca.certificate();
+            // never valid beyond the CA that signs it: a certificate outliving its CA would fail verification anyway
+            Instant caNotAfter = caCert.getNotAfter().toInstant();
+            Instant notAfter = now.plus(profile.validity()).isAfter(caNotAfter) ? caNotAfter : now.plus(profile.validity());
             JcaX509ExtensionUtils extensionUtils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
                     X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), serial,

@@ -21,4 +21,14 @@ public final class Pem {
         }
         return out.toString();
     }
+
+    /** The certificate in PEM text certdesk wrote. */
+    public static X509Certificate certificate(String pem) {
+        try {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException("unreadable certificate", e);
+        }
+    }
 }

@@ -20,6 +20,16 @@ public record Pkcs11Settings(String library, String tokenLabel, Long slot, Strin
         return new Pkcs11Settings(library, tokenLabel, slot, keyLabel, pin, pem.toString());
     }
 
+    /** The same token with another key: the key of a later CA generation. */
+    public Pkcs11Settings withKeyLabel(String label) {
+        return new Pkcs11Settings(library, tokenLabel, slot, label, pin, caCertificate);
+    }
+
+    /** The same key, its certificate read from the token. */
+    public Pkcs11Settings withoutCertificateFile() {
+        return new Pkcs11Settings(library, tokenLabel, slot, keyLabel, pin, null);
+    }
+
     public boolean configured() {
         return library != null && !library.isBlank();
     }

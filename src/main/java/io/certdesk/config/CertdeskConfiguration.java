@@ -48,6 +48,12 @@ public class CertdeskConfiguration {
         return sender;
     }
 
+    /** Every environment's CAs, loaded (or in embedded mode created) at start-up. */
+    @Bean
+    CertificateAuthorities certificateAuthorities(CertdeskProperties properties, Clock clock) {
+        return new CertificateAuthorities(properties.authoritySettings(), clock);
+    }
+
     @Bean
     RequestPolicy requestPolicy(CertdeskProperties properties) {
         return new RequestPolicy(properties.policy().toSettings(properties.environments().keySet()));

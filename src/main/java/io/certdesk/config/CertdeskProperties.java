@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.certdesk.authority.AuthoritySettings;
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.Pkcs11Settings;
 import io.certdesk.request.PolicySettings;
@@ -40,12 +41,21 @@ public record CertdeskProperties(
         @DefaultValue @Valid Approvers approvers,
         @DefaultValue @Valid Lifecycle lifecycle,
         @DefaultValue @Valid Mtls mtls,
-        @DefaultValue @Valid AutoReplies autoReplies) {
+        @DefaultValue @Valid AutoReplies autoReplies,
+        @DefaultValue @Valid CaRollover caRollover) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
     public boolean embedded() {
         return mode == Mode.EMBEDDED;
+    }
+
+    /** What the authority needs of these settings. */
+    public AuthoritySettings authoritySettings() {
+        Map<String, AuthoritySettings.Ca> cas = new java.util.LinkedHashMap<>();
+        environments.forEach((name, e) -> cas.put(name,
+                new AuthoritySettings.Ca(e.caKeyType(), e.caSubject(), e.caKeystore(), e.caPassword(), e.caValidity(), e.pkcs11())));
+        return new AuthoritySettings(embedded(), dataDir, publicUrl, issuance.validity(), issuance.backdate(), cas);
     }
 
     /**
@@ -165,6 +175,23 @@ public record CertdeskProperties(
         public Map<String, Integer> portsOrNone() {
             return ports == null ? Map.of() : ports;
         }
+    }
+
+    /**
+     * CA rollovers and the operators' reminders of a CA's expiry.
+     *
+     * @param approverGroup   the Camunda group whose members start and approve rollovers (two different members)
+     * @param operatorAddress where CA expiry reminders go besides the approver group's members' addresses
+     * @param reminderDays    days before a CA's expiry at which the operators are reminded, each once
+     * @param defaultOverlap  how long the previous CA stays trusted beside the new one unless the rollover says
+     * @param decisionDue     when a rollover approval is due
+     */
+    public record CaRollover(
+            @DefaultValue("camunda-admin") @NotBlank String approverGroup,
+            String operatorAddress,
+            @DefaultValue({"180", "90", "30"}) List<Integer> reminderDays,
+            @DefaultValue("365d") Duration defaultOverlap,
+            @DefaultValue("7d") Duration decisionDue) {
     }
 
     /** The Camunda group whose members decide requests, and its users. */

@@ -41,6 +41,14 @@ public class HealthChecks {
                     detail.put("token", token.token());
                 }
                 detail.put("signer", signer.description());
+                detail.put("generation", ca.generation());
+                detail.put("fingerprint", ca.sha256Fingerprint());
+                if (authorities.generations(environment).size() > 1) {
+                    detail.put("olderGenerations", authorities.generations(environment).stream().skip(1)
+                            .map(g -> Map.of("generation", g.ca().generation(), "trustedUntil", String.valueOf(g.trustedUntil()),
+                                    "servesUntil", String.valueOf(g.servesUntil())))
+                            .toList());
+                }
                 KeyCheck check = checks.compute(environment, (env, last) -> last != null && last.fresh(clock.instant()) ? last : KeyCheck.of(signer, clock.instant()));
                 detail.put("keyReachable", check.error() == null);
                 if (check.error() != null) {

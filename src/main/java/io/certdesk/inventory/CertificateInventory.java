@@ -21,14 +21,40 @@ public class CertificateInventory {
     }
 
     public void record(IssuedCertificate c) {
+        record(c, 1);
+    }
+
+    /** Records a certificate signed by the given generation of its environment's CA. */
+    public void record(IssuedCertificate c, int caGeneration) {
         jdbc.sql("""
                         insert into issued_certificate (serial, environment, request_reference, organization_id, subject,
-                            public_key_sha256, not_before, not_after, status, certificate_pem, issued_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            public_key_sha256, not_before, not_after, status, certificate_pem, issued_at, ca_generation)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(c.serial(), c.environment(), c.requestReference(), c.organizationId(), c.subject(),
                         c.publicKeySha256(), Timestamp.from(c.notBefore()), Timestamp.from(c.notAfter()),
-                        c.status().name(), c.certificatePem(), Timestamp.from(c.issuedAt()))
+                        c.status().name(), c.certificatePem(), Timestamp.from(c.issuedAt()), caGeneration)
                 .update();
+    }
+
+    /** Which generation of its environment's CA signed the certificate. */
+    public Optional<Integer> caGeneration(String serialHex) {
+        return jdbc.sql("select ca_generation from issued_certificate where serial = ?").param(serialHex.toUpperCase())
+                .query(Integer.class).optional();
+    }
+
+    /** The organizations with an active client certificate of certdesk's own CA in the environment. */
+    public List<String> organizationsWithActiveCertificates(String environment) {
+        return jdbc.sql("select distinct organization_id from issued_certificate where environment = ? and status = 'ACTIVE' "
+                        + "and purpose = 'CLIENT' and issuer_kind = 'CERTDESK' order by organization_id")
+                .param(environment).query(String.class).list();
+    }
+
+    /** When the last certificate a CA generation signed expires; empty when it signed none. */
+    public Optional<Instant> lastExpiry(String environment, int caGeneration) {
+        return Optional.ofNullable(jdbc.sql("select max(not_after) from issued_certificate where environment = ? and ca_generation = ? "
+                        + "and (issuer_kind is null or issuer_kind <> 'PARTNER')")
+                .params(environment, caGeneration)
+                .query((rs, n) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant()).single());
     }
 
     /** A partner's client certificate, tracked for its expiry; certdesk neither lists nor revokes it. */
@@ -42,8 +68,8 @@ public class CertificateInventory {
      * know it). No client's: outside reminders, expiry mails and renewals; past its notAfter it becomes EXPIRED
      * quietly, at the next start of a node.
      */
-    public void recordServerCertificate(IssuedCertificate c) {
-        record(c);
+    public void recordServerCertificate(IssuedCertificate c, int caGeneration) {
+        record(c, caGeneration);
         jdbc.sql("update issued_certificate set purpose = 'TLS_SERVER' where serial = ?").param(c.serial()).update();
         jdbc.sql("update issued_certificate set status = 'EXPIRED' where purpose = 'TLS_SERVER' and status = 'ACTIVE' "
                 + "and not_after <= ?").param(Timestamp.from(c.issuedAt())).update();
@@ -56,8 +82,8 @@ public class CertificateInventory {
      * A node's delegated OCSP responder certificate: part of what the CA issued, so listed, revocable and on the
      * CRL like any other, but no client's, so outside reminders, expiry mails and renewals.
      */
-    public void recordOcspResponder(IssuedCertificate c) {
-        record(c);
+    public void recordOcspResponder(IssuedCertificate c, int caGeneration) {
+        record(c, caGeneration);
         jdbc.sql("update issued_certificate set purpose = 'OCSP_SIGNING' where serial = ?").param(c.serial()).update();
     }
 
@@ -86,10 +112,11 @@ public class CertificateInventory {
     public record Revoked(String serial, Instant revokedAt, String reason) {
     }
 
-    public List<Revoked> revoked(String environment) {
+    /** The revoked certificates one generation of the environment's CA signed: its CRL's entries. */
+    public List<Revoked> revoked(String environment, int caGeneration) {
         return jdbc.sql("select serial, revoked_at, revocation_reason from issued_certificate "
-                        + "where environment = ? and status = 'REVOKED' order by serial")
-                .param(environment)
+                        + "where environment = ? and ca_generation = ? and status = 'REVOKED' order by serial")
+                .params(environment, caGeneration)
                 .query((rs, n) -> new Revoked(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3))).list();
     }
 
@@ -110,14 +137,14 @@ public class CertificateInventory {
     }
 
     /** A certificate's status as OCSP states it, read in one primary-key lookup. */
-    public record State(String environment, IssuedCertificate.Status status, Instant revokedAt, String reason) {
+    public record State(String environment, int caGeneration, IssuedCertificate.Status status, Instant revokedAt, String reason) {
     }
 
     public Optional<State> state(String serialHex) {
-        return jdbc.sql("select environment, status, revoked_at, revocation_reason from issued_certificate where serial = ?")
+        return jdbc.sql("select environment, ca_generation, status, revoked_at, revocation_reason from issued_certificate where serial = ?")
                 .param(serialHex.toUpperCase())
-                .query((rs, n) -> new State(rs.getString(1), IssuedCertificate.Status.valueOf(rs.getString(2)),
-                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getString(4))).optional();
+                .query((rs, n) -> new State(rs.getString(1), rs.getInt(2), IssuedCertificate.Status.valueOf(rs.getString(3)),
+                        rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(), rs.getString(5))).optional();
     }
 
     /** Certificates whose public key has this SHA-256 (lower-case hex over the DER SubjectPublicKeyInfo). */

@@ -207,6 +207,17 @@ public class Notifier {
         send(template, reference, null, to, v, null);
     }
 
+    /**
+     * A mail certdesk sends on its own account (CA rollover, CA expiry) to operators or technical contacts;
+     * {@code values} fill the template besides the support address and name.
+     */
+    public void notice(String template, String reference, List<String> to, Map<String, String> values) {
+        Map<String, String> v = base();
+        v.putAll(values);
+        v.put("reference", reference);
+        send(template, reference, null, to, v, null);
+    }
+
     /** Tells whoever asked for a revocation why it was not done. */
     public void revocationRefusal(String to, String certificate, String reason) {
         Map<String, String> v = base();

@@ -49,7 +49,11 @@ public class NotifyDelegates {
             CertificateRequest request = requests.get(OnboardingProcess.requestId(execution));
             IssuedCertificate certificate = inventory.findByRequestReference(request.reference())
                     .orElseThrow(() -> new IllegalStateException(request.reference() + " has no certificate to deliver"));
-            CertificateAuthority ca = authorities.get(certificate.environment());
+            // the CA that signed it, which after a rollover may not be the environment's issuing CA of today
+            int generation = inventory.caGeneration(certificate.serial()).orElse(1);
+            CertificateAuthority ca = authorities.generation(certificate.environment(), generation)
+                    .orElseThrow(() -> new IllegalStateException(request.reference() + ": CA generation " + generation + " of "
+                            + certificate.environment() + " is not loaded on this node"));
             StringBuilder replaces = new StringBuilder();
             for (String old : request.renewalOf()) {
                 inventory.findBySerial(old).ifPresent(previous -> replaces.append("This certificate replaces ").append(previous.serial())

@@ -42,26 +42,36 @@ public class CrlPublisher {
         this.clock = clock;
     }
 
+    /** The current CRL of the environment's issuing CA. */
     public byte[] crl(String environment) {
-        CertificateAuthority ca = authorities.get(environment);
+        return crl(authorities.get(environment));
+    }
+
+    /**
+     * The current CRL of one CA generation, listing the revoked certificates that generation signed. Stored and
+     * numbered under the CA's id ({@link CertificateAuthority#id()}), so each generation has its own CRL numbers.
+     */
+    public byte[] crl(CertificateAuthority ca) {
+        String key = ca.id();
+        String environment = ca.environment();
         long version = inventory.revocationVersion(environment);
         Instant now = clock.instant();
-        PublishedCrls.Head head = published.head(environment).orElse(null);
+        PublishedCrls.Head head = published.head(key).orElse(null);
         if (head != null && head.signed() && current(head, version, now)) {
-            PublishedCrls.Stored copy = copies.get(environment);
+            PublishedCrls.Stored copy = copies.get(key);
             if (copy != null && copy.number() == head.number()) {
                 return copy.der();
             }
-            PublishedCrls.Stored stored = published.load(environment).orElse(null);
+            PublishedCrls.Stored stored = published.load(key).orElse(null);
             if (stored != null && stored.number() >= head.number()) {
-                copies.put(environment, stored);
+                copies.put(key, stored);
                 return stored.der();
             }
         }
-        PublishedCrls.Stored stored = published.publish(environment, now,
+        PublishedCrls.Stored stored = published.publish(key, now,
                 locked -> current(locked, inventory.revocationVersion(environment), now),
                 number -> sign(ca, number, now));
-        copies.put(environment, stored);
+        copies.put(key, stored);
         return stored.der();
     }
 
@@ -70,10 +80,12 @@ public class CrlPublisher {
     }
 
     private PublishedCrls.Stored sign(CertificateAuthority ca, long number, Instant now) {
-        List<CrlBuilder.Entry> entries = inventory.revoked(ca.environment()).stream()
+        // the version is read before the entries: a revocation in between makes this CRL stale at once, never hidden
+        long version = inventory.revocationVersion(ca.environment());
+        List<CrlBuilder.Entry> entries = inventory.revoked(ca.environment(), ca.generation()).stream()
                 .map(r -> new CrlBuilder.Entry(new BigInteger(r.serial(), 16), r.revokedAt(), RevocationReason.parse(r.reason()).code()))
                 .toList();
         byte[] der = CrlBuilder.build(ca, entries, now, LIFETIME, BigInteger.valueOf(number));
-        return new PublishedCrls.Stored(number, entries.size(), now.plus(LIFETIME), der);
+        return new PublishedCrls.Stored(number, version, now.plus(LIFETIME), der);
     }
 }

@@ -51,7 +51,14 @@ public class OcspResponderKeys {
         this.clock = clock;
     }
 
+    /** The responder key of the environment's issuing CA. */
     public OcspResponderKey get(String environment) {
+        return get(authorities.get(environment));
+    }
+
+    /** The responder key that answers for one CA generation, issued by that CA. */
+    public OcspResponderKey get(CertificateAuthority ca) {
+        String environment = ca.id();
         Instant now = clock.instant();
         Held current = held.get(environment);
         if (current != null && !due(current, now)) {
@@ -60,7 +67,7 @@ public class OcspResponderKeys {
         synchronized (this) {
             current = held.get(environment);
             if (current == null || due(current, now)) {
-                current = renewed(environment, current, now);
+                current = renewed(ca, current, now);
                 held.put(environment, current);
             }
             return current.key();
@@ -74,7 +81,8 @@ public class OcspResponderKeys {
     }
 
     /** The held key after a check: the same when still fine and still active in the inventory, else a new one. */
-    private Held renewed(String environment, Held current, Instant now) {
+    private Held renewed(CertificateAuthority ca, Held current, Instant now) {
+        String environment = ca.id();
         if (current != null && !now.isAfter(current.key().notAfter().minus(RENEW_BEFORE))
                 && !now.isBefore(current.key().certificate().getNotBefore().toInstant())) {
             boolean active = inventory.findBySerial(current.serial())
@@ -84,14 +92,13 @@ public class OcspResponderKeys {
             }
             log.warn("OCSP responder certificate {} of '{}' is no longer active; making a new one", current.serial(), environment);
         }
-        CertificateAuthority ca = authorities.get(environment);
         BigInteger serial = SerialNumbers.next();
         OcspResponderKey key = OcspResponderKey.issue(ca, serial, now, VALIDITY);
         String hex = SerialNumbers.hex(serial);
-        inventory.recordOcspResponder(new IssuedCertificate(hex, environment, "OCSP-" + hex.substring(0, 15), ORGANIZATION,
+        inventory.recordOcspResponder(new IssuedCertificate(hex, ca.environment(), "OCSP-" + hex.substring(0, 15), ORGANIZATION,
                 key.certificate().getSubjectX500Principal().getName(), publicKeySha256(key),
                 key.certificate().getNotBefore().toInstant(), key.notAfter(), IssuedCertificate.Status.ACTIVE,
-                Pem.encode(key.certificate()), now, null, null));
+                Pem.encode(key.certificate()), now, null, null), ca.generation());
         inventory.expireOcspResponders(now);
         log.info("OCSP responder certificate {} of '{}' issued, valid until {}", hex, environment, key.notAfter());
         return new Held(key, hex, now);

@@ -65,7 +65,6 @@ public class OcspService {
 
     /** The DER OCSP response to a DER request. */
     public byte[] answer(String environment, byte[] requestDer) {
-        CertificateAuthority ca = authorities.get(environment);
         OcspResponder.Request request;
         try {
             request = OcspResponder.read(requestDer);
@@ -73,18 +72,23 @@ public class OcspService {
             metrics.counter("certdesk.ocsp.refused", "code", malformed.refusal().map(Enum::name).orElse("OCSP_UNREADABLE")).increment();
             return OcspResponder.malformed();
         }
-        if (request.certificates().stream().noneMatch(id -> OcspResponder.issuedBy(id, ca))) {
+        // the CA generation the request asks about: the first CertID names it (issuer name and key hashes); every
+        // CA that still publishes revocation status answers for what it signed, the issuing one and retired ones
+        CertificateAuthority ca = authorities.serving(environment).stream()
+                .filter(candidate -> OcspResponder.issuedBy(request.certificates().get(0), candidate))
+                .findFirst().orElse(null);
+        if (ca == null) {
             return OcspResponder.unauthorized();
         }
         Instant now = clock.instant();
-        Function<BigInteger, OcspResponder.Status> lookup = serial -> status(environment, serial);
+        Function<BigInteger, OcspResponder.Status> lookup = serial -> status(ca, serial);
         if (request.hasNonce() || request.certificates().size() > 1) {
-            return OcspResponder.respond(ca, keys.get(environment), request, lookup, now, VALIDITY);
+            return OcspResponder.respond(ca, keys.get(ca), request, lookup, now, VALIDITY);
         }
         CertificateID id = request.certificates().get(0);
         OcspResponder.Status status = lookup.apply(id.getSerialNumber());
-        OcspResponderKey key = keys.get(environment);
-        ByteBuffer cacheKey = cacheKey(environment, id);
+        OcspResponderKey key = keys.get(ca);
+        ByteBuffer cacheKey = cacheKey(ca.id(), id);
         Kept earlier = kept.get(cacheKey);
         if (earlier != null && earlier.key() == key && earlier.status().equals(status) && !now.isBefore(earlier.thisUpdate())
                 && now.isBefore(earlier.thisUpdate().plus(VALIDITY.dividedBy(2)))) {
@@ -97,16 +101,17 @@ public class OcspService {
         return der;
     }
 
-    /** What the inventory says of a serial of this environment's CA; null when it never issued it. */
-    OcspResponder.Status status(String environment, BigInteger serial) {
-        return inventory.state(SerialNumbers.hex(serial)).filter(c -> c.environment().equals(environment))
+    /** What the inventory says of a serial this CA signed; null when it never signed it. */
+    OcspResponder.Status status(CertificateAuthority ca, BigInteger serial) {
+        return inventory.state(SerialNumbers.hex(serial))
+                .filter(c -> c.environment().equals(ca.environment()) && c.caGeneration() == ca.generation())
                 .map(c -> c.status() == IssuedCertificate.Status.REVOKED
                         ? new OcspResponder.Status(true, c.revokedAt(), RevocationReason.parse(c.reason()).code())
                         : OcspResponder.Status.GOOD)
                 .orElse(null);
     }
 
-    /** The environment and the request's CertID as sent (hash algorithm, issuer hashes, serial): what the answer echoes. */
+    /** The CA and the request's CertID as sent (hash algorithm, issuer hashes, serial): what the answer echoes. */
     private static ByteBuffer cacheKey(String environment, CertificateID id) {
         try {
             byte[] certId = id.toASN1Primitive().getEncoded();

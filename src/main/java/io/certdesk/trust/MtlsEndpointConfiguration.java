@@ -37,6 +37,7 @@ public class MtlsEndpointConfiguration {
     private final java.util.Map<Integer, ClientTrust> registered = new java.util.LinkedHashMap<>();
     /** The listeners' server certificates, recorded in the inventory once the database is ready. */
     private final java.util.Map<String, java.security.cert.X509Certificate> serverCertificates = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, Integer> serverCertificateGenerations = new java.util.LinkedHashMap<>();
 
     @jakarta.annotation.PreDestroy
     void unregister() {
@@ -53,10 +54,15 @@ public class MtlsEndpointConfiguration {
         System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
     }
 
+    /**
+     * The listeners' server certificates come from each environment's issuing CA, so the CA generations on record
+     * are loaded first ({@code generationsLoaded}).
+     */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoints(CertdeskProperties properties,
                                                                                CertificateAuthorities authorities, TrustService trust,
-                                                                               org.springframework.boot.autoconfigure.web.ServerProperties server) {
+                                                                               org.springframework.boot.autoconfigure.web.ServerProperties server,
+                                                                               io.certdesk.rollover.CaGenerationSync generationsLoaded) {
         noStatelessSessionTickets();
         CertdeskProperties.Mtls settings = properties.mtls();
         List<String> environments = new java.util.ArrayList<>(settings.portsOrNone().keySet());
@@ -69,6 +75,7 @@ public class MtlsEndpointConfiguration {
             registered.put(slot, clientTrust);
             connectors.add(connector(environment, settings.portsOrNone().get(environment), MtlsTrustManager.className(slot),
                     authorities, settings.hostNames(), serverCertificates));
+            serverCertificateGenerations.put(environment, authorities.get(environment).generation());
             if (server.getAddress() != null) {
                 // the same interface as the web port: loopback in embedded mode unless told otherwise
                 connectors.get(connectors.size() - 1).setProperty("address", server.getAddress().getHostAddress());
@@ -92,7 +99,8 @@ public class MtlsEndpointConfiguration {
                     certificate.getSubjectX500Principal().getName(),
                     io.certdesk.authority.Fingerprints.sha256Hex(certificate.getPublicKey().getEncoded()),
                     certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
-                    io.certdesk.inventory.IssuedCertificate.Status.ACTIVE, io.certdesk.authority.Pem.encode(certificate), now, null, null));
+                    io.certdesk.inventory.IssuedCertificate.Status.ACTIVE, io.certdesk.authority.Pem.encode(certificate), now, null, null),
+                    serverCertificateGenerations.getOrDefault(environment, 1));
             log.info("mTLS server certificate for '{}' recorded in the inventory: serial {}", environment, serial);
         });
         serverCertificates.clear();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
@@ -53,10 +54,13 @@ public class TrustService {
         this.clock = clock;
     }
 
-    /** The environment's CA first, then its approved partner CAs. */
+    /**
+     * The environment's issuing CA first, then an older CA during its rollover overlap, then the approved partner
+     * CAs.
+     */
     public List<X509Certificate> bundle(String environment) {
         List<X509Certificate> bundle = new ArrayList<>();
-        bundle.add(authorities.get(environment).certificate());
+        authorities.trusted(environment).forEach(ca -> bundle.add(ca.certificate()));
         partners.forEnvironment(environment).forEach(p -> bundle.add(p.certificate()));
         return bundle;
     }
@@ -88,7 +92,7 @@ public class TrustService {
     /**
      * Why the chain would be refused, or null when it is trusted. A client certificate must be valid, not blocked
      * by an administrator, and meant for client authentication (extendedKeyUsage clientAuth). Then either it has
-     * a path to the environment's own CA and is a certificate certdesk issued and has not revoked, or it is a
+     * a path to the environment's own CA (the issuing one, or an older one during its rollover overlap) and is a certificate certdesk issued and has not revoked, or it is a
      * partner client certificate that two approvers registered for an organization (the leaf itself, by
      * fingerprint) and its path ends at a partner CA approved for that same organization. Another certificate
      * from an approved partner CA, whether of the same organization or another, is refused: a partner CA vouches
@@ -116,8 +120,8 @@ public class TrustService {
         if (usage != null) {
             return "the certificate is not for client authentication: " + usage;
         }
-        X509Certificate ownCa = authorities.get(environment).certificate();
-        if (pathProblem(chain, List.of(ownCa), now) == null) {
+        List<X509Certificate> ownCas = authorities.trusted(environment).stream().map(CertificateAuthority::certificate).toList();
+        if (pathProblem(chain, ownCas, now) == null) {
             IssuedCertificate issued = inventory.findBySerial(SerialNumbers.hex(leaf.getSerialNumber())).orElse(null);
             if (issued == null) {
                 return "certdesk has no record of serial " + SerialNumbers.hex(leaf.getSerialNumber());

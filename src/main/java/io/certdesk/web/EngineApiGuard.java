@@ -77,7 +77,7 @@ public class EngineApiGuard extends OncePerRequestFilter {
             + "|execution/[^/]+/(signal|messageSubscriptions/.*)|external-task/[^/]+/(complete|bpmnError)|signal|message|condition)");
 
     /** The variables of the start forms in bpmn/ (the Tasklist's "Start process"). */
-    public static final Set<String> START_VARIABLES = Set.of("certificate", "reason");
+    public static final Set<String> START_VARIABLES = Set.of("certificate", "reason", "environment", "overlapDays");
 
     private final ObjectMapper json;
 

@@ -60,12 +60,28 @@ public class PkiController {
         this.clock = clock;
     }
 
+    /**
+     * The environment's CA certificate; during a rollover's overlap the issuing CA first, then the older one, so
+     * that {@code openssl verify -CAfile} accepts certificates of both and {@code openssl x509} shows the issuing one.
+     */
     @GetMapping("/ca.pem")
     public ResponseEntity<String> caCertificate(@PathVariable String environment) {
-        CertificateAuthority ca = authorities.get(environment);
+        String pem = authorities.trusted(environment).stream().map(CertificateAuthority::certificatePem)
+                .collect(java.util.stream.Collectors.joining());
         return ResponseEntity.ok().contentType(PEM)
                 .header("Content-Disposition", "inline; filename=\"" + environment + "-ca.pem\"")
-                .body(ca.certificatePem());
+                .body(pem);
+    }
+
+    /** One CA generation's certificate, as long as it publishes revocation status. */
+    @GetMapping("/ca/{generation}.pem")
+    public ResponseEntity<String> caGenerationCertificate(@PathVariable String environment, @PathVariable int generation) {
+        return servingGeneration(environment, generation)
+                .map(ca -> ResponseEntity.ok().contentType(PEM)
+                        .header("Content-Disposition", "inline; filename=\"" + environment + "-ca-" + generation + ".pem\"")
+                        .body(ca.certificatePem()))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
+                        .body("environment " + environment + " has no CA generation " + generation + " in service\n"));
     }
 
     @GetMapping(value = "/ca-fingerprint", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -73,11 +89,32 @@ public class PkiController {
         return authorities.get(environment).sha256Fingerprint() + "\n";
     }
 
+    /**
+     * The CRL that certificates of the first CA generation name. After a rollover it stays that CA's CRL until
+     * the last certificate it signed has expired, and is then the issuing CA's.
+     */
     @GetMapping("/crl")
     public ResponseEntity<byte[]> crl(@PathVariable String environment) {
+        CertificateAuthority ca = servingGeneration(environment, 1).orElseGet(() -> authorities.get(environment));
         return ResponseEntity.ok().contentType(PKIX_CRL)
                 .header("Content-Disposition", "inline; filename=\"" + environment + ".crl\"")
-                .body(crls.crl(environment));
+                .body(crls.crl(ca));
+    }
+
+    /** The CRL of one CA generation, the URL its certificates name from generation 2 on. */
+    @GetMapping("/crl/{generation}")
+    public ResponseEntity<byte[]> crlOfGeneration(@PathVariable String environment, @PathVariable int generation) {
+        return servingGeneration(environment, generation)
+                .map(ca -> ResponseEntity.ok().contentType(PKIX_CRL)
+                        .header("Content-Disposition", "inline; filename=\"" + environment + "-" + generation + ".crl\"")
+                        .body(crls.crl(ca)))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
+                        .body(("environment " + environment + " has no CA generation " + generation + " that publishes a CRL\n")
+                                .getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private java.util.Optional<CertificateAuthority> servingGeneration(String environment, int generation) {
+        return authorities.serving(environment).stream().filter(ca -> ca.generation() == generation).findFirst();
     }
 
     /** RFC 6960 OCSP over POST; a body over {@value OcspRequestLimits#MAX_REQUEST_BYTES} bytes is refused unread (413). */
@@ -120,10 +157,10 @@ public class PkiController {
                         + OcspRequestLimits.Refusal.OCSP_REQUEST_TOO_LARGE.fix() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** A PEM certificate in; whether this environment's CA issued it, and its state, out. */
+    /** A PEM certificate in; whether this environment's CA (any generation) issued it, and its state, out. */
     @PostMapping(value = "/validate", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Map<String, Object>> validate(@PathVariable String environment, @RequestBody(required = false) byte[] body) {
-        CertificateAuthority ca = authorities.get(environment);
+        authorities.get(environment);
         if (body == null || body.length == 0) {
             return badRequest("Send a PEM certificate (-----BEGIN CERTIFICATE----- ...) as the request body.");
         }
@@ -149,7 +186,9 @@ public class PkiController {
             return badRequest("The PEM certificate cannot be read: it is damaged or truncated.");
         }
         Instant now = clock.instant();
+        CertificateAuthority ca = authorities.signerOf(environment, certificate).orElseGet(() -> authorities.get(environment));
         CertificateCheck check = CertificateCheck.of(ca, certificate, now);
+        boolean caTrusted = authorities.trusted(environment).contains(ca);
         String serial = SerialNumbers.hex(certificate.getSerialNumber());
         String status = check.issuedByThisCa() ? inventory.findBySerial(serial).map(c -> c.status().name()).orElse("UNKNOWN")
                 : "NOT_ISSUED_HERE";
@@ -158,7 +197,7 @@ public class PkiController {
         }
         Map<String, Object> verdict = new LinkedHashMap<>();
         verdict.put("environment", environment);
-        verdict.put("valid", check.issuedByThisCa() && check.withinValidity() && "ACTIVE".equals(status));
+        verdict.put("valid", check.issuedByThisCa() && caTrusted && check.withinValidity() && "ACTIVE".equals(status));
         verdict.put("issuedByThisCa", check.issuedByThisCa());
         verdict.put("status", status);
         verdict.put("subject", certificate.getSubjectX500Principal().getName());
@@ -170,7 +209,12 @@ public class PkiController {
                 ? List.of(certificate.getSubjectX500Principal().getName(), ca.certificate().getSubjectX500Principal().getName())
                 : List.of(certificate.getSubjectX500Principal().getName()));
         verdict.put("caFingerprint", ca.sha256Fingerprint());
+        verdict.put("caGeneration", ca.generation());
         List<String> problems = new java.util.ArrayList<>(check.problems());
+        if (check.issuedByThisCa() && !caTrusted) {
+            problems.add("issued by an earlier " + environment + " CA (generation " + ca.generation() + ") whose rollover overlap "
+                    + "has ended: renew it to get a certificate of the current CA");
+        }
         if (IssuedCertificate.Status.REVOKED.name().equals(status)) {
             inventory.revocation(serial).ifPresent(r -> problems.add("revoked on " + r.revokedAt() + " (" + r.reason() + ")"));
         }

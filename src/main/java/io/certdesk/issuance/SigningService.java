@@ -1,4 +1,4 @@
-package io.certdesk.authority;
+package io.certdesk.issuance;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -6,6 +6,13 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.CertificateSubject;
+import io.certdesk.authority.ClientCertificateIssuer;
+import io.certdesk.authority.Fingerprints;
+import io.certdesk.authority.Pem;
+import io.certdesk.authority.SerialNumbers;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
@@ -15,13 +22,16 @@ import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
 import io.certdesk.request.RequestRepository;
 import io.certdesk.request.RequestService;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Signs an approved request with its environment's CA and records the certificate. Signing twice for one
+ * The issuance use case: signs an approved request with its environment's issuing CA, records the certificate
+ * (with the CA generation that signed it), schedules its reminders, supersedes what it renews and records the
+ * organization's contacts. Signing twice for one
  * request is impossible: a request that already has a certificate gets that certificate back.
  */
 @Service
@@ -35,11 +45,11 @@ public class SigningService {
     private final ClientCertificateIssuer issuer = new ClientCertificateIssuer();
     private final LifecycleService lifecycle;
     private final Clock clock;
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final MeterRegistry metrics;
 
     public SigningService(RequestService requests, RequestRepository requestRepository, CertificateInventory inventory,
                           Organizations organizations, CertificateAuthorities authorities, LifecycleService lifecycle, Clock clock,
-                          io.micrometer.core.instrument.MeterRegistry metrics) {
+                          MeterRegistry metrics) {
         this.metrics = metrics;
         this.lifecycle = lifecycle;
         this.requests = requests;
@@ -86,13 +96,13 @@ public class SigningService {
         CertificateAuthority ca = authorities.get(request.environment());
         Instant now = clock.instant();
         BigInteger serial = SerialNumbers.next();
-        X509Certificate certificate = issuer.issue(ca, authorities.profile(request.environment()), subject,
+        X509Certificate certificate = issuer.issue(ca, authorities.profile(ca), subject,
                 csr.getSubjectPublicKeyInfo(), serial, now);
         IssuedCertificate issued = new IssuedCertificate(SerialNumbers.hex(serial), request.environment(), request.reference(),
                 request.organizationId(), subject.text(), publicKeySha256,
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now, null, null);
-        inventory.record(issued);
+        inventory.record(issued, ca.generation());
         lifecycle.scheduleReminders(issued);
         for (String renewed : request.renewalOf()) {
             lifecycle.supersede(renewed, issued.serial());

@@ -1,4 +1,4 @@
-package io.certdesk.authority;
+package io.certdesk.issuance;
 
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.onboarding.OnboardingProcess;

@@ -1,0 +1,252 @@
+package io.certdesk.rollover;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.config.CertdeskProperties;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.Organizations;
+import io.certdesk.notify.Notifier;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The CA rollover use case: an administrator asks, two different members of the rollover approver group approve,
+ * certdesk makes the new CA (in the token or as a software key), issues from it, trusts the previous CA beside
+ * it for the overlap, and tells the technical contacts what changes for them.
+ */
+@Service
+public class CaRolloverService {
+
+    static final long MAX_OVERLAP_DAYS = 3650;
+    private static final Logger log = LoggerFactory.getLogger(CaRolloverService.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+    private final CertificateAuthorities authorities;
+    private final CaGenerations generations;
+    private final CaGenerationSync sync;
+    private final CertificateInventory inventory;
+    private final Organizations organizations;
+    private final IdentityService identity;
+    private final RuntimeService runtime;
+    private final Notifier notifier;
+    private final CertdeskProperties properties;
+    private final Clock clock;
+
+    public CaRolloverService(CertificateAuthorities authorities, CaGenerations generations, CaGenerationSync sync,
+                             CertificateInventory inventory, Organizations organizations, IdentityService identity,
+                             RuntimeService runtime, Notifier notifier, CertdeskProperties properties, Clock clock) {
+        this.authorities = authorities;
+        this.generations = generations;
+        this.sync = sync;
+        this.inventory = inventory;
+        this.organizations = organizations;
+        this.identity = identity;
+        this.runtime = runtime;
+        this.notifier = notifier;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Why this rollover cannot start, or null when it can. */
+    public String problem(String environment, Long overlapDays, String requestedBy, String ownReference) {
+        if (environment == null || !authorities.environments().contains(environment)) {
+            return "environment must be one of " + authorities.environments();
+        }
+        if (overlapDays == null || overlapDays < 1 || overlapDays > MAX_OVERLAP_DAYS) {
+            return "overlapDays must be a whole number of days from 1 to " + MAX_OVERLAP_DAYS;
+        }
+        if (requestedBy == null || !isRolloverApprover(requestedBy)) {
+            return "only members of the group '" + properties.caRollover().approverGroup() + "' may ask for a CA rollover";
+        }
+        if (generations.rolloverOpen(environment) && (ownReference == null || generations.rollover(ownReference).isEmpty())) {
+            return "a rollover of the " + environment + " CA is already under way";
+        }
+        return null;
+    }
+
+    /** Starts a rollover as the given administrator; its reference. */
+    public String request(String environment, Long overlapDays, String reason, String requestedBy) {
+        String problem = problem(environment, overlapDays, requestedBy, null);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        String reference = newReference(environment);
+        generations.recordRollover(new CaGenerations.Rollover(reference, environment, requestedBy, clock.instant(),
+                overlapDays.intValue(), reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000)), null, null,
+                "REQUESTED", null));
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put(CaRolloverProcess.ENVIRONMENT, environment);
+        variables.put(CaRolloverProcess.OVERLAP_DAYS, overlapDays);
+        variables.put(CaRolloverProcess.REASON, reason == null ? "" : reason);
+        // started as that administrator, with the groups that authorize it (the process records them as initiator)
+        identity.setAuthentication(requestedBy, identity.createGroupQuery().groupMember(requestedBy).list().stream()
+                .map(org.camunda.bpm.engine.identity.Group::getId).toList());
+        try {
+            ProcessInstance started = runtime.startProcessInstanceByKey(CaRolloverProcess.KEY, reference, variables);
+            log.info("CA rollover {} of '{}' asked for by {} (process {})", reference, environment, requestedBy, started.getId());
+        } finally {
+            identity.clearAuthentication();
+        }
+        return reference;
+    }
+
+    /** {@code Task_CheckRolloverRequest}: refuses what cannot start; records the rollover and what the approvers see. */
+    public void check(DelegateExecution execution) {
+        String reference = execution.getProcessBusinessKey();
+        String environment = CaRolloverProcess.environment(execution);
+        Long overlapDays = CaRolloverProcess.overlapDays(execution);
+        String requestedBy = CaRolloverProcess.requestedBy(execution);
+        String problem = problem(environment, overlapDays, requestedBy, reference);
+        if (problem != null) {
+            execution.setVariable(CaRolloverProcess.REFUSAL, problem);
+            log.warn("CA rollover asked for by {} refused: {}", requestedBy, problem);
+            throw new BpmnError(CaRolloverProcess.ERROR_REFUSED, problem);
+        }
+        if (reference == null || reference.isBlank()) {
+            reference = newReference(environment);
+            execution.setProcessBusinessKey(reference);
+        }
+        if (generations.rollover(reference).isEmpty()) {
+            String reason = CaRolloverProcess.reason(execution);
+            generations.recordRollover(new CaGenerations.Rollover(reference, environment, requestedBy, clock.instant(),
+                    overlapDays.intValue(), reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000)), null, null,
+                    "REQUESTED", null));
+        }
+        CertificateAuthority current = authorities.get(environment);
+        execution.setVariable(CaRolloverProcess.REFERENCE, reference);
+        execution.setVariable(CaRolloverProcess.OVERLAP_DAYS, overlapDays);
+        execution.setVariable(CaRolloverProcess.CURRENT_CA, current.certificate().getSubjectX500Principal().getName()
+                + ", generation " + current.generation() + ", valid until " + current.certificate().getNotAfter().toInstant()
+                + ", SHA-256 " + current.sha256Fingerprint());
+        execution.setVariable(CaRolloverProcess.NEW_CA_PLAN, authorities.subjectOfGeneration(environment, generations.nextGeneration(environment))
+                + ", " + properties.environments().get(environment).caKeyType() + ", valid "
+                + properties.environments().get(environment).caValidity().toDays() + " days, key "
+                + (properties.environments().get(environment).inToken() ? "made in the PKCS#11 token" : "in software, kept encrypted in the database"));
+    }
+
+    /** Whether the user belongs to the group that asks for and approves rollovers. */
+    public boolean isRolloverApprover(String userId) {
+        return identity.createGroupQuery().groupMember(userId).groupId(properties.caRollover().approverGroup()).count() > 0;
+    }
+
+    /** Records one approval; the second must come from someone else than the first. */
+    public void recordDecision(String reference, boolean first, String decidedBy) {
+        CaGenerations.Rollover rollover = generations.rollover(reference)
+                .orElseThrow(() -> new IllegalStateException("no rollover " + reference + " on record"));
+        if (!first && decidedBy.equals(rollover.firstDecidedBy())) {
+            throw new IllegalStateException("Four eyes: " + decidedBy + " made the first decision on " + reference
+                    + "; another administrator must make the second");
+        }
+        if (!first && rollover.firstDecidedBy() == null) {
+            throw new IllegalStateException("The first decision on " + reference + " is not on record");
+        }
+        generations.recordDecision(reference, first, decidedBy);
+    }
+
+    public void recordRejected(String reference) {
+        generations.recordState(reference, "REJECTED", null);
+    }
+
+    /**
+     * {@code Task_CreateCaGeneration}: makes the new CA once (a retried step finds the one it made), after checking
+     * again that two different approvers are on record.
+     */
+    public int createGeneration(String reference) {
+        CaGenerations.Rollover rollover = approved(reference);
+        CaGenerations.Row made = generations.byRollover(reference).orElse(null);
+        if (made != null) {
+            return made.generation();
+        }
+        int number = generations.nextGeneration(rollover.environment());
+        CertificateAuthorities.NewGeneration created = authorities.createGeneration(rollover.environment(), number);
+        generations.insert(created.ca(), CaGenerations.State.PENDING, created.tokenKeyLabel(), created.pkcs12(), reference, clock.instant());
+        generations.recordState(reference, "APPROVED", number);
+        log.info("CA rollover {}: generation {} of '{}' made ({}), SHA-256 fingerprint {}", reference, number, rollover.environment(),
+                created.ca().certificate().getSubjectX500Principal().getName(), created.ca().sha256Fingerprint());
+        return number;
+    }
+
+    /** {@code Task_ActivateCaGeneration}: the new CA issues; the previous one is trusted until the overlap ends. */
+    public Instant activate(String reference) {
+        CaGenerations.Rollover rollover = approved(reference);
+        CaGenerations.Row row = generations.byRollover(reference)
+                .orElseThrow(() -> new IllegalStateException(reference + ": the new CA was not made"));
+        Instant now = clock.instant();
+        Instant trustedUntil = now.plus(Duration.ofDays(rollover.overlapDays()));
+        if (generations.activate(rollover.environment(), row.generation(), trustedUntil, now)) {
+            log.info("CA rollover {}: '{}' issues from generation {}; the previous CA is trusted until {}", reference,
+                    rollover.environment(), row.generation(), trustedUntil);
+        }
+        generations.recordState(reference, "DONE", row.generation());
+        sync.refresh();
+        return trustedUntil;
+    }
+
+    /** {@code Task_TellContactsOfNewCa}: every organization with an active certificate in the environment hears of it. */
+    public int tellContacts(String reference) {
+        CaGenerations.Rollover rollover = generations.rollover(reference).orElseThrow();
+        CaGenerations.Row row = generations.byRollover(reference).orElseThrow();
+        CertificateAuthority previous = authorities.generations(rollover.environment()).stream()
+                .map(CertificateAuthorities.Generation::ca).filter(ca -> ca.generation() < row.generation())
+                .findFirst().orElse(null);
+        Instant trustedUntil = generations.all(rollover.environment()).stream()
+                .filter(r -> previous != null && r.generation() == previous.generation()).map(CaGenerations.Row::trustedUntil)
+                .findFirst().orElse(null);
+        String base = properties.publicUrl() + "/pki/" + rollover.environment();
+        int told = 0;
+        for (String organization : inventory.organizationsWithActiveCertificates(rollover.environment())) {
+            List<String> to = organizations.contacts(organization).stream().filter(c -> Organizations.TECHNICAL.equals(c.role()))
+                    .map(Organizations.Contact::email).distinct().toList();
+            if (to.isEmpty()) {
+                continue;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("organizationId", organization);
+            values.put("environment", rollover.environment());
+            values.put("newCaSubject", row.certificatePem().isEmpty() ? "" : io.certdesk.authority.Pem.certificate(row.certificatePem())
+                    .getSubjectX500Principal().getName());
+            values.put("newCaFingerprint", row.fingerprint());
+            values.put("newCaNotAfter", row.notAfter().toString());
+            values.put("previousCaSubject", previous == null ? "-" : previous.certificate().getSubjectX500Principal().getName());
+            values.put("previousCaFingerprint", previous == null ? "-" : previous.sha256Fingerprint());
+            values.put("trustedUntil", trustedUntil == null ? "-" : trustedUntil.toString());
+            values.put("caUrl", base + "/ca.pem");
+            values.put("newCaUrl", base + "/ca/" + row.generation() + ".pem");
+            values.put("bundleUrl", base + "/trust-bundle.pem");
+            values.put("fingerprintUrl", base + "/ca-fingerprint");
+            notifier.notice("ca-rollover", reference + " " + organization, to, values);
+            told++;
+        }
+        log.info("CA rollover {}: technical contacts of {} organizations told", reference, told);
+        return told;
+    }
+
+    private CaGenerations.Rollover approved(String reference) {
+        CaGenerations.Rollover rollover = generations.rollover(reference)
+                .orElseThrow(() -> new IllegalStateException("no rollover " + reference + " on record"));
+        if (rollover.firstDecidedBy() == null || rollover.secondDecidedBy() == null
+                || rollover.firstDecidedBy().equals(rollover.secondDecidedBy())) {
+            throw new IllegalStateException(reference + " lacks two approvals by different administrators; not rolling over");
+        }
+        return rollover;
+    }
+
+    private String newReference(String environment) {
+        return "ROLL-" + environment + "-" + STAMP.format(clock.instant());
+    }
+}
