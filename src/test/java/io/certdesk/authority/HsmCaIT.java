@@ -275,6 +275,28 @@ class HsmCaIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void aRolloverOfATokenCaMakesTheNewKeyInTheTokenNeverExtractableAndOpensItByItsLabel() throws Exception {
+        Map<String, AuthoritySettings.Ca> cas = Map.of("qa", new AuthoritySettings.Ca(CaKeyType.EC_P384, "CN=Token QA CA,O=certdesk,C=NL",
+                null, null, Duration.ofDays(3650), SoftHsm.settings(EC_TOKEN, "qa-ca")));
+        CertificateAuthorities authorities = new CertificateAuthorities(new AuthoritySettings(false, dir, "http://localhost",
+                Duration.ofDays(365), Duration.ofMinutes(5), cas), java.time.Clock.systemUTC());
+        CertificateAuthorities.NewGeneration created = authorities.createGeneration("qa", 2);
+        assertThat(created.pkcs12()).as("no key leaves the token").isNull();
+        assertThat(created.tokenKeyLabel()).isEqualTo("qa-ca-g2");
+        assertThat(created.ca().certificate().getSubjectX500Principal().getName()).isEqualTo("C=NL,O=certdesk,CN=Token QA CA G2");
+        assertThat(SoftHsm.pkcs11Tool(EC_TOKEN, "--list-objects --type privkey"))
+                .contains("label:      qa-ca-g2").contains("never extractable");
+        CertificateAuthority reopened = authorities.openGeneration("qa", 2, created.ca().certificate(), null, "qa-ca-g2");
+        assertThat(reopened.generation()).isEqualTo(2);
+        assertThat(reopened.id()).isEqualTo("qa/2");
+        Files.writeString(dir.resolve("g2.pem"), reopened.certificatePem());
+        assertThat(Openssl.ok(dir, "openssl verify -CAfile g2.pem g2.pem").trim()).isEqualTo("g2.pem: OK");
+        assertThatThrownBy(() -> authorities.openGeneration("qa", 2, authorities.get("qa").certificate(), null, "qa-ca-g2"))
+                .hasMessageContaining("does not hold the certificate of CA generation 2");
+    }
+
     private static Map<String, Object> properties(String tokenLabel, int smtp, int imap) {
         Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(Path.of(System.getProperty("java.io.tmpdir"))
                 .resolve("certdesk-hsm-" + System.nanoTime()), smtp, imap);
