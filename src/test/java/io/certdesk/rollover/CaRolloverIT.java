@@ -204,6 +204,33 @@ class CaRolloverIT {
         }
     }
 
+    @Test
+    void anApproverCannotStartARolloverThroughTheEngineApi() throws Exception {
+        Rest approver = Rest.basic(base, "approver", "approver");
+        String variables = "{\"variables\": {\"environment\": {\"value\": \"production\"}, \"overlapDays\": {\"value\": 30, \"type\": \"Long\"}}}";
+        Rest.Response started = approver.post("/engine-rest/process-definition/key/caRollover/start", variables);
+        Rest.Response submitted = approver.post("/engine-rest/process-definition/key/caRollover/submit-form", variables);
+        JdbcClient jdbc = certdesk.bean(JdbcClient.class);
+        HistoryService history = certdesk.bean(HistoryService.class);
+        Thread.sleep(2000);
+        // refused at the door, or refused by the process's own check: never a rollover on record, never an approval task
+        for (Rest.Response response : List.of(started, submitted)) {
+            if (response.status() < 400) {
+                String id = response.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+                for (int i = 0; i < 100 && history.createHistoricActivityInstanceQuery().processInstanceId(id)
+                        .activityId("EndEvent_RolloverRefused").count() == 0; i++) {
+                    Thread.sleep(100);
+                }
+                assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(id).activityId("EndEvent_RolloverRefused").count())
+                        .as("refused: " + response.body()).isEqualTo(1);
+            }
+        }
+        assertThat(jdbc.sql("select count(*) from ca_rollover where requested_by = 'approver'").query(Integer.class).single()).isZero();
+        assertThat(certdesk.bean(TaskService.class).createTaskQuery().processDefinitionKey(CaRolloverProcess.KEY)
+                .taskCandidateGroup("approvers").count()).isZero();
+        assertThat(certdesk.bean(CertificateAuthorities.class).generations("production")).hasSize(1);
+    }
+
     // --- helpers
 
     record Issued(String reference, String serial, String certificatePem, String caPem, String contact) {
