@@ -33,7 +33,8 @@ create table ca_expiry_reminder (
     primary key (environment, generation, days_before)
 );
 
--- A CA rollover as asked for and decided: who asked, and the two administrators who approved it (four eyes).
+-- A CA rollover as asked for and decided: who asked, and the two administrators who decided (four eyes). States:
+-- REQUESTED, APPROVED (both approved, new CA made), DONE, REJECTED, REFUSED, ABANDONED (its process is gone).
 create table ca_rollover (
     reference          varchar(80)  primary key,
     environment        varchar(40)  not null,
@@ -42,7 +43,13 @@ create table ca_rollover (
     overlap_days       integer      not null,
     reason             varchar(2000),
     first_decided_by   varchar(100),
+    first_approved     boolean,
     second_decided_by  varchar(100),
+    second_approved    boolean,
     state              varchar(20)  not null,
-    generation         integer
+    generation         integer,
+    -- the process that carries this rollover, and the secret it was started with: a process started elsewhere
+    -- with the same business key is not this rollover
+    process_instance_id varchar(64),
+    start_token        varchar(64)
 );

@@ -83,6 +83,7 @@ public final class CertificateAuthorities {
     private final Map<String, CertificateAuthority> configured = new LinkedHashMap<>();
     private final Map<String, char[]> passwords = new ConcurrentHashMap<>();
     private final Map<String, List<Generation>> generations = new ConcurrentHashMap<>();
+    private final Map<String, String> withheld = new ConcurrentHashMap<>();
 
     public CertificateAuthorities(AuthoritySettings settings, Clock clock) {
         this.settings = settings;
@@ -98,9 +99,22 @@ public final class CertificateAuthorities {
         return configured.keySet();
     }
 
-    /** The environment's issuing CA: the one that signs every new certificate. */
+    /**
+     * The environment's issuing CA: the one that signs every new certificate. Refused while the issuing
+     * generation on record cannot be used on this node (see {@link #withhold}).
+     */
     public CertificateAuthority get(String environment) {
-        return generationsOf(environment).get(0).ca();
+        List<Generation> known = generationsOf(environment);
+        String reason = withheld.get(environment);
+        if (reason != null) {
+            throw new IllegalStateException("environment '" + environment + "' has no issuing CA on this node: " + reason);
+        }
+        return known.get(0).ca();
+    }
+
+    /** Why the environment cannot issue on this node, or null. */
+    public String withheldReason(String environment) {
+        return withheld.get(environment);
     }
 
     /** The environment's CA as configured (generation 1), whatever generation issues now. */
@@ -147,6 +161,7 @@ public final class CertificateAuthorities {
         if (known.stream().filter(Generation::issuing).count() != 1) {
             throw new IllegalArgumentException("environment '" + environment + "' needs exactly one issuing CA");
         }
+        withheld.remove(environment);
         List<Generation> ordered = new ArrayList<>(known);
         ordered.sort((a, b) -> a.issuing() != b.issuing() ? (a.issuing() ? -1 : 1)
                 : Integer.compare(b.ca().generation(), a.ca().generation()));
@@ -156,6 +171,24 @@ public final class CertificateAuthorities {
             log.info("environment '{}' now issues from CA generation {} ({}), SHA-256 fingerprint {}", environment,
                     ordered.get(0).ca().generation(), ordered.get(0).ca().certificate().getSubjectX500Principal().getName(),
                     ordered.get(0).ca().sha256Fingerprint());
+        }
+    }
+
+    /**
+     * The issuing generation on record cannot be used on this node (its key cannot be opened, or the record names
+     * more than one): nothing is signed for the environment until it can (signing jobs fail and retry, health is
+     * down), and the older generations are trusted only as their record says.
+     */
+    public void withhold(String environment, List<Generation> older, String reason) {
+        generationsOf(environment);
+        if (older.stream().anyMatch(Generation::issuing)) {
+            throw new IllegalArgumentException("withheld generations cannot be issuing");
+        }
+        if (withheld.put(environment, reason) == null) {
+            log.error("environment '{}' cannot issue on this node: {}", environment, reason);
+        }
+        if (!older.isEmpty()) {
+            generations.put(environment, List.copyOf(older));
         }
     }
 

@@ -33,6 +33,11 @@ public class HealthChecks {
             Health.Builder health = Health.up();
             boolean down = false;
             for (String environment : authorities.environments()) {
+                if (authorities.withheldReason(environment) != null) {
+                    health.withDetail(environment, Map.of("error", authorities.withheldReason(environment)));
+                    down = true;
+                    continue;
+                }
                 CertificateAuthority ca = authorities.get(environment);
                 CaSigner signer = ca.signer();
                 Map<String, Object> detail = new LinkedHashMap<>();

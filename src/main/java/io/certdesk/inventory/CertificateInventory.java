@@ -49,10 +49,13 @@ public class CertificateInventory {
                 .param(environment).query(String.class).list();
     }
 
-    /** When the last certificate a CA generation signed expires; empty when it signed none. */
+    /**
+     * When the last client certificate a CA generation signed expires; empty when it signed none. Its own OCSP
+     * responder and listener certificates do not count, or answering OCSP would keep a retired CA in service.
+     */
     public Optional<Instant> lastExpiry(String environment, int caGeneration) {
         return Optional.ofNullable(jdbc.sql("select max(not_after) from issued_certificate where environment = ? and ca_generation = ? "
-                        + "and (issuer_kind is null or issuer_kind <> 'PARTNER')")
+                        + "and purpose = 'CLIENT' and issuer_kind = 'CERTDESK'")
                 .params(environment, caGeneration)
                 .query((rs, n) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant()).single());
     }

@@ -1,7 +1,6 @@
 package io.certdesk.rollover;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,15 +86,22 @@ public class CaGenerationSync {
     private void refresh(String environment) {
         Instant now = clock.instant();
         List<CertificateAuthorities.Generation> known = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        long issuingOnRecord = 0;
         for (CaGenerations.Row row : generations.all(environment)) {
             if (row.state() == CaGenerations.State.PENDING) {
                 continue;
             }
+            boolean issuing = row.state() == CaGenerations.State.ISSUING;
+            issuingOnRecord += issuing ? 1 : 0;
             CertificateAuthority ca = open(row);
             if (ca == null) {
+                if (issuing) {
+                    problems.add("CA generation " + row.generation() + " cannot be opened: " + failures.get(row.environment() + "/" + row.generation()));
+                }
                 continue;
             }
-            Instant trustedUntil = row.state() == CaGenerations.State.ISSUING ? null : row.trustedUntil();
+            Instant trustedUntil = issuing ? null : row.trustedUntil();
             Instant servesUntil = null;
             if (trustedUntil != null) {
                 Instant lastExpiry = inventory.lastExpiry(environment, row.generation()).orElse(trustedUntil);
@@ -103,11 +109,13 @@ public class CaGenerationSync {
             }
             known.add(new CertificateAuthorities.Generation(ca, trustedUntil, servesUntil));
         }
-        if (known.stream().filter(CertificateAuthorities.Generation::issuing).count() == 1) {
+        if (issuingOnRecord > 1) {
+            problems.add("the record names " + issuingOnRecord + " issuing CAs");
+        }
+        if (problems.isEmpty() && known.stream().filter(CertificateAuthorities.Generation::issuing).count() == 1) {
             authorities.install(environment, known);
-        } else if (!known.isEmpty()) {
-            log.error("environment '{}': the CA record names {} issuing CAs; keeping the CAs loaded", environment,
-                    known.stream().filter(CertificateAuthorities.Generation::issuing).count());
+        } else if (!problems.isEmpty()) {
+            authorities.withhold(environment, known.stream().filter(g -> !g.issuing()).toList(), String.join("; ", problems));
         }
     }
 
@@ -146,7 +154,4 @@ public class CaGenerationSync {
         return Map.copyOf(failures);
     }
 
-    static Duration refreshInterval() {
-        return Duration.ofSeconds(REFRESH_SECONDS);
-    }
 }

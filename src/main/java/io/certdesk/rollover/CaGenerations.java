@@ -28,7 +28,15 @@ public class CaGenerations {
 
     /** A rollover as asked for and decided. */
     public record Rollover(String reference, String environment, String requestedBy, Instant requestedAt, int overlapDays,
-                           String reason, String firstDecidedBy, String secondDecidedBy, String state, Integer generation) {
+                           String reason, String firstDecidedBy, Boolean firstApproved, String secondDecidedBy, Boolean secondApproved,
+                           String state, Integer generation, String processInstanceId, String startToken) {
+
+        /** Both approvals on record, by two different administrators, and nothing since that ended it. */
+        public boolean approved() {
+            return Boolean.TRUE.equals(firstApproved) && Boolean.TRUE.equals(secondApproved) && firstDecidedBy != null
+                    && secondDecidedBy != null && !firstDecidedBy.equals(secondDecidedBy)
+                    && (state.equals("REQUESTED") || state.equals("APPROVED") || state.equals("DONE"));
+        }
     }
 
     private final JdbcClient jdbc;
@@ -91,8 +99,10 @@ public class CaGenerations {
      */
     @Transactional
     public boolean activate(String environment, int generation, Instant trustedUntil, Instant now) {
-        Row row = jdbc.sql("select * from ca_generation where environment = ? and generation = ? for update")
-                .params(environment, generation).query(CaGenerations::row).single();
+        // every generation of the environment locked: two activations never interleave into two issuing CAs
+        List<Row> locked = jdbc.sql("select * from ca_generation where environment = ? order by generation for update")
+                .param(environment).query(CaGenerations::row).list();
+        Row row = locked.stream().filter(r -> r.generation() == generation).findFirst().orElseThrow();
         if (row.state() != State.PENDING) {
             return false;
         }
@@ -105,34 +115,59 @@ public class CaGenerations {
 
     public void recordRollover(Rollover r) {
         jdbc.sql("""
-                        insert into ca_rollover (reference, environment, requested_by, requested_at, overlap_days, reason, state)
-                        values (?, ?, ?, ?, ?, ?, 'REQUESTED')""")
-                .params(r.reference(), r.environment(), r.requestedBy(), Timestamp.from(r.requestedAt()), r.overlapDays(), r.reason())
+                        insert into ca_rollover (reference, environment, requested_by, requested_at, overlap_days, reason, state,
+                            process_instance_id, start_token)
+                        values (?, ?, ?, ?, ?, ?, 'REQUESTED', ?, ?)""")
+                .params(r.reference(), r.environment(), r.requestedBy(), Timestamp.from(r.requestedAt()), r.overlapDays(), r.reason(),
+                        r.processInstanceId(), r.startToken())
                 .update();
     }
 
     public Optional<Rollover> rollover(String reference) {
-        return jdbc.sql("select * from ca_rollover where reference = ?").param(reference).query((rs, n) -> new Rollover(
-                rs.getString("reference"), rs.getString("environment"), rs.getString("requested_by"),
-                rs.getTimestamp("requested_at").toInstant(), rs.getInt("overlap_days"), rs.getString("reason"),
-                rs.getString("first_decided_by"), rs.getString("second_decided_by"), rs.getString("state"),
-                (Integer) rs.getObject("generation"))).optional();
+        return jdbc.sql("select * from ca_rollover where reference = ?").param(reference).query(CaGenerations::rollover).optional();
     }
 
-    /** Whether a rollover of the environment is asked for and neither done nor rejected. */
-    public boolean rolloverOpen(String environment) {
-        return jdbc.sql("select count(*) from ca_rollover where environment = ? and state in ('REQUESTED', 'APPROVED')")
-                .param(environment).query(Integer.class).single() > 0;
+    /** The rollovers of the environment asked for and neither done, rejected nor abandoned. */
+    public List<Rollover> openRollovers(String environment) {
+        return jdbc.sql("select * from ca_rollover where environment = ? and state in ('REQUESTED', 'APPROVED')")
+                .param(environment).query(CaGenerations::rollover).list();
     }
 
-    public void recordDecision(String reference, boolean first, String decidedBy) {
-        jdbc.sql("update ca_rollover set " + (first ? "first_decided_by" : "second_decided_by") + " = ? where reference = ?")
-                .params(decidedBy, reference).update();
+    /** Binds the rollover to the process that carries it; false when another process holds it. */
+    public boolean bind(String reference, String processInstanceId) {
+        return jdbc.sql("update ca_rollover set process_instance_id = ? where reference = ? and "
+                        + "(process_instance_id is null or process_instance_id = ?)")
+                .params(processInstanceId, reference, processInstanceId).update() == 1;
     }
 
+    /**
+     * Records one decision, once: the first only while none is on record, the second only after an approving first
+     * by someone else. False when the record refuses it.
+     */
+    public boolean recordDecision(String reference, boolean first, String decidedBy, boolean approved) {
+        if (first) {
+            return jdbc.sql("update ca_rollover set first_decided_by = ?, first_approved = ? where reference = ? "
+                            + "and first_decided_by is null and state = 'REQUESTED'")
+                    .params(decidedBy, approved, reference).update() == 1;
+        }
+        return jdbc.sql("update ca_rollover set second_decided_by = ?, second_approved = ? where reference = ? "
+                        + "and second_decided_by is null and first_approved = ? and first_decided_by <> ? and state = 'REQUESTED'")
+                .params(decidedBy, approved, reference, true, decidedBy).update() == 1;
+    }
+
+    /** Moves the rollover on; only from a state that is still open. */
     public void recordState(String reference, String state, Integer generation) {
-        jdbc.sql("update ca_rollover set state = ?, generation = coalesce(?, generation) where reference = ?")
+        jdbc.sql("update ca_rollover set state = ?, generation = coalesce(?, generation) where reference = ? "
+                        + "and state in ('REQUESTED', 'APPROVED')")
                 .params(state, generation, reference).update();
+    }
+
+    private static Rollover rollover(ResultSet rs, int n) throws SQLException {
+        return new Rollover(rs.getString("reference"), rs.getString("environment"), rs.getString("requested_by"),
+                rs.getTimestamp("requested_at").toInstant(), rs.getInt("overlap_days"), rs.getString("reason"),
+                rs.getString("first_decided_by"), (Boolean) rs.getObject("first_approved"), rs.getString("second_decided_by"),
+                (Boolean) rs.getObject("second_approved"), rs.getString("state"), (Integer) rs.getObject("generation"),
+                rs.getString("process_instance_id"), rs.getString("start_token"));
     }
 
     /** Records that a reminder offset was sent for a CA; false when one node already did. */

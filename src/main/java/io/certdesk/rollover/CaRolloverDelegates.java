@@ -61,14 +61,20 @@ public class CaRolloverDelegates {
             if (!CaRolloverProcess.decision(task, first) && (reason == null || reason.toString().isBlank())) {
                 throw new ProcessEngineException("A rejection needs a reason: fill in 'rejectionReason'");
             }
+            boolean approved = CaRolloverProcess.decision(task, first);
             try {
-                rollovers.recordDecision(reference, first, user);
+                rollovers.recordDecision(reference, first, user, approved);
             } catch (IllegalStateException refused) {
                 throw new ProcessEngineException(refused.getMessage(), refused);
             }
+            var process = task.getExecution().getProcessInstance();
+            // the gateway after this task routes on exactly the decision checked and recorded here; the steps that
+            // act read the record again
+            process.setVariable(first ? CaRolloverProcess.FIRST_APPROVED : CaRolloverProcess.SECOND_APPROVED, approved);
             if (first) {
+                process.removeVariable(CaRolloverProcess.SECOND_APPROVED);
                 // shown in the second approval's form; the four-eyes rule reads certdesk's record, never this variable
-                task.getExecution().getProcessInstance().setVariable(CaRolloverProcess.FIRST_APPROVER, user);
+                process.setVariable(CaRolloverProcess.FIRST_APPROVER, user);
             }
         };
     }

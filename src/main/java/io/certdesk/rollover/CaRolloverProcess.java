@@ -22,6 +22,8 @@ public final class CaRolloverProcess {
     public static final String NEW_CA_PLAN = "newCaPlan";
     public static final String REFUSAL = "refusal";
     public static final String GENERATION = "generation";
+    /** Set by an admin-API start only (the engine API refuses it), matched against the record by the first step. */
+    public static final String START_TOKEN = "rolloverToken";
 
     private CaRolloverProcess() {
     }

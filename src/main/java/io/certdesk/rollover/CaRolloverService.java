@@ -73,10 +73,25 @@ public class CaRolloverService {
         if (requestedBy == null || !isRolloverApprover(requestedBy)) {
             return "only members of the group '" + properties.caRollover().approverGroup() + "' may ask for a CA rollover";
         }
-        if (generations.rolloverOpen(environment) && (ownReference == null || generations.rollover(ownReference).isEmpty())) {
-            return "a rollover of the " + environment + " CA is already under way";
+        for (CaGenerations.Rollover open : generations.openRollovers(environment)) {
+            if (open.reference().equals(ownReference)) {
+                continue;
+            }
+            if (carried(open)) {
+                return "a rollover of the " + environment + " CA is already under way (" + open.reference() + ")";
+            }
+            // its process is gone (it failed to start, or was deleted): it blocks nothing
+            generations.recordState(open.reference(), "ABANDONED", null);
+            log.warn("CA rollover {} of '{}' has no process any more: abandoned", open.reference(), environment);
         }
         return null;
+    }
+
+    /** Whether a process still carries the rollover (or it was asked for so recently that its start may be under way). */
+    private boolean carried(CaGenerations.Rollover rollover) {
+        return rollover.requestedAt().isAfter(clock.instant().minusSeconds(60))
+                || runtime.createProcessInstanceQuery().processDefinitionKey(CaRolloverProcess.KEY)
+                        .processInstanceBusinessKey(rollover.reference()).count() > 0;
     }
 
     /** Starts a rollover as the given administrator; its reference. */
@@ -86,13 +101,15 @@ public class CaRolloverService {
             throw new IllegalArgumentException(problem);
         }
         String reference = newReference(environment);
+        String shortReason = reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000));
+        String token = java.util.UUID.randomUUID().toString();
         generations.recordRollover(new CaGenerations.Rollover(reference, environment, requestedBy, clock.instant(),
-                overlapDays.intValue(), reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000)), null, null,
-                "REQUESTED", null));
+                overlapDays.intValue(), shortReason, null, null, null, null, "REQUESTED", null, null, token));
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put(CaRolloverProcess.ENVIRONMENT, environment);
         variables.put(CaRolloverProcess.OVERLAP_DAYS, overlapDays);
-        variables.put(CaRolloverProcess.REASON, reason == null ? "" : reason);
+        variables.put(CaRolloverProcess.REASON, shortReason);
+        variables.put(CaRolloverProcess.START_TOKEN, token);
         // started as that administrator, with the groups that authorize it (the process records them as initiator)
         identity.setAuthentication(requestedBy, identity.createGroupQuery().groupMember(requestedBy).list().stream()
                 .map(org.camunda.bpm.engine.identity.Group::getId).toList());
@@ -105,31 +122,44 @@ public class CaRolloverService {
         return reference;
     }
 
-    /** {@code Task_CheckRolloverRequest}: refuses what cannot start; records the rollover and what the approvers see. */
+    /**
+     * {@code Task_CheckRolloverRequest}: refuses what cannot start, binds the rollover on record to this process
+     * (one asked for over the admin API carries its start token; one started in the Tasklist gets a new record and
+     * reference), and sets what the approvers see from the record.
+     */
     public void check(DelegateExecution execution) {
         String reference = execution.getProcessBusinessKey();
-        String environment = CaRolloverProcess.environment(execution);
-        Long overlapDays = CaRolloverProcess.overlapDays(execution);
-        String requestedBy = CaRolloverProcess.requestedBy(execution);
-        String problem = problem(environment, overlapDays, requestedBy, reference);
-        if (problem != null) {
-            execution.setVariable(CaRolloverProcess.REFUSAL, problem);
-            log.warn("CA rollover asked for by {} refused: {}", requestedBy, problem);
-            throw new BpmnError(CaRolloverProcess.ERROR_REFUSED, problem);
+        CaGenerations.Rollover record = reference == null ? null : generations.rollover(reference).orElse(null);
+        Object token = execution.getVariable(CaRolloverProcess.START_TOKEN);
+        if (record != null && (record.startToken() == null || !record.startToken().equals(token)
+                || !generations.bind(reference, execution.getProcessInstanceId()))) {
+            refuse(execution, CaRolloverProcess.requestedBy(execution), "the reference " + reference + " belongs to another rollover");
         }
-        if (reference == null || reference.isBlank()) {
+        String environment = record != null ? record.environment() : CaRolloverProcess.environment(execution);
+        Long overlapDays = record != null ? Long.valueOf(record.overlapDays()) : CaRolloverProcess.overlapDays(execution);
+        String requestedBy = CaRolloverProcess.requestedBy(execution);
+        String problem = record != null && !java.util.Objects.equals(requestedBy, record.requestedBy())
+                ? "the rollover was asked for by " + record.requestedBy() + ", not " + requestedBy
+                : problem(environment, overlapDays, requestedBy, record == null ? null : reference);
+        if (problem != null) {
+            refuse(execution, requestedBy, problem);
+        }
+        if (record == null) {
+            // started in the Tasklist: a reference of certdesk's own, whatever business key the starter gave
             reference = newReference(environment);
             execution.setProcessBusinessKey(reference);
-        }
-        if (generations.rollover(reference).isEmpty()) {
             String reason = CaRolloverProcess.reason(execution);
             generations.recordRollover(new CaGenerations.Rollover(reference, environment, requestedBy, clock.instant(),
                     overlapDays.intValue(), reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000)), null, null,
-                    "REQUESTED", null));
+                    null, null, "REQUESTED", null, execution.getProcessInstanceId(), null));
+            record = generations.rollover(reference).orElseThrow();
         }
+        execution.removeVariable(CaRolloverProcess.START_TOKEN);
         CertificateAuthority current = authorities.get(environment);
         execution.setVariable(CaRolloverProcess.REFERENCE, reference);
+        execution.setVariable(CaRolloverProcess.ENVIRONMENT, environment);
         execution.setVariable(CaRolloverProcess.OVERLAP_DAYS, overlapDays);
+        execution.setVariable(CaRolloverProcess.REASON, record.reason());
         execution.setVariable(CaRolloverProcess.CURRENT_CA, current.certificate().getSubjectX500Principal().getName()
                 + ", generation " + current.generation() + ", valid until " + current.certificate().getNotAfter().toInstant()
                 + ", SHA-256 " + current.sha256Fingerprint());
@@ -139,23 +169,32 @@ public class CaRolloverService {
                 + (properties.environments().get(environment).inToken() ? "made in the PKCS#11 token" : "in software, kept encrypted in the database"));
     }
 
+    private void refuse(DelegateExecution execution, String requestedBy, String problem) {
+        execution.setVariable(CaRolloverProcess.REFUSAL, problem);
+        log.warn("CA rollover asked for by {} refused: {}", requestedBy, problem);
+        throw new BpmnError(CaRolloverProcess.ERROR_REFUSED, problem);
+    }
+
     /** Whether the user belongs to the group that asks for and approves rollovers. */
     public boolean isRolloverApprover(String userId) {
         return identity.createGroupQuery().groupMember(userId).groupId(properties.caRollover().approverGroup()).count() > 0;
     }
 
-    /** Records one approval; the second must come from someone else than the first. */
-    public void recordDecision(String reference, boolean first, String decidedBy) {
+    /** Records one decision; the second must come from someone other than the first, after an approving first. */
+    public void recordDecision(String reference, boolean first, String decidedBy, boolean approved) {
         CaGenerations.Rollover rollover = generations.rollover(reference)
                 .orElseThrow(() -> new IllegalStateException("no rollover " + reference + " on record"));
         if (!first && decidedBy.equals(rollover.firstDecidedBy())) {
             throw new IllegalStateException("Four eyes: " + decidedBy + " made the first decision on " + reference
                     + "; another administrator must make the second");
         }
-        if (!first && rollover.firstDecidedBy() == null) {
-            throw new IllegalStateException("The first decision on " + reference + " is not on record");
+        if (!generations.recordDecision(reference, first, decidedBy, approved)) {
+            throw new IllegalStateException("The " + (first ? "first" : "second") + " decision on " + reference
+                    + " cannot be recorded: it was made already, the first is not an approval on record, or the rollover is closed");
         }
-        generations.recordDecision(reference, first, decidedBy);
+        if (!approved) {
+            generations.recordState(reference, "REJECTED", null);
+        }
     }
 
     public void recordRejected(String reference) {
@@ -239,9 +278,8 @@ public class CaRolloverService {
     private CaGenerations.Rollover approved(String reference) {
         CaGenerations.Rollover rollover = generations.rollover(reference)
                 .orElseThrow(() -> new IllegalStateException("no rollover " + reference + " on record"));
-        if (rollover.firstDecidedBy() == null || rollover.secondDecidedBy() == null
-                || rollover.firstDecidedBy().equals(rollover.secondDecidedBy())) {
-            throw new IllegalStateException(reference + " lacks two approvals by different administrators; not rolling over");
+        if (!rollover.approved()) {
+            throw new IllegalStateException(reference + " lacks two approvals by different administrators on record; not rolling over");
         }
         return rollover;
     }

@@ -127,6 +127,13 @@ public class PartnerTrustDelegates {
             // shown in the second approval's form; decisions read certdesk's record, never this variable
             task.getExecution().getProcessInstance().setVariable(first ? PartnerTrustProcess.FIRST_APPROVER
                     : PartnerTrustProcess.SECOND_APPROVER, user);
+            // the gateway after this task routes on exactly the decision checked and recorded here: a value of the
+            // same name set anywhere else (the other approval's variable, set early) never counts
+            var process = task.getExecution().getProcessInstance();
+            process.setVariable(decisionVariable, approved);
+            if (first) {
+                process.removeVariable(PartnerTrustProcess.SECOND_APPROVED);
+            }
         };
     }
 

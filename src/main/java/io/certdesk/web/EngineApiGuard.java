@@ -76,6 +76,18 @@ public class EngineApiGuard extends OncePerRequestFilter {
             + "|process-instance/[^/]+/variables(/.*)?|process-instance/variables-async|execution/[^/]+/localVariables(/.*)?"
             + "|execution/[^/]+/(signal|messageSubscriptions/.*)|external-task/[^/]+/(complete|bpmnError)|signal|message|condition)");
 
+    /**
+     * A task's variables written on their own, outside its completion: a decision is made by completing the task,
+     * and a variable set beforehand (a task-local one above all) could stand for a decision the decider never saw.
+     */
+    private static final Pattern TASK_VARIABLE_WRITE = Pattern.compile(".*/task/[^/]+/(variables|localVariables)(/.*)?");
+    /**
+     * Who may decide: users, groups, memberships, passwords and authorizations come from certdesk's configuration,
+     * so that no administrator can make a second identity and decide twice.
+     */
+    private static final Pattern IDENTITY_WRITE = Pattern.compile(".*/(user/create|user/[^/]+/(credentials|profile)"
+            + "|group/create|group/[^/]+/members(/.*)?|group/[^/]+|authorization/create|authorization/[^/]+|tenant(/.*)?)");
+
     /** The variables of the start forms in bpmn/ (the Tasklist's "Start process"). */
     public static final Set<String> START_VARIABLES = Set.of("certificate", "reason", "environment", "overlapDays");
 
@@ -107,6 +119,16 @@ public class EngineApiGuard extends OncePerRequestFilter {
         if (!method.equals("GET") && PROCESS_REWRITE.matcher(path).matches()) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Process modification, restart, migration and "
                     + "variable rewrites are closed: certdesk's processes move only through their own steps");
+            return;
+        }
+        if (!method.equals("GET") && TASK_VARIABLE_WRITE.matcher(path).matches()) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "A task's variables are set only by completing it "
+                    + "(complete or submit-form) with its decision, never on their own");
+            return;
+        }
+        if (!method.equals("GET") && IDENTITY_WRITE.matcher(path).matches()) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Users, groups, memberships, passwords and "
+                    + "authorizations come from certdesk's configuration; they are not changed through the API");
             return;
         }
         if (!method.equals("GET") && DEPLOYMENT_WRITE.matcher(path).matches()) {

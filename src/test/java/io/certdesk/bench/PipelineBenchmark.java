@@ -68,6 +68,7 @@ public final class PipelineBenchmark {
             WARM_UP_CSRS.add(TestCsrs.pem(TestCsrs.csr("C=NL,O=Bench BV,CN=warm-" + i, TestCsrs.p384())).getBytes());
         }
         run("H2 file", CaKeyType.EC_P384, n, csrs, null);
+        tokenRun(n, csrs);
         if (args.length > 1 && args[1].equals("quick")) {
             System.exit(0);
         }
@@ -98,7 +99,30 @@ public final class PipelineBenchmark {
         System.exit(0);
     }
 
+    /** The same pipeline with the qa CA's EC P-384 key in a PKCS#11 token (SoftHSM2), when it is installed. */
+    private static void tokenRun(int n, List<byte[]> csrs) throws Exception {
+        if (!io.certdesk.support.SoftHsm.available()) {
+            System.out.println("H2 file, qa CA EC_P384 in SoftHSM2: skipped, SoftHSM2 or SOFTHSM2_CONF missing");
+            return;
+        }
+        io.certdesk.support.SoftHsm.tokens(Map.of("bench-pipeline", "1111"));
+        var token = io.certdesk.support.SoftHsm.settings("bench-pipeline", "qa-ca");
+        io.certdesk.authority.Pkcs11Authority.createCa("qa", token, CaKeyType.EC_P384, "CN=Bench token QA CA,O=certdesk,C=NL",
+                java.time.Duration.ofDays(3650));
+        Map<String, Object> inToken = new java.util.LinkedHashMap<>();
+        inToken.put("certdesk.environments.qa.pkcs11.library", io.certdesk.support.SoftHsm.MODULE);
+        inToken.put("certdesk.environments.qa.pkcs11.token-label", "bench-pipeline");
+        inToken.put("certdesk.environments.qa.pkcs11.key-label", "qa-ca");
+        inToken.put("certdesk.environments.qa.pkcs11.pin", token.pin());
+        run("H2 file, CA key in SoftHSM2", CaKeyType.EC_P384, n, csrs, null, inToken);
+    }
+
     private static void run(String label, CaKeyType caType, int n, List<byte[]> csrs, String jdbcUrl) throws Exception {
+        run(label, caType, n, csrs, jdbcUrl, Map.of());
+    }
+
+    private static void run(String label, CaKeyType caType, int n, List<byte[]> csrs, String jdbcUrl, Map<String, Object> extra)
+            throws Exception {
         Path data = Files.createTempDirectory("certdesk-bench");
         int smtp = Ports.free();
         int imap = Ports.free();
@@ -108,6 +132,7 @@ public final class PipelineBenchmark {
         p.put("certdesk.intake.max-mails-per-poll", 200);
         p.put("camunda.bpm.process-engine-name", "bench-" + UUID.randomUUID().toString().substring(0, 6));
         p.put("logging.level.root", "WARN");
+        p.putAll(extra);
         // -Dcamunda.bpm.job-execution.core-pool-size=4 and the like, to try settings without a rebuild
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("camunda.") || k.startsWith("certdesk.") || k.startsWith("spring."))
@@ -136,7 +161,7 @@ public final class PipelineBenchmark {
             double intake = measured.intake();
             double issuance = measured.issuance();
             double raw = rawSignRate(certdesk.bean(CertificateAuthorities.class).get("qa"));
-            if (jdbcUrl == null) {
+            if (jdbcUrl == null && extra.isEmpty()) {
                 H2_ISSUANCE.put(caType, issuance);
             }
             System.out.printf(Locale.ROOT, "%s, qa CA %s: start-up %.1f s; intake %,d mails -> waiting for approval: %.0f mails/s, "

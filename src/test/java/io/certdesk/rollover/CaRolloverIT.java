@@ -231,6 +231,51 @@ class CaRolloverIT {
         assertThat(certdesk.bean(CertificateAuthorities.class).generations("production")).hasSize(1);
     }
 
+    @Test
+    void anAdministratorCannotTurnADeclineIntoAnApprovalReuseAReferenceOrMakeASecondIdentity() throws Exception {
+        Rest ada = Rest.basic(base, "ada", "ada-secret");
+        Rest grace = Rest.basic(base, "grace", "grace-secret");
+        Rest.Response asked = ada.post("/admin/ca-rollovers", "{\"environment\": \"production\", \"overlapDays\": 30, \"reason\": \"drill\"}");
+        assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+        String reference = asked.body().replaceAll(".*\"reference\":\"([^\"]+)\".*", "$1");
+
+        // a second process with the same business key is not this rollover
+        Rest.Response replay = ada.post("/engine-rest/process-definition/key/caRollover/start", "{\"businessKey\": \"" + reference
+                + "\", \"variables\": {\"environment\": {\"value\": \"qa\"}, \"overlapDays\": {\"value\": 1, \"type\": \"Long\"}}}");
+        if (replay.status() < 400) {
+            String id = replay.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            HistoryService history = certdesk.bean(HistoryService.class);
+            for (int i = 0; i < 100 && history.createHistoricActivityInstanceQuery().processInstanceId(id)
+                    .activityId("EndEvent_RolloverRefused").count() == 0; i++) {
+                Thread.sleep(100);
+            }
+            assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(id).activityId("EndEvent_RolloverRefused").count())
+                    .as("the replay is refused").isEqualTo(1);
+        }
+
+        // ada approves and slips in an approval for the second step; grace declines: the decline stands
+        Task first = awaitTask(reference, CaRolloverProcess.FIRST_APPROVAL);
+        assertThat(ada.post("/engine-rest/task/" + first.getId() + "/complete", "{\"variables\": {\"firstApproved\": {\"value\": true},"
+                + " \"secondApproved\": {\"value\": true}}}").status()).isEqualTo(204);
+        Task second = awaitTask(reference, CaRolloverProcess.SECOND_APPROVAL);
+        assertThat(ada.put("/engine-rest/task/" + second.getId() + "/localVariables/secondApproved", "{\"value\": false, \"type\": \"Boolean\"}")
+                .status()).as("task variables are set only by completing the task").isEqualTo(403);
+        assertThat(grace.post("/engine-rest/task/" + second.getId() + "/complete", "{\"variables\": {\"secondApproved\": {\"value\": false},"
+                + " \"rejectionReason\": {\"value\": \"not now\"}}}").status()).isEqualTo(204);
+        awaitEnded(reference, "EndEvent_RolloverRejected");
+        assertThat(certdesk.bean(CertificateAuthorities.class).generations("production")).hasSize(1);
+        assertThat(certdesk.bean(JdbcClient.class).sql("select state from ca_rollover where reference = ?").param(reference)
+                .query(String.class).single()).isEqualTo("REJECTED");
+
+        // no administrator makes a second identity, or takes over another's, through the engine's API
+        assertThat(ada.post("/engine-rest/user/create", "{\"profile\": {\"id\": \"ada2\"}, \"credentials\": {\"password\": \"x\"}}")
+                .status()).isEqualTo(403);
+        assertThat(ada.put("/engine-rest/user/grace/credentials", "{\"password\": \"mine\", \"authenticatedUserPassword\": \"ada-secret\"}")
+                .status()).isEqualTo(403);
+        assertThat(ada.put("/engine-rest/group/camunda-admin/members/approver", null).status()).isEqualTo(403);
+        assertThat(certdesk.bean(IdentityService.class).createUserQuery().userId("ada2").count()).isZero();
+    }
+
     // --- helpers
 
     record Issued(String reference, String serial, String certificatePem, String caPem, String contact) {
@@ -265,10 +310,10 @@ class CaRolloverIT {
     static void awaitEnded(String reference, String endEvent) throws InterruptedException {
         HistoryService history = certdesk.bean(HistoryService.class);
         for (int i = 0; i < 300; i++) {
-            var instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult();
-            if (instance != null && history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
-                    .activityId(endEvent).count() > 0) {
-                return;
+            for (var instance : history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).list()) {
+                if (history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId()).activityId(endEvent).count() > 0) {
+                    return;
+                }
             }
             Thread.sleep(100);
         }
