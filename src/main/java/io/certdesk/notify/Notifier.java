@@ -169,14 +169,14 @@ public class Notifier {
 
     /** Tells the organization's contacts that a certificate was revoked, and what to do now. */
     public void revocationNotice(List<String> to, String serial, String subject, String environment, String reason,
-                                 java.time.Instant revokedAt) {
+                                 java.time.Instant revokedAt, String crlUrl) {
         Map<String, String> v = base();
         v.put("serial", serial);
         v.put("subject", subject);
         v.put("environment", environment);
         v.put("reason", reason);
         v.put("revokedAt", revokedAt.toString());
-        v.put("crlUrl", settings.publicUrl() + "/pki/" + environment + "/crl");
+        v.put("crlUrl", crlUrl);
         send("revocation-notice", "serial " + serial, null, to, v, null);
     }
 

@@ -95,7 +95,8 @@ public class RevocationDelegates {
 
     /** {@code Task_SendRevocationNotice}: to the organization's technical contacts and whoever asked. */
     @Bean
-    JavaDelegate sendRevocationNotice(RevocationService revocations, CertificateInventory inventory, Notifier notifier) {
+    JavaDelegate sendRevocationNotice(RevocationService revocations, CertificateInventory inventory, Notifier notifier,
+                                      io.certdesk.authority.CertificateAuthorities authorities) {
         return execution -> {
             String serial = RevocationProcess.string(execution, RevocationProcess.SERIAL);
             IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();
@@ -105,7 +106,11 @@ public class RevocationDelegates {
             if (replyTo != null && to.stream().noneMatch(replyTo::equalsIgnoreCase)) {
                 to.add(replyTo);
             }
-            notifier.revocationNotice(to, serial, certificate.subject(), certificate.environment(), revoked.reason(), revoked.revokedAt());
+            // the CRL of the CA generation that signed it, as the certificate names it
+            int generation = inventory.caGeneration(serial).orElse(1);
+            String crlUrl = authorities.generation(certificate.environment(), generation)
+                    .map(ca -> authorities.profile(ca).crlDistributionUrl()).orElse(authorities.profile(certificate.environment()).crlDistributionUrl());
+            notifier.revocationNotice(to, serial, certificate.subject(), certificate.environment(), revoked.reason(), revoked.revokedAt(), crlUrl);
         };
     }
 
