@@ -105,7 +105,19 @@ public class CamundaUsers {
         if (!adminId.isBlank()) {
             applyConfiguredPassword(adminId, adminPassword);
         }
-        for (CertdeskProperties.Approvers.User configured : properties.approvers().users()) {
+        createMembers(properties.approvers().users(), groupId, "approver");
+        String rolloverGroup = properties.caRollover().approverGroup();
+        if (!properties.caRollover().users().isEmpty() && identity.createGroupQuery().groupId(rolloverGroup).count() == 0) {
+            Group group = identity.newGroup(rolloverGroup);
+            group.setName("CA rollover approvers");
+            group.setType("SYSTEM");
+            identity.saveGroup(group);
+        }
+        createMembers(properties.caRollover().users(), rolloverGroup, "CA rollover approver");
+    }
+
+    private void createMembers(java.util.List<CertdeskProperties.Approvers.User> users, String groupId, String role) {
+        for (CertdeskProperties.Approvers.User configured : users) {
             applyConfiguredPassword(configured.id(), configured.password());
             if (identity.createUserQuery().userId(configured.id()).count() == 0) {
                 User user = identity.newUser(configured.id());
@@ -119,8 +131,8 @@ public class CamundaUsers {
                 identity.createMembership(configured.id(), groupId);
             }
             if (properties.embedded()) {
-                log.warn("Embedded mode: approver '{}' with password '{}' (development default; never use in production)",
-                        configured.id(), configured.password());
+                log.warn("Embedded mode: {} '{}' with password '{}' (development default; never use in production)",
+                        role, configured.id(), configured.password());
             }
         }
     }

@@ -185,13 +185,16 @@ public record CertdeskProperties(
      * @param reminderDays    days before a CA's expiry at which the operators are reminded, each once
      * @param defaultOverlap  how long the previous CA stays trusted beside the new one unless the rollover says
      * @param decisionDue     when a rollover approval is due
+     * @param users           administrators made members of the approver group at start (besides Camunda's admin
+     *                        user), so that two different people can approve
      */
     public record CaRollover(
             @DefaultValue("camunda-admin") @NotBlank String approverGroup,
             String operatorAddress,
             @DefaultValue({"180", "90", "30"}) List<Integer> reminderDays,
             @DefaultValue("365d") Duration defaultOverlap,
-            @DefaultValue("7d") Duration decisionDue) {
+            @DefaultValue("7d") Duration decisionDue,
+            @DefaultValue List<Approvers.User> users) {
     }
 
     /** The Camunda group whose members decide requests, and its users. */
