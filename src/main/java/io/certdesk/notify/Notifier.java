@@ -198,6 +198,21 @@ public class Notifier {
         send("expiry-reminder", "serial " + serial, null, to, v, null);
     }
 
+    /** Tells the technical contacts that a client fetched a new certificate over EST, and how it was approved. */
+    public void estCertificateIssued(List<String> to, String reference, String organizationId, String environment, String serial,
+                                     String subject, java.time.Instant notAfter, String how, String replaces) {
+        Map<String, String> v = base();
+        v.put("reference", reference);
+        v.put("organizationId", shown(organizationId, SHORT));
+        v.put("environment", environment);
+        v.put("serial", serial);
+        v.put("subject", subject);
+        v.put("notAfter", notAfter.toString());
+        v.put("how", how);
+        v.put("replaces", replaces);
+        send("est-issued", reference, null, to, v, null);
+    }
+
     /** A mail about a partner CA request; {@code values} fill the template besides the support address and name. */
     public void trustMail(String template, String reference, List<String> to, Map<String, String> values) {
         Map<String, String> v = base();
