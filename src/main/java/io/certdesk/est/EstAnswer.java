@@ -19,7 +19,8 @@ public record EstAnswer(int status, String contentType, byte[] body, Map<String,
     static EstAnswer base64(String contentType, byte[] der) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Transfer-Encoding", "base64");
-        String text = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der) + "\r\n";
+        // one line: strongSwan's pki decodes no line breaks
+        String text = Base64.getEncoder().encodeToString(der);
         return new EstAnswer(200, contentType, text.getBytes(StandardCharsets.US_ASCII), headers);
     }
 

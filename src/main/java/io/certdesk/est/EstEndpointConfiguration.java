@@ -58,7 +58,11 @@ public class EstEndpointConfiguration {
 
     static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     static final String PREFIX = "/.well-known/est/";
-    private static final Pattern OPERATION = Pattern.compile("^/\\.well-known/est/([^/]+)/(cacerts|simpleenroll|simplereenroll|csrattrs)/?$");
+    /**
+     * With the environment as label ({@code /.well-known/est/qa/simplereenroll}, RFC 7030 3.2.2) or without one
+     * ({@code /.well-known/est/simplereenroll}, as strongSwan's {@code pki --est} asks): each listener is one environment's.
+     */
+    private static final Pattern OPERATION = Pattern.compile("^/\\.well-known/est/(?:([^/]+)/)?(cacerts|simpleenroll|simplereenroll|csrattrs)/?$");
     /** A CSR in base64 is never larger (CsrParser refuses over 64 KiB of DER). */
     static final int MAX_BODY = 96 * 1024;
 
@@ -154,7 +158,7 @@ public class EstEndpointConfiguration {
             return EstAnswer.text(404, "This listener serves EST for " + environment + " only: " + PREFIX + environment
                     + "/cacerts, /simplereenroll, /simpleenroll, /csrattrs.");
         }
-        if (!operation.group(1).equals(environment)) {
+        if (operation.group(1) != null && !operation.group(1).equals(environment)) {
             return EstAnswer.text(404, "This listener serves EST for " + environment + ", not for "
                     + operation.group(1).replaceAll("[^A-Za-z0-9._-]", "?") + ": use " + PREFIX + environment + "/...");
         }
