@@ -184,7 +184,16 @@ public class Notifier {
     public void expiryReminder(List<String> to, String serial, String organizationId, String environment, String subject,
                                String subjectSlashed, java.time.Instant notAfter, long daysLeft, String keyCommand,
                                String keyFile, String schedule) {
+        expiryReminder(to, serial, organizationId, environment, subject, subjectSlashed, notAfter, daysLeft, keyCommand, keyFile,
+                schedule, "");
+    }
+
+    /** As above, with how the client can renew by itself ({@code selfRenewal}, empty for none). */
+    public void expiryReminder(List<String> to, String serial, String organizationId, String environment, String subject,
+                               String subjectSlashed, java.time.Instant notAfter, long daysLeft, String keyCommand,
+                               String keyFile, String schedule, String selfRenewal) {
         Map<String, String> v = base();
+        v.put("selfRenewal", selfRenewal.isEmpty() ? "" : "\n" + selfRenewal);
         v.put("serial", serial);
         v.put("organizationId", organizationId);
         v.put("environment", environment);

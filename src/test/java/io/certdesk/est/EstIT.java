@@ -148,11 +148,68 @@ class EstIT extends EmbeddedCertdeskTest {
         assertThat(jdbc.sql("select decided_by from certificate_request where reference = ?").param(reference).query(String.class).single())
                 .isEqualTo("automatic EST re-enrollment by certificate " + old.serial());
 
-        Mailbox.Received notice = MAILBOX.await(old.contact(), 3, WAIT).stream().filter(m -> m.subject().contains("issued over EST"))
-                .findFirst().orElseThrow();
+        Mailbox.Received notice = awaitMail(old.contact(), "issued over EST");
         assertThat(notice.text()).contains(serial).contains("automatic EST re-enrollment by certificate " + old.serial())
                 .contains("It replaces certificate " + old.serial());
         assertThat(notice.attachments()).isEmpty();
+    }
+
+    @Test
+    void theReminderMailOffersEstCommandsThatWorkAsWrittenWithTheClientsFileNames() throws Exception {
+        Issued old = issuedAgo("est-reminder", Duration.ofDays(350));
+        Files.copy(client.resolve("old.pem"), client.resolve("client-cert.pem"));
+        Files.copy(client.resolve("old.key"), client.resolve("client-key.pem"));
+        Files.copy(client.resolve("ca.pem"), client.resolve("ca-cert.pem"));
+        runLifecycleSweepNow();
+        Mailbox.Received reminder = awaitMail(old.contact(), "expires in");
+        String text = reminder.text();
+        assertThat(text).contains("pki --est --url https://localhost:" + EST_PORT + " --cacert ca-cert.pem --cert client-cert.pem"
+                + " --key client-key.pem").contains("/.well-known/est/qa/simplereenroll").contains("Mail client.csr to");
+        List<String> commands = text.substring(text.indexOf("over EST")).lines().filter(line -> line.startsWith("       "))
+                .map(String::trim).toList();
+        assertThat(commands).hasSize(5);
+        for (String command : commands.subList(0, 3)) {
+            Openssl.ok(client, command);
+        }
+        assertThat(Openssl.ok(client, "openssl verify -CAfile ca-cert.pem client-cert-new.pem")).contains("client-cert-new.pem: OK");
+        String byPki = Files.readString(client.resolve("client-cert-new.pem"));
+        for (String command : commands.subList(3, 5)) {
+            Openssl.ok(client, command);
+        }
+        assertThat(Openssl.ok(client, "openssl x509 -in client-cert-new.pem -noout -serial"))
+                .as("curl asked with the same CSR: the same certificate").isEqualTo(Openssl.ok(client,
+                        "echo '" + byPki + "' | openssl x509 -noout -serial"));
+        assertThat(status(old.serial())).isEqualTo("SUPERSEDED");
+    }
+
+    /** Lets the lifecycle sweep run now instead of at its next minute. */
+    private void runLifecycleSweepNow() throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                org.camunda.bpm.engine.runtime.Job timer = engine.getManagementService().createJobQuery()
+                        .processDefinitionKey("certificateLifecycleSweep").timers().singleResult();
+                engine.getManagementService().setJobDuedate(timer.getId(), Date.from(Instant.now().minusSeconds(1)));
+                return;
+            } catch (org.camunda.bpm.engine.OptimisticLockingException firedMeanwhile) {
+                if (attempt > 20) {
+                    throw firedMeanwhile;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private Mailbox.Received awaitMail(String address, String subjectPart) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT.toMillis() * 3;
+        while (System.currentTimeMillis() < deadline) {
+            for (Mailbox.Received mail : MAILBOX.read(address, "INBOX")) {
+                if (mail.subject().contains(subjectPart)) {
+                    return mail;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no mail \"" + subjectPart + "\" for " + address);
     }
 
     @Test
