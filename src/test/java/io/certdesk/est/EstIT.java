@@ -349,6 +349,48 @@ class EstIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aReenrollmentWithAPolicyWarningWaitsForAnApproverEvenInsideTheWindow() throws Exception {
+        issuedAgo("est-warning", Duration.ofDays(350));
+        Openssl.ok(client, "openssl ecparam -genkey -name secp384r1 -noout -out new.key && openssl req -new -key new.key -out new.csr"
+                + " -subj '" + SUBJECT + "est-warning' -addext 'basicConstraints=critical,CA:TRUE' && openssl req -in new.csr -outform DER | base64 > new.b64");
+        Answer waiting = curl("simplereenroll", "new.b64", true);
+        assertThat(waiting.status()).isEqualTo(202);
+        Task approval = awaitTask(referenceIn(waiting.body()), EstProcess.APPROVE_REQUEST);
+        assertThat(approval.getDescription()).contains("with warnings (CSR_REQUESTS_EXTENSIONS)");
+    }
+
+    @Test
+    void concurrentRepeatsOfOneCsrGetOneCertificate() throws Exception {
+        issuedAgo("est-race", Duration.ofDays(350));
+        newCsr(SUBJECT + "est-race");
+        StringBuilder parallel = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            parallel.append("curl -s --cacert ca.pem --cert old.pem --key old.key -H 'Content-Type: application/pkcs10' --data-binary @new.b64 -o a")
+                    .append(i).append(".out ").append(url("simplereenroll")).append(" & ");
+        }
+        Openssl.ok(client, parallel + "wait");
+        java.util.Set<String> answers = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(Files.readString(client.resolve("a" + i + ".out")));
+        }
+        assertThat(answers).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-race'").query(Long.class).single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void anotherEnvironmentsCertificateIsRefused() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued production = onboard("est-production", "production", keys);
+        Files.writeString(client.resolve("old.key"), TestCsrs.privateKeyPem(keys));
+        Files.writeString(client.resolve("old.pem"), production.certificatePem());
+        newCsr(SUBJECT + "est-production");
+        Answer answer = curl("simplereenroll", "new.b64", true);
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.body()).contains("CERTIFICATE_NOT_ISSUED_HERE").contains("certdesk's qa CA");
+    }
+
+    @Test
     void anAdditionalCertificateOverSimpleenrollAlwaysWaitsForAnApprover() throws Exception {
         Issued old = issuedAgo("est-more", Duration.ofDays(350));
         newCsr("/C=NL/O=ACME BV/OU=API Client/CN=est-more");
