@@ -13,6 +13,9 @@ import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.RequestRepository;
 import io.certdesk.request.RequestService;
+import io.certdesk.request.ValidateRequestDelegate;
+import io.certdesk.request.ValidationResult;
+import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,11 +25,32 @@ import org.springframework.context.annotation.Configuration;
 public class EstDelegates {
 
     /**
+     * {@code Task_ValidateRequest}: the mail requests' policy; a refusal leaves by the BPMN error the model routes on
+     * (the client reads the findings in its answer). What an approver would see is written only if one decides.
+     */
+    @Bean
+    JavaDelegate validateEstRequest(RequestService requests) {
+        return execution -> {
+            ValidationResult result = requests.validate(OnboardingProcess.requestId(execution));
+            CertificateRequest request = result.request();
+            switch (result.outcome()) {
+                case INVALID -> throw new BpmnError(OnboardingProcess.ERROR_REQUEST_INVALID, request.errors().size() + " policy error(s)");
+                case VALID -> {
+                    execution.setVariable(OnboardingProcess.ORGANIZATION_ID, request.organizationId());
+                    execution.setVariable(OnboardingProcess.ENVIRONMENT, request.environment());
+                }
+                default -> throw new IllegalStateException(request.reference() + " over EST cannot be " + result.outcome());
+            }
+        };
+    }
+
+    /**
      * {@code Task_CheckRenewalWindow}: a re-enrollment inside the renewal window without warnings goes on without
      * an approver; anything else (too early, a warning, an additional certificate) waits for one, who is told why.
      */
     @Bean
-    JavaDelegate checkEstRenewalWindow(RequestService requests, CertificateInventory inventory, EstSettings settings, Clock clock) {
+    JavaDelegate checkEstRenewalWindow(RequestService requests, CertificateInventory inventory, EstSettings settings, Clock clock,
+                                       ValidateRequestDelegate approverView) {
         return execution -> {
             CertificateRequest request = requests.get(OnboardingProcess.requestId(execution));
             String clientSerial = request.estClientSerial();
@@ -52,6 +76,7 @@ public class EstDelegates {
                 return;
             }
             EstProcess.setApprovalPath(execution, false, why);
+            approverView.describeForApprover(execution, request, requests.organizationStatus(request.organizationId()));
             execution.setVariable(OnboardingProcess.APPROVAL_SUMMARY, why + " Same subject " + request.subject() + ", new key ("
                     + request.keyDescription() + "). Decide: approve and sign, or reject with a reason (the client reads it).");
         };
@@ -60,8 +85,10 @@ public class EstDelegates {
     /** {@code Task_ApproveAutomatically}: the request's decision record names the certificate that asked. */
     @Bean
     JavaDelegate approveEstReenrollment(RequestService requests) {
-        return execution -> requests.recordDecision(OnboardingProcess.requestId(execution), true,
-                EstProcess.automaticBy(EstProcess.clientCertificateSerial(execution)), null);
+        return execution -> {
+            long requestId = OnboardingProcess.requestId(execution);
+            requests.recordDecision(requestId, true, EstProcess.automaticBy(requests.get(requestId).estClientSerial()), null);
+        };
     }
 
     /** {@code Task_NotifyTechnicalContacts}: a short mail that a certificate was issued over EST. */

@@ -4,8 +4,8 @@ import org.camunda.bpm.engine.delegate.VariableScope;
 
 /**
  * The {@code estEnrollment} process (bpmn/estEnrollment.bpmn): its key, element ids and variables. It shares
- * the onboarding process's request variables ({@code requestId}, {@code requestReference}) and its validation,
- * approval and signing delegates.
+ * the onboarding process's request variables ({@code requestId}, {@code requestReference}; the request row names
+ * the client certificate that asked) and its approval and signing delegates.
  */
 public final class EstProcess {
 
@@ -23,8 +23,6 @@ public final class EstProcess {
     public static final String END_REJECTED = "EndEvent_RequestRejected";
     public static final String END_REFUSED_BY_POLICY = "EndEvent_RefusedByPolicy";
 
-    /** Set at start: the serial of the client certificate that authenticated the request. */
-    public static final String CLIENT_CERTIFICATE_SERIAL = "estClientCertificateSerial";
     /** Set by the window check: whether the gateway skips the approver. */
     public static final String AUTOMATIC_REENROLLMENT = "automaticReenrollment";
     /**
@@ -34,10 +32,6 @@ public final class EstProcess {
     public static final String APPROVAL_PATH = "approvalPath";
 
     private EstProcess() {
-    }
-
-    public static String clientCertificateSerial(VariableScope scope) {
-        return (String) scope.getVariable(CLIENT_CERTIFICATE_SERIAL);
     }
 
     public static void setApprovalPath(VariableScope scope, boolean automatic, String path) {

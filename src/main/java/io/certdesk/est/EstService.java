@@ -168,8 +168,7 @@ public class EstService {
         enrollments.insert(current.serial(), csrSha256, request.estKind(), environment, request.id(), now);
         runtime.startProcessInstanceByKey(EstProcess.KEY, request.reference(), Map.of(
                 OnboardingProcess.REQUEST_ID, request.id(),
-                OnboardingProcess.REQUEST_REFERENCE, request.reference(),
-                EstProcess.CLIENT_CERTIFICATE_SERIAL, current.serial()));
+                OnboardingProcess.REQUEST_REFERENCE, request.reference()));
         return answer(requests.get(request.id()));
     }
 

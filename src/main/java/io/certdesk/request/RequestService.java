@@ -235,7 +235,8 @@ public class RequestService {
         }
     }
 
-    private String organizationStatus(String organizationId) {
+    /** What the approver is told of the organization: new, or known since when with how many certificates. */
+    public String organizationStatus(String organizationId) {
         if (organizationId == null) {
             return "unknown";
         }

@@ -86,8 +86,10 @@ public final class EstBenchmark {
             awaitMails(certdesk, warm.size());
             long cpu = cpuNanos();
             long mailsStart = System.nanoTime();
+            PipelineBenchmark.Leg leg = PipelineBenchmark.Leg.start();
             rate = round(port, measured);
             double cpuMs = (cpuNanos() - cpu) / 1e6 / n;
+            leg.printBreakdown("EST re-enrollment", n);
             System.out.printf(Locale.ROOT, "EST re-enrollment, automatic (TLS handshake, authentication, policy, workflow, database), "
                     + "EC P-384 CA, %d client threads: %.0f re-enrollments/s, %.1f ms CPU each (this JVM, clients included)%n",
                     CLIENT_THREADS, rate, cpuMs);

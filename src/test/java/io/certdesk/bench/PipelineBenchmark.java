@@ -220,7 +220,7 @@ public final class PipelineBenchmark {
     }
 
     /** A leg's start: wall clock, this JVM's CPU time and each thread pool's CPU time. */
-    private record Leg(long startNanos, long startCpu, Snapshot threads) {
+    record Leg(long startNanos, long startCpu, Snapshot threads) {
 
         static Leg start() {
             return new Leg(System.nanoTime(), cpuNanos(), threadCpu());

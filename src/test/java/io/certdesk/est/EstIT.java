@@ -337,6 +337,8 @@ class EstIT extends EmbeddedCertdeskTest {
 
         Task approval = awaitTask(reference, EstProcess.APPROVE_REQUEST);
         assertThat(approval.getDescription()).contains("before its renewal window opens");
+        assertThat(approvalFacts(approval)).as("the approval form's facts").containsEntry("subject", "C=NL,O=ACME BV,OU=API Client,CN=est-early")
+                .containsKey("publicKeySha256");
         decide("approver", approval.getId(), Map.of("approved", true));
         awaitEnded(reference, EstProcess.END_ISSUED);
 
