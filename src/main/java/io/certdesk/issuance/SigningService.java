@@ -110,8 +110,11 @@ public class SigningService {
         organizations.ensure(request.organizationId(), request.companyName(), now);
         String contact = request.technicalContactEmail() != null ? request.technicalContactEmail() : request.senderEmail();
         String contactName = request.technicalContactEmail() != null ? request.technicalContactName() : request.senderName();
-        organizations.addContact(request.organizationId(), contact, contactName, Organizations.TECHNICAL, now);
-        organizations.addContact(request.organizationId(), request.senderEmail(), request.senderName(), Organizations.REQUESTER, now);
+        if (!request.overEst()) {
+            // a request over EST names no one: the organization's contacts stay as they are
+            organizations.addContact(request.organizationId(), contact, contactName, Organizations.TECHNICAL, now);
+            organizations.addContact(request.organizationId(), request.senderEmail(), request.senderName(), Organizations.REQUESTER, now);
+        }
         requestRepository.recordIssued(requestId, issued.serial());
         metrics.counter("certdesk.certificates.issued", "environment", issued.environment()).increment();
         return issued;

@@ -35,7 +35,8 @@ public class LifecycleDelegates {
     /** {@code Task_SendExpiryReminder}: to the organization's technical contacts as they are now. */
     @Bean
     JavaDelegate sendExpiryReminder(CertificateInventory inventory, RevocationService revocations, Notifier notifier,
-                                    CertdeskProperties properties, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics) {
+                                    CertdeskProperties properties, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics,
+                                    org.springframework.beans.factory.ObjectProvider<SelfRenewal> selfRenewal) {
         return execution -> {
             String serial = (String) execution.getVariable(LifecycleProcesses.SERIAL);
             IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();
@@ -49,7 +50,8 @@ public class LifecycleDelegates {
                     + " days";
             notifier.expiryReminder(revocations.contactsOf(certificate), serial, certificate.organizationId(),
                     certificate.environment(), certificate.subject(), RotationCommands.subjectForOpenssl(certificate.subject()),
-                    certificate.notAfter(), daysLeft, key[0], key[1], schedule);
+                    certificate.notAfter(), daysLeft, key[0], key[1], schedule,
+                    selfRenewal.stream().map(way -> way.instructions(certificate)).collect(Collectors.joining()));
             metrics.counter("certdesk.reminders.sent").increment();
         };
     }

@@ -184,7 +184,16 @@ public class Notifier {
     public void expiryReminder(List<String> to, String serial, String organizationId, String environment, String subject,
                                String subjectSlashed, java.time.Instant notAfter, long daysLeft, String keyCommand,
                                String keyFile, String schedule) {
+        expiryReminder(to, serial, organizationId, environment, subject, subjectSlashed, notAfter, daysLeft, keyCommand, keyFile,
+                schedule, "");
+    }
+
+    /** As above, with how the client can renew by itself ({@code selfRenewal}, empty for none). */
+    public void expiryReminder(List<String> to, String serial, String organizationId, String environment, String subject,
+                               String subjectSlashed, java.time.Instant notAfter, long daysLeft, String keyCommand,
+                               String keyFile, String schedule, String selfRenewal) {
         Map<String, String> v = base();
+        v.put("selfRenewal", selfRenewal.isEmpty() ? "" : "\n" + selfRenewal);
         v.put("serial", serial);
         v.put("organizationId", organizationId);
         v.put("environment", environment);
@@ -196,6 +205,21 @@ public class Notifier {
         v.put("keyFile", keyFile);
         v.put("schedule", schedule);
         send("expiry-reminder", "serial " + serial, null, to, v, null);
+    }
+
+    /** Tells the technical contacts that a client fetched a new certificate over EST, and how it was approved. */
+    public void estCertificateIssued(List<String> to, String reference, String organizationId, String environment, String serial,
+                                     String subject, java.time.Instant notAfter, String how, String replaces) {
+        Map<String, String> v = base();
+        v.put("reference", reference);
+        v.put("organizationId", shown(organizationId, SHORT));
+        v.put("environment", environment);
+        v.put("serial", serial);
+        v.put("subject", subject);
+        v.put("notAfter", notAfter.toString());
+        v.put("how", how);
+        v.put("replaces", replaces);
+        send("est-issued", reference, null, to, v, null);
     }
 
     /** A mail about a partner CA request; {@code values} fill the template besides the support address and name. */

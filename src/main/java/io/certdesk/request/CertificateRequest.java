@@ -32,7 +32,19 @@ public record CertificateRequest(
         String decisionReason,
         String certificateSerial,
         String exposedKeyHashes,
-        List<String> renewalOf) {
+        List<String> renewalOf,
+        String estKind,
+        String estClientSerial) {
+
+    /** An EST re-enrollment: same subject, new key, authenticated by the certificate it renews. */
+    public static final String EST_REENROLL = "REENROLL";
+    /** An EST enrollment: an additional certificate for the organization of the authenticating certificate. */
+    public static final String EST_ENROLL = "ENROLL";
+
+    /** Whether the request came over EST rather than by mail. */
+    public boolean overEst() {
+        return estKind != null;
+    }
 
     public enum Status {
         RECEIVED, NOT_A_REQUEST, PRIVATE_KEY_EXPOSED, REJECTED_BY_POLICY, AWAITING_APPROVAL, APPROVED, REJECTED, ISSUED, DELIVERED

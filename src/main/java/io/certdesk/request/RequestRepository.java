@@ -91,6 +91,11 @@ public class RequestRepository {
         jdbc.sql("update certificate_request set renewal_of = ? where id = ?").params(String.join(",", serials), id).update();
     }
 
+    /** Marks a request as received over EST: its kind and the serial of the client certificate that asked. */
+    public void recordEstOrigin(long id, String kind, String clientSerial) {
+        jdbc.sql("update certificate_request set est_kind = ?, est_client_serial = ? where id = ?").params(kind, clientSerial, id).update();
+    }
+
     public void recordStatus(long id, CertificateRequest.Status status) {
         jdbc.sql("update certificate_request set status = ? where id = ?").params(status.name(), id).update();
     }
@@ -134,6 +139,7 @@ public class RequestRepository {
                 CertificateRequest.Status.valueOf(rs.getString("status")), rs.getString("decided_by"),
                 rs.getString("decision_reason"), rs.getString("certificate_serial"), rs.getString("exposed_key_hashes"),
                 rs.getString("renewal_of") == null || rs.getString("renewal_of").isBlank() ? List.of()
-                        : Arrays.asList(rs.getString("renewal_of").split(",")));
+                        : Arrays.asList(rs.getString("renewal_of").split(",")),
+                rs.getString("est_kind"), rs.getString("est_client_serial"));
     }
 }

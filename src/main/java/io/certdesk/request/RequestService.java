@@ -66,6 +66,19 @@ public class RequestService {
                 in.technicalContactEmail(), csrPem, problems, in.privateKeyFindings(), in.exposedKeyHashes());
     }
 
+    /**
+     * Registers a request that came over EST from a client certificate certdesk issued: the organization and
+     * environment are the certificate's, never anything the client sent; the CSR is DER and already parsed once.
+     */
+    @Transactional
+    public CertificateRequest registerEst(String kind, String clientSerial, String organizationId, String companyName,
+                                          String environment, byte[] csrDer) {
+        CertificateRequest registered = repository.insert(clock.instant(), null, null, null, null, organizationId, companyName,
+                environment, null, null, toPem(csrDer), List.of(), List.of(), List.of());
+        repository.recordEstOrigin(registered.id(), kind, clientSerial);
+        return repository.get(registered.id());
+    }
+
     @Transactional
     public ValidationResult validate(long requestId) {
         CertificateRequest request = repository.get(requestId);
@@ -103,7 +116,7 @@ public class RequestService {
                                 + "-subj \"/C=NL/O=Your Company Name/OU=API Client/CN=your-organization-id\""));
                     }
                 }
-                List<String> renewed = renewals(claims, subject, facts, findings);
+                List<String> renewed = renewals(request, claims, subject, facts, findings);
                 strangerToOrganization(claims, findings);
                 repository.recordRenewal(requestId, renewed);
                 keyDescription = facts.keyDescription();
@@ -179,11 +192,17 @@ public class RequestService {
     }
 
     /** Active certificates of the same organization and environment that this request renews, noted for the approver. */
-    private List<String> renewals(RequestClaims claims, String subject, CsrFacts facts, List<PolicyFinding> findings) {
+    private List<String> renewals(CertificateRequest request, RequestClaims claims, String subject, CsrFacts facts,
+                                  List<PolicyFinding> findings) {
         if (claims.organizationId() == null || claims.environment() == null) {
             return List.of();
         }
         List<IssuedCertificate> active = inventory.findActive(claims.organizationId(), claims.environment());
+        if (request.overEst()) {
+            // over EST a request renews exactly the certificate that asked for it, and an enrollment renews none
+            active = active.stream().filter(c -> CertificateRequest.EST_REENROLL.equals(request.estKind())
+                    && c.serial().equals(request.estClientSerial())).toList();
+        }
         for (IssuedCertificate old : active) {
             String change = old.subject().equals(subject) ? "same subject"
                     : "subject changes from \"" + old.subject() + "\" to \"" + subject + "\"";
@@ -216,7 +235,8 @@ public class RequestService {
         }
     }
 
-    private String organizationStatus(String organizationId) {
+    /** What the approver is told of the organization: new, or known since when with how many certificates. */
+    public String organizationStatus(String organizationId) {
         if (organizationId == null) {
             return "unknown";
         }

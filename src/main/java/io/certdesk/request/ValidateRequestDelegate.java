@@ -48,25 +48,33 @@ public class ValidateRequestDelegate implements JavaDelegate {
             case VALID -> {
                 execution.setVariable(OnboardingProcess.ORGANIZATION_ID, r.organizationId());
                 execution.setVariable(OnboardingProcess.ENVIRONMENT, r.environment());
-                execution.setVariable(OnboardingProcess.APPROVAL_SUMMARY, ("new".equals(result.organizationStatus())
-                        ? "New organization " : "Known organization ") + r.organizationId() + " asks for a " + r.environment()
-                        + " client certificate for " + r.subject() + " (" + r.keyDescription()
-                        + "). Decide: approve and sign, or reject with a reason.");
-                Map<String, Object> facts = new LinkedHashMap<>();
-                facts.put("organizationStatus", result.organizationStatus());
-                facts.put("companyName", r.companyName());
-                facts.put("contacts", String.join(", ", r.recipients()));
-                facts.put("subject", r.subject());
-                facts.put("keyDescription", r.keyDescription());
-                facts.put("publicKeySha256", r.publicKeySha256());
-                facts.put("issuance", authorities.describeIssuance(r.environment(),
-                        r.keyDescription() != null && r.keyDescription().startsWith("RSA")));
-                List<Map<String, String>> findings = r.findings().stream().map(ValidateRequestDelegate::finding).toList();
-                List<Map<String, String>> certificates = requests.certificatesOf(r.organizationId()).stream()
-                        .map(ValidateRequestDelegate::row).toList();
-                execution.setVariable(OnboardingProcess.APPROVAL_FACTS, toJson(facts, findings, certificates));
+                describeForApprover(execution, r, result.organizationStatus());
             }
         }
+    }
+
+    /**
+     * What the approver sees of a valid request: the task's description and the approval form's facts. Also for
+     * processes that reach an approver only sometimes (bpmn/estEnrollment.bpmn).
+     */
+    public void describeForApprover(DelegateExecution execution, CertificateRequest r, String organizationStatus) {
+        execution.setVariable(OnboardingProcess.APPROVAL_SUMMARY, ("new".equals(organizationStatus)
+                ? "New organization " : "Known organization ") + r.organizationId() + " asks for a " + r.environment()
+                + " client certificate for " + r.subject() + " (" + r.keyDescription()
+                + "). Decide: approve and sign, or reject with a reason.");
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("organizationStatus", organizationStatus);
+        facts.put("companyName", r.companyName());
+        facts.put("contacts", String.join(", ", r.recipients()));
+        facts.put("subject", r.subject());
+        facts.put("keyDescription", r.keyDescription());
+        facts.put("publicKeySha256", r.publicKeySha256());
+        facts.put("issuance", authorities.describeIssuance(r.environment(),
+                r.keyDescription() != null && r.keyDescription().startsWith("RSA")));
+        List<Map<String, String>> findings = r.findings().stream().map(ValidateRequestDelegate::finding).toList();
+        List<Map<String, String>> certificates = requests.certificatesOf(r.organizationId()).stream()
+                .map(ValidateRequestDelegate::row).toList();
+        execution.setVariable(OnboardingProcess.APPROVAL_FACTS, toJson(facts, findings, certificates));
     }
 
     private static Map<String, String> finding(PolicyFinding f) {

@@ -43,7 +43,8 @@ public class MtlsTestResponder {
                         .getBytes(StandardCharsets.UTF_8));
             }
         });
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        // after the EST listeners' filter, which answers everything on those listeners itself
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         registration.addUrlPatterns("/*");
         return registration;
     }

@@ -245,7 +245,7 @@ public final class PipelineBenchmark {
     }
 
     /** A leg's start: wall clock, this JVM's CPU time and each thread pool's CPU time. */
-    private record Leg(long startNanos, long startCpu, Snapshot threads) {
+    record Leg(long startNanos, long startCpu, Snapshot threads) {
 
         static Leg start() {
             return new Leg(System.nanoTime(), cpuNanos(), threadCpu());
@@ -400,7 +400,7 @@ public final class PipelineBenchmark {
     }
 
     /** cfssl from Debian's golang-cfssl, installed when missing and the benchmark runs as root (as on CI machines). */
-    private static boolean cfsslInstalled() {
+    static boolean cfsslInstalled() {
         Path here = Path.of(".");
         if (!Openssl.available()) {
             System.out.println("cfssl comparison skipped: openssl, which makes its CA, is not installed");
@@ -419,8 +419,8 @@ public final class PipelineBenchmark {
         return false;
     }
 
-    /** cfssl serve with the same CA key type, its /api/v1/cfssl/sign over HTTP from two client threads. */
-    private static void cfssl(CaKeyType type, int n, List<byte[]> csrs) throws Exception {
+    /** cfssl serve with the same CA key type, its /api/v1/cfssl/sign over HTTP from two client threads: certificates/s. */
+    static double cfssl(CaKeyType type, int n, List<byte[]> csrs) throws Exception {
         Path dir = Files.createTempDirectory("cfssl-bench");
         String key = type == CaKeyType.RSA_4096 ? "-newkey rsa:4096" : "-newkey ec -pkeyopt ec_paramgen_curve:P-384";
         Openssl.ok(dir, "openssl req -x509 " + key + " -sha256 -days 30 -nodes -keyout ca-key.pem -out ca.pem -subj '/CN=cfssl bench CA' "
@@ -479,6 +479,7 @@ public final class PipelineBenchmark {
                 System.out.printf(Locale.ROOT, "certdesk issuance (H2, workflow, database and mail) against cfssl, %s CA: %.2f%n",
                         type, H2_ISSUANCE.get(type) / rate);
             }
+            return rate;
         } finally {
             serve.destroy();
         }

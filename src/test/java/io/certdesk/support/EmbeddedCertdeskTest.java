@@ -39,6 +39,8 @@ public abstract class EmbeddedCertdeskTest {
     protected static final int IMAP_PORT = Ports.free();
     protected static final int MTLS_PORT = Ports.free();
     protected static final int MTLS_PRODUCTION_PORT = Ports.free();
+    protected static final int EST_PORT = Ports.free();
+    protected static final int EST_PRODUCTION_PORT = Ports.free();
     protected static final Mailbox MAILBOX = new Mailbox("127.0.0.1", SMTP_PORT, IMAP_PORT);
     protected static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern REFERENCE = Pattern.compile("CR-\\d{4}-\\d{6}");
@@ -65,6 +67,8 @@ public abstract class EmbeddedCertdeskTest {
         registry.add("certdesk.embedded-mail.imap-port", () -> IMAP_PORT);
         registry.add("certdesk.mtls.ports.qa", () -> MTLS_PORT);
         registry.add("certdesk.mtls.ports.production", () -> MTLS_PRODUCTION_PORT);
+        registry.add("certdesk.est.ports.qa", () -> EST_PORT);
+        registry.add("certdesk.est.ports.production", () -> EST_PRODUCTION_PORT);
         registry.add("certdesk.intake.poll-interval", () -> "250ms");
         registry.add("certdesk.environments.qa.ca-key-type", () -> "EC_P384");
         // every test's senders share the domain acme.test; the per-address limit still applies as configured

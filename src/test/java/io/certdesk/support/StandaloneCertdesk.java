@@ -22,6 +22,8 @@ public final class StandaloneCertdesk implements AutoCloseable {
         properties.put("server.port", 0);
         properties.put("certdesk.mtls.ports.qa", 0);
         properties.put("certdesk.mtls.ports.production", 0);
+        properties.put("certdesk.est.ports.qa", 0);
+        properties.put("certdesk.est.ports.production", 0);
         properties.put("certdesk.data-dir", dataDir.toString());
         properties.put("certdesk.embedded-mail.smtp-port", smtpPort);
         properties.put("certdesk.embedded-mail.imap-port", imapPort);

@@ -1,0 +1,433 @@
+package io.certdesk.est;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.Openssl;
+import io.certdesk.support.StrongswanPki;
+import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * EST re-enrollment against a running certdesk, with real clients as the oracle: strongSwan's {@code pki --est}
+ * and curl on the client's side, openssl to check what they got. A certificate "inside the renewal window" was
+ * issued with the engine's clock set 350 days back (validity 365 days, window 30 days).
+ */
+class EstIT extends EmbeddedCertdeskTest {
+
+    private static final String SUBJECT = "/C=NL/O=ACME BV/OU=API Client/CN=";
+
+    @TempDir
+    Path client;
+
+    @BeforeEach
+    void needsClients() throws Exception {
+        Openssl.assumeAvailable();
+        StrongswanPki.assumeAvailable();
+        Files.writeString(client.resolve("ca.pem"), http.getForObject("/pki/qa/ca.pem", String.class));
+    }
+
+    @AfterEach
+    void resetClock() {
+        ClockUtil.reset();
+    }
+
+    /** A qa certificate issued through the mail path {@code ago} before now, saved as old.pem and old.key. */
+    private Issued issuedAgo(String organizationId, Duration ago) throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        ClockUtil.setCurrentTime(Date.from(Instant.now().minus(ago)));
+        Issued issued;
+        try {
+            issued = onboard(organizationId, "qa", keys);
+        } finally {
+            ClockUtil.reset();
+        }
+        Files.writeString(client.resolve("old.key"), TestCsrs.privateKeyPem(keys));
+        Files.writeString(client.resolve("old.pem"), issued.certificatePem());
+        return issued;
+    }
+
+    /** A new key (new.key) and a CSR from it (new.csr, and new.b64 as EST sends it) with this subject. */
+    private void newCsr(String subject) {
+        Openssl.ok(client, "openssl ecparam -genkey -name secp384r1 -noout -out new.key");
+        Openssl.ok(client, "openssl req -new -key new.key -out new.csr -subj '" + subject + "'");
+        Openssl.ok(client, "openssl req -in new.csr -outform DER | base64 > new.b64");
+    }
+
+    private String url(String operation) {
+        return "https://127.0.0.1:" + EST_PORT + "/.well-known/est/qa/" + operation;
+    }
+
+    private String pkiEst(String in) {
+        return "pki --est --url https://127.0.0.1:" + EST_PORT + " --cacert ca.pem --cert old.pem --key old.key"
+                + " --in " + in + " --outform pem --maxpolltime 5 --interval 1";
+    }
+
+    record Answer(int status, String headers, String body) {
+    }
+
+    /** POSTs {@code bodyFile} with curl as the client of old.pem/old.key (or none); saves the body as answer.out. */
+    private Answer curl(String operation, String bodyFile, boolean withCertificate) throws Exception {
+        String out = Openssl.ok(client, "curl -s --cacert ca.pem " + (withCertificate ? "--cert old.pem --key old.key " : "")
+                + "-H 'Content-Type: application/pkcs10' --data-binary @" + bodyFile + " -D headers.txt -o answer.out -w '%{http_code}' "
+                + url(operation));
+        return new Answer(Integer.parseInt(out.trim()), Files.readString(client.resolve("headers.txt")),
+                Files.readString(client.resolve("answer.out")));
+    }
+
+    /** The certificate in answer.out (base64 certs-only PKCS#7), as PEM in {@code file}. */
+    private String certificateFromAnswer(String file) {
+        Openssl.ok(client, "base64 -d answer.out > answer.p7 && openssl pkcs7 -inform DER -in answer.p7 -print_certs -out " + file);
+        return Openssl.ok(client, "openssl x509 -in " + file + " -noout -serial -subject -nameopt RFC2253");
+    }
+
+    private String status(String serial) {
+        return jdbc.sql("select status from issued_certificate where serial = ?").param(serial).query(String.class).single();
+    }
+
+    private String serialOf(String file) {
+        // as certdesk writes serials: upper-case hex without the zero openssl pads to whole bytes
+        return new java.math.BigInteger(Openssl.ok(client, "openssl x509 -in " + file + " -noout -serial").trim()
+                .substring("serial=".length()), 16).toString(16).toUpperCase();
+    }
+
+    private List<String> activitiesOf(String reference) {
+        String id = history.createHistoricProcessInstanceQuery().processDefinitionKey(EstProcess.KEY).processInstanceBusinessKey(reference)
+                .singleResult().getId();
+        return history.createHistoricActivityInstanceQuery().processInstanceId(id).orderByHistoricActivityInstanceStartTime().asc()
+                .list().stream().map(HistoricActivityInstance::getActivityId).toList();
+    }
+
+    private String referenceOf(String serial) {
+        return jdbc.sql("select request_reference from issued_certificate where serial = ?").param(serial).query(String.class).single();
+    }
+
+    @Test
+    void strongswanPkiReenrollsInsideTheWindowWithoutAnApproverAndTheOldCertificateIsSuperseded() throws Exception {
+        Issued old = issuedAgo("est-pki", Duration.ofDays(350));
+        assertThat(Openssl.ok(client, "pki --estca --url https://127.0.0.1:" + EST_PORT + " --cacert ca.pem"
+                + " --caout cacerts.pem --outform pem --force 2>&1")).as("cacerts").contains("Root CA equals trusted TLS Root CA");
+        assertThat(Files.readString(client.resolve("cacerts.pem")).trim()).isEqualTo(Files.readString(client.resolve("ca.pem")).trim());
+        newCsr(SUBJECT + "est-pki");
+        Openssl.ok(client, pkiEst("new.csr") + " > new.pem");
+
+        assertThat(Openssl.ok(client, "openssl verify -CAfile ca.pem new.pem")).contains("new.pem: OK");
+        assertThat(Openssl.ok(client, "openssl x509 -in new.pem -noout -subject -nameopt RFC2253"))
+                .contains("CN=est-pki,OU=API Client,O=ACME BV,C=NL");
+        assertThat(Openssl.ok(client, "openssl x509 -in new.pem -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256"))
+                .as("the new key").isEqualTo(Openssl.ok(client, "openssl ec -in new.key -pubout -outform DER 2>/dev/null | openssl dgst -sha256"));
+        String serial = serialOf("new.pem");
+        assertThat(status(old.serial())).isEqualTo("SUPERSEDED");
+        assertThat(jdbc.sql("select superseded_by from issued_certificate where serial = ?").param(old.serial()).query(String.class).single())
+                .isEqualTo(serial);
+        assertThat(jdbc.sql("select count(*) from expiry_reminder where serial = ?").param(old.serial()).query(Long.class).single())
+                .as("the old certificate's reminders stop").isZero();
+
+        String reference = referenceOf(serial);
+        assertThat(activitiesOf(reference)).contains(EstProcess.APPROVE_AUTOMATICALLY, EstProcess.SIGN_CERTIFICATE)
+                .doesNotContain(EstProcess.APPROVE_REQUEST);
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(history.createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(reference).singleResult().getId()).variableName(EstProcess.APPROVAL_PATH).singleResult().getValue())
+                .isEqualTo("automatic EST re-enrollment by certificate " + old.serial());
+        assertThat(jdbc.sql("select decided_by from certificate_request where reference = ?").param(reference).query(String.class).single())
+                .isEqualTo("automatic EST re-enrollment by certificate " + old.serial());
+
+        Mailbox.Received notice = awaitMail(old.contact(), "issued over EST");
+        assertThat(notice.text()).contains(serial).contains("automatic EST re-enrollment by certificate " + old.serial())
+                .contains("It replaces certificate " + old.serial());
+        assertThat(notice.attachments()).isEmpty();
+    }
+
+    @Test
+    void theReminderMailOffersEstCommandsThatWorkAsWrittenWithTheClientsFileNames() throws Exception {
+        Issued old = issuedAgo("est-reminder", Duration.ofDays(350));
+        Files.copy(client.resolve("old.pem"), client.resolve("client-cert.pem"));
+        Files.copy(client.resolve("old.key"), client.resolve("client-key.pem"));
+        Files.copy(client.resolve("ca.pem"), client.resolve("ca-cert.pem"));
+        runLifecycleSweepNow();
+        Mailbox.Received reminder = awaitMail(old.contact(), "expires in");
+        String text = reminder.text();
+        assertThat(text).contains("pki --est --url https://localhost:" + EST_PORT + " --cacert ca-cert.pem --cert client-cert.pem"
+                + " --key client-key.pem").contains("/.well-known/est/qa/simplereenroll").contains("Mail client.csr to");
+        List<String> commands = text.substring(text.indexOf("over EST")).lines().filter(line -> line.startsWith("       "))
+                .map(String::trim).toList();
+        assertThat(commands).hasSize(5);
+        for (String command : commands.subList(0, 3)) {
+            Openssl.ok(client, command);
+        }
+        assertThat(Openssl.ok(client, "openssl verify -CAfile ca-cert.pem client-cert-new.pem")).contains("client-cert-new.pem: OK");
+        String byPki = Files.readString(client.resolve("client-cert-new.pem"));
+        for (String command : commands.subList(3, 5)) {
+            Openssl.ok(client, command);
+        }
+        assertThat(Openssl.ok(client, "openssl x509 -in client-cert-new.pem -noout -serial"))
+                .as("curl asked with the same CSR: the same certificate").isEqualTo(Openssl.ok(client,
+                        "echo '" + byPki + "' | openssl x509 -noout -serial"));
+        assertThat(status(old.serial())).isEqualTo("SUPERSEDED");
+    }
+
+    /** Lets the lifecycle sweep run now instead of at its next minute. */
+    private void runLifecycleSweepNow() throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                org.camunda.bpm.engine.runtime.Job timer = engine.getManagementService().createJobQuery()
+                        .processDefinitionKey("certificateLifecycleSweep").timers().singleResult();
+                engine.getManagementService().setJobDuedate(timer.getId(), Date.from(Instant.now().minusSeconds(1)));
+                return;
+            } catch (org.camunda.bpm.engine.OptimisticLockingException firedMeanwhile) {
+                if (attempt > 20) {
+                    throw firedMeanwhile;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private Mailbox.Received awaitMail(String address, String subjectPart) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT.toMillis() * 3;
+        while (System.currentTimeMillis() < deadline) {
+            for (Mailbox.Received mail : MAILBOX.read(address, "INBOX")) {
+                if (mail.subject().contains(subjectPart)) {
+                    return mail;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no mail \"" + subjectPart + "\" for " + address);
+    }
+
+    @Test
+    void curlReenrollsAndTheSameCsrAgainGetsTheSameCertificateNeverASecond() throws Exception {
+        Issued old = issuedAgo("est-curl", Duration.ofDays(350));
+        newCsr(SUBJECT + "est-curl");
+        Answer first = curl("simplereenroll", "new.b64", true);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.headers()).containsIgnoringCase("Content-Type: application/pkcs7-mime; smime-type=certs-only")
+                .containsIgnoringCase("Content-Transfer-Encoding: base64");
+        String issued = certificateFromAnswer("first.pem");
+        assertThat(Openssl.ok(client, "openssl verify -CAfile ca.pem first.pem")).contains("first.pem: OK");
+
+        Answer again = curl("simplereenroll", "new.b64", true);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(certificateFromAnswer("again.pem")).isEqualTo(issued);
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-curl'").query(Long.class).single())
+                .isEqualTo(2);
+        assertThat(status(old.serial())).isEqualTo("SUPERSEDED");
+
+        newCsr(SUBJECT + "est-curl");
+        Answer another = curl("simplereenroll", "new.b64", true);
+        assertThat(another.status()).as("a superseded certificate renews no more").isEqualTo(403);
+        assertThat(another.body()).contains("CERTIFICATE_SUPERSEDED").contains(serialOf("first.pem"));
+    }
+
+    @Test
+    void keyReuseIsRefusedWithTheReason() throws Exception {
+        issuedAgo("est-samekey", Duration.ofDays(350));
+        Openssl.ok(client, "openssl req -new -key old.key -out same.csr -subj '" + SUBJECT + "est-samekey' && "
+                + "openssl req -in same.csr -outform DER | base64 > same.b64");
+        Answer answer = curl("simplereenroll", "same.b64", true);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("KEY_REUSED").contains("needs a new key");
+        Openssl.Result pki = Openssl.run(client, pkiEst("same.csr"));
+        assertThat(pki.exitCode()).isNotZero();
+        assertThat(pki.output()).contains("400");
+    }
+
+    @Test
+    void aSubjectChangeIsRefused() throws Exception {
+        issuedAgo("est-subject", Duration.ofDays(350));
+        newCsr("/C=NL/O=Other BV/OU=API Client/CN=est-subject");
+        Answer answer = curl("simplereenroll", "new.b64", true);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("SUBJECT_CHANGED").contains("O=Other BV");
+    }
+
+    @Test
+    void revokedAndExpiredCertificatesAreRefused() throws Exception {
+        Issued revoked = issuedAgo("est-revoked", Duration.ofDays(350));
+        http.withBasicAuth("admin", "admin").postForEntity("/admin/revocations", new org.springframework.http.HttpEntity<>(
+                "{\"certificate\":\"" + revoked.serial() + "\",\"reason\":\"keyCompromise\"}", jsonHeaders()), String.class);
+        long deadline = System.currentTimeMillis() + WAIT.toMillis();
+        while (!"REVOKED".equals(status(revoked.serial())) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        newCsr(SUBJECT + "est-revoked");
+        Answer answer = curl("simplereenroll", "new.b64", true);
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.body()).contains("CERTIFICATE_REVOKED").contains("keyCompromise");
+        Openssl.Result pki = Openssl.run(client, pkiEst("new.csr"));
+        assertThat(pki.exitCode()).isNotZero();
+
+        issuedAgo("est-expired", Duration.ofDays(400));
+        newCsr(SUBJECT + "est-expired");
+        Answer expired = curl("simplereenroll", "new.b64", true);
+        assertThat(expired.status()).isEqualTo(403);
+        assertThat(expired.body()).contains("CERTIFICATE_EXPIRED");
+        assertThat(Openssl.run(client, pkiEst("new.csr")).exitCode()).isNotZero();
+    }
+
+    @Test
+    void strangersAndClientsWithoutACertificateAreRefusedWithAReason() throws Exception {
+        // a certificate of another CA (as a partner CA's would be) with a key of its own
+        Openssl.ok(client, "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout stranger-ca.key -out stranger-ca.pem"
+                + " -subj '/CN=Stranger CA' -days 30 2>/dev/null");
+        Openssl.ok(client, "openssl ecparam -genkey -name secp384r1 -noout -out old.key && openssl req -new -key old.key -subj '"
+                + SUBJECT + "est-stranger' -out stranger.csr && openssl x509 -req -in stranger.csr -CA stranger-ca.pem -CAkey stranger-ca.key"
+                + " -CAcreateserial -days 30 -out old.pem 2>/dev/null");
+        newCsr(SUBJECT + "est-stranger");
+        Answer stranger = curl("simplereenroll", "new.b64", true);
+        assertThat(stranger.status()).isEqualTo(403);
+        assertThat(stranger.body()).contains("CERTIFICATE_NOT_ISSUED_HERE").contains("CN=Stranger CA").contains("by mail");
+
+        Answer anonymous = curl("simplereenroll", "new.b64", false);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("CLIENT_CERTIFICATE_MISSING").contains("by mail");
+        assertThat(curl("simpleenroll", "new.b64", false).status()).isEqualTo(401);
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-stranger'").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void garbageAndACsrWithItsPrivateKeyAreRefusedWithAReason() throws Exception {
+        issuedAgo("est-garbage", Duration.ofDays(350));
+        Files.writeString(client.resolve("garbage.txt"), "this is no CSR at all");
+        Answer garbage = curl("simplereenroll", "garbage.txt", true);
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.body()).contains("CSR_UNREADABLE");
+
+        newCsr(SUBJECT + "est-garbage");
+        Openssl.ok(client, "cat new.b64 new.key > with-key.txt");
+        Answer withKey = curl("simplereenroll", "with-key.txt", true);
+        assertThat(withKey.status()).isEqualTo(400);
+        assertThat(withKey.body()).contains("PRIVATE_KEY_EXPOSED").contains("compromised");
+        assertThat(jdbc.sql("select count(*) from certificate_request where organization_id = 'est-garbage' and est_kind is not null")
+                .query(Long.class).single()).as("nothing of it kept").isZero();
+    }
+
+    @Test
+    void anEarlyReenrollmentWaitsForAnApproverAndIsDeliveredWhenTheClientAsksAgain() throws Exception {
+        Issued old = issuedAgo("est-early", Duration.ofDays(10));
+        newCsr(SUBJECT + "est-early");
+        Answer waiting = curl("simplereenroll", "new.b64", true);
+        assertThat(waiting.status()).isEqualTo(202);
+        assertThat(waiting.headers()).containsIgnoringCase("Retry-After: 300");
+        String reference = referenceIn(waiting.body());
+        assertThat(curl("simplereenroll", "new.b64", true).status()).as("asking again before the decision").isEqualTo(202);
+
+        Openssl.ok(client, "cp new.b64 first.b64");
+        newCsr(SUBJECT + "est-early");
+        Answer second = curl("simplereenroll", "new.b64", true);
+        assertThat(second.status()).as("one pending re-enrollment per certificate").isEqualTo(409);
+        assertThat(second.body()).contains("REQUEST_PENDING").contains(reference);
+
+        Task approval = awaitTask(reference, EstProcess.APPROVE_REQUEST);
+        assertThat(approval.getDescription()).contains("before its renewal window opens");
+        assertThat(approvalFacts(approval)).as("the approval form's facts").containsEntry("subject", "C=NL,O=ACME BV,OU=API Client,CN=est-early")
+                .containsKey("publicKeySha256");
+        decide("approver", approval.getId(), Map.of("approved", true));
+        awaitEnded(reference, EstProcess.END_ISSUED);
+
+        Answer delivered = curl("simplereenroll", "first.b64", true);
+        assertThat(delivered.status()).isEqualTo(200);
+        certificateFromAnswer("new.pem");
+        assertThat(Openssl.ok(client, "openssl verify -CAfile ca.pem new.pem")).contains("new.pem: OK");
+        assertThat(status(old.serial())).isEqualTo("SUPERSEDED");
+        assertThat(activitiesOf(reference)).contains(EstProcess.APPROVE_REQUEST).doesNotContain(EstProcess.APPROVE_AUTOMATICALLY);
+    }
+
+    @Test
+    void aReenrollmentWithAPolicyWarningWaitsForAnApproverEvenInsideTheWindow() throws Exception {
+        issuedAgo("est-warning", Duration.ofDays(350));
+        Openssl.ok(client, "openssl ecparam -genkey -name secp384r1 -noout -out new.key && openssl req -new -key new.key -out new.csr"
+                + " -subj '" + SUBJECT + "est-warning' -addext 'basicConstraints=critical,CA:TRUE' && openssl req -in new.csr -outform DER | base64 > new.b64");
+        Answer waiting = curl("simplereenroll", "new.b64", true);
+        assertThat(waiting.status()).isEqualTo(202);
+        Task approval = awaitTask(referenceIn(waiting.body()), EstProcess.APPROVE_REQUEST);
+        assertThat(approval.getDescription()).contains("with warnings (CSR_REQUESTS_EXTENSIONS)");
+    }
+
+    @Test
+    void concurrentRepeatsOfOneCsrGetOneCertificate() throws Exception {
+        issuedAgo("est-race", Duration.ofDays(350));
+        newCsr(SUBJECT + "est-race");
+        StringBuilder parallel = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            parallel.append("curl -s --cacert ca.pem --cert old.pem --key old.key -H 'Content-Type: application/pkcs10' --data-binary @new.b64 -o a")
+                    .append(i).append(".out ").append(url("simplereenroll")).append(" & ");
+        }
+        Openssl.ok(client, parallel + "wait");
+        java.util.Set<String> answers = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(Files.readString(client.resolve("a" + i + ".out")));
+        }
+        assertThat(answers).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-race'").query(Long.class).single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void anotherEnvironmentsCertificateIsRefused() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued production = onboard("est-production", "production", keys);
+        Files.writeString(client.resolve("old.key"), TestCsrs.privateKeyPem(keys));
+        Files.writeString(client.resolve("old.pem"), production.certificatePem());
+        newCsr(SUBJECT + "est-production");
+        Answer answer = curl("simplereenroll", "new.b64", true);
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.body()).contains("CERTIFICATE_NOT_ISSUED_HERE").contains("certdesk's qa CA");
+    }
+
+    @Test
+    void anAdditionalCertificateOverSimpleenrollAlwaysWaitsForAnApprover() throws Exception {
+        Issued old = issuedAgo("est-more", Duration.ofDays(350));
+        newCsr("/C=NL/O=ACME BV/OU=API Client/CN=est-more");
+        Answer waiting = curl("simpleenroll", "new.b64", true);
+        assertThat(waiting.status()).isEqualTo(202);
+        Task approval = awaitTask(referenceIn(waiting.body()), EstProcess.APPROVE_REQUEST);
+        assertThat(approval.getDescription()).contains("additional certificate");
+        decide("approver", approval.getId(), Map.of("approved", false, "rejectionReason", "One certificate is enough"));
+        Answer rejected = curl("simpleenroll", "new.b64", true);
+        assertThat(rejected.status()).isEqualTo(403);
+        assertThat(rejected.body()).contains("One certificate is enough");
+        assertThat(status(old.serial())).isEqualTo("ACTIVE");
+
+        newCsr("/C=NL/O=ACME BV/OU=API Client/CN=someone-else");
+        Answer otherOrganization = curl("simpleenroll", "new.b64", true);
+        assertThat(otherOrganization.status()).isEqualTo(400);
+        assertThat(otherOrganization.body()).contains("CN_NOT_ORGANIZATION_ID");
+    }
+
+    @Test
+    void csrAttributesAndCaCertificatesNeedNoClientCertificate() throws Exception {
+        String cacerts = Openssl.ok(client, "curl -s --cacert ca.pem -D h.txt " + url("cacerts") + " | base64 -d | openssl pkcs7 -inform DER -print_certs");
+        assertThat(cacerts).contains(Files.readString(client.resolve("ca.pem")).trim());
+        assertThat(Files.readString(client.resolve("h.txt"))).containsIgnoringCase("Content-Type: application/pkcs7-mime");
+        assertThat(Openssl.ok(client, "curl -s --cacert ca.pem " + url("csrattrs") + " | base64 -d | openssl asn1parse -inform DER"))
+                .contains("secp384r1").contains("ecdsa-with-SHA384");
+        assertThat(Openssl.ok(client, "curl -s -o /dev/null -w '%{http_code}' --cacert ca.pem https://127.0.0.1:" + EST_PORT
+                + "/camunda/app/tasklist/")).as("the EST listener serves nothing else").isEqualTo("404");
+        assertThat(http.getForEntity("/.well-known/est/qa/cacerts", String.class).getStatusCode().value())
+                .as("no EST on the plain web port").isEqualTo(404);
+    }
+
+    private static org.springframework.http.HttpHeaders jsonHeaders() {
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        return headers;
+    }
+}
