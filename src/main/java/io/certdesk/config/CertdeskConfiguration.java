@@ -30,8 +30,10 @@ public class CertdeskConfiguration {
 
     /** Outgoing mail over reused SMTP connections, configured by {@code spring.mail.*}. */
     @Bean
-    io.certdesk.notify.ReusingMailSender mailSender(org.springframework.boot.autoconfigure.mail.MailProperties mail) {
+    io.certdesk.notify.ReusingMailSender mailSender(org.springframework.boot.autoconfigure.mail.MailProperties mail,
+                                                    java.util.Optional<io.certdesk.authority.MailSigningKey> mailSigningKey) {
         io.certdesk.notify.ReusingMailSender sender = new io.certdesk.notify.ReusingMailSender();
+        mailSigningKey.ifPresent(key -> sender.setSigner(new io.certdesk.notify.SmimeSigner(key)));
         sender.setHost(mail.getHost());
         if (mail.getPort() != null) {
             sender.setPort(mail.getPort());
@@ -46,6 +48,14 @@ public class CertdeskConfiguration {
         properties.putAll(mail.getProperties());
         sender.setJavaMailProperties(properties);
         return sender;
+    }
+
+    /** The key outgoing mail is S/MIME-signed with (none when {@code certdesk.mail-signing.enabled} is false). */
+    @Bean
+    @ConditionalOnProperty(name = "certdesk.mail-signing.enabled", havingValue = "true", matchIfMissing = true)
+    io.certdesk.authority.MailSigningKey mailSigningKey(CertdeskProperties properties, CertificateAuthorities authorities) {
+        // the CAs first: a production start missing both reports the CA keystore
+        return MailSigningKeys.open(properties);
     }
 
     @Bean
@@ -65,7 +75,7 @@ public class CertdeskConfiguration {
     @Bean
     Notifier.NotifySettings notifySettings(CertdeskProperties properties, CertificateAuthorities authorities) {
         return new Notifier.NotifySettings(properties.supportAddress(), properties.supportName(), properties.publicUrl(),
-                authorities.environments());
+                authorities.environments(), properties.mailSigning().enabled());
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

@@ -40,7 +40,8 @@ public record CertdeskProperties(
         @DefaultValue @Valid Approvers approvers,
         @DefaultValue @Valid Lifecycle lifecycle,
         @DefaultValue @Valid Mtls mtls,
-        @DefaultValue @Valid AutoReplies autoReplies) {
+        @DefaultValue @Valid AutoReplies autoReplies,
+        @DefaultValue @Valid MailSigning mailSigning) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -127,6 +128,21 @@ public record CertdeskProperties(
             @DefaultValue("5") @Min(1) int maxPerRecipient,
             @DefaultValue("20") @Min(1) int maxPerDomain,
             @DefaultValue("1h") Duration window) {
+    }
+
+    /**
+     * The S/MIME key every outgoing mail is signed with; its chain is published at {@code /pki/mail-signing.pem}.
+     *
+     * @param enabled  false: mails go out unsigned
+     * @param keystore PKCS#12 file with the signing key and its certificate chain; empty in embedded mode:
+     *                 {@code <data-dir>/mail/mail-signing.p12}, created on first start. Required in production mode.
+     * @param password the keystore's password, from the environment ({@code CERTDESK_MAIL_SIGNING_PASSWORD}); in
+     *                 embedded mode a generated password is kept beside a generated keystore
+     */
+    public record MailSigning(
+            @DefaultValue("true") boolean enabled,
+            String keystore,
+            String password) {
     }
 
     /** GreenMail inside certdesk, the embedded mode's support inbox and mail relay. */

@@ -51,7 +51,12 @@ public class Notifier {
     /**
      * @param environments the environment names clients may write, for the how-to-fix text
      */
-    public record NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments) {
+    public record NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments,
+                                 boolean signed) {
+
+        public NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments) {
+            this(supportAddress, supportName, publicUrl, environments, false);
+        }
     }
 
     public Notifier(JavaMailSender sender, NotifySettings settings, io.micrometer.core.instrument.MeterRegistry metrics,
@@ -122,8 +127,21 @@ public class Notifier {
         v.put("notAfter", d.notAfter().toString());
         v.put("caFingerprint", d.caFingerprint());
         v.put("caFingerprintUrl", settings.publicUrl() + "/pki/" + r.environment() + "/ca-fingerprint");
+        v.put("signatureCheck", settings.signed() ? signatureCheck() : "");
         v.put("replaces", d.replaces() == null || d.replaces().isBlank() ? "" : d.replaces() + "\n\n");
         send("delivery", r, r.recipients(), v, d);
+    }
+
+    /** How a client checks that a mail came from certdesk: its S/MIME signature against the published chain. */
+    private String signatureCheck() {
+        String url = settings.publicUrl() + "/pki/mail-signing.pem";
+        return "This mail is signed (S/MIME) by " + settings.supportAddress() + ". Anyone can write a mail that looks like\n"
+                + "it comes from us: check the signature before you use the attached files. Save this mail as a file\n"
+                + "(\"Save as\" or \"Show original\", e.g. mail.eml), then:\n"
+                + "  curl -o mail-signing.pem " + url + "\n"
+                + "  openssl smime -verify -CAfile mail-signing.pem -in mail.eml -out verified.txt\n"
+                + "Expected: Verification successful. The files inside verified.txt are the signed ones; your mail\n"
+                + "program also shows the signature once you trust the certificates in mail-signing.pem.\n\n";
     }
 
     private Map<String, String> common(CertificateRequest r) {

@@ -179,6 +179,67 @@ public final class Mailbox {
         Transport.send(message, new jakarta.mail.Address[]{new InternetAddress(SUPPORT)});
     }
 
+    /**
+     * Sends {@code raw} byte for byte over SMTP (the headers and body a DKIM signer signed stay exactly as signed,
+     * which a MIME library re-writing the mail would not guarantee), from {@code envelopeFrom} to the support address.
+     */
+    public void sendExactly(String envelopeFrom, byte[] raw) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(host, smtpPort)) {
+            socket.setSoTimeout(30_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            java.io.OutputStream out = socket.getOutputStream();
+            expect(in, "220");
+            for (String[] step : new String[][]{{"HELO client.test", "250"}, {"MAIL FROM:<" + envelopeFrom + ">", "250"},
+                    {"RCPT TO:<" + SUPPORT + ">", "250"}, {"DATA", "354"}}) {
+                out.write((step[0] + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+                expect(in, step[1]);
+            }
+            String text = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("\r?\n", "\r\n");
+            if (!text.endsWith("\r\n")) {
+                text += "\r\n";
+            }
+            // dot-stuffing: a line that starts with "." gets one more
+            text = text.replaceAll("(?m)^\\.", "..");
+            out.write((text + ".\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+            expect(in, "250");
+            out.write("QUIT\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+    }
+
+    private static void expect(java.io.BufferedReader in, String code) throws java.io.IOException {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null || !line.startsWith(code)) {
+                throw new java.io.IOException("SMTP server answered " + line + ", expected " + code);
+            }
+        } while (line.length() > 3 && line.charAt(3) == '-');
+    }
+
+    /** The mails in the address's inbox exactly as the IMAP server holds them, oldest first. */
+    public List<byte[]> raw(String address) throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect(host, imapPort, address, "certdesk");
+        try {
+            Folder folder = store.getFolder("INBOX");
+            folder.open(Folder.READ_ONLY);
+            List<byte[]> mails = new ArrayList<>();
+            for (Message message : folder.getMessages()) {
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                message.writeTo(raw);
+                mails.add(raw.toByteArray());
+            }
+            folder.close(false);
+            return mails;
+        } finally {
+            store.close();
+        }
+    }
+
     /** Waits until the address's inbox holds at least {@code count} mails, and returns them all. */
     public List<Received> await(String address, int count, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -226,7 +287,7 @@ public final class Mailbox {
                     text.append("(unreadable: ").append(unreadable).append(')');
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
-                for (String name : List.of("Message-ID", "In-Reply-To", "Auto-Submitted", "X-Certdesk-Reference")) {
+                for (String name : List.of("Message-ID", "In-Reply-To", "Auto-Submitted", "X-Certdesk-Reference", "Content-Type")) {
                     String[] values;
                     try {
                         values = message.getHeader(name);
