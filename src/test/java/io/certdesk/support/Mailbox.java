@@ -392,7 +392,10 @@ public final class Mailbox {
     }
 
     private static void collect(Part part, StringBuilder text, Map<String, byte[]> attachments) throws Exception {
-        if (part.isMimeType("multipart/*")) {
+        if (part.isMimeType("multipart/signed")) {
+            // an S/MIME-signed mail: its content is the first part; the signature is shown as a badge, not a file
+            collect(((Multipart) part.getContent()).getBodyPart(0), text, attachments);
+        } else if (part.isMimeType("multipart/*")) {
             Multipart multipart = (Multipart) part.getContent();
             for (int i = 0; i < multipart.getCount(); i++) {
                 collect(multipart.getBodyPart(i), text, attachments);
