@@ -100,7 +100,13 @@ public class CertdeskConfiguration {
         if (settings.username() == null || settings.username().isBlank()) {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
         }
-        return new SupportInboxPoller(settings, intake, lease, metrics, notifier);
+        SupportInboxPoller poller = new SupportInboxPoller(settings, intake, lease, metrics, notifier);
+        CertdeskProperties.MailAuthentication authentication = properties.mailAuthentication();
+        if (authentication.enabled()) {
+            poller.setAuthenticator(new io.certdesk.intake.MailAuthenticator(new io.certdesk.intake.MailAuthenticator.Settings(
+                    authentication.dkimKeysOrNone(), authentication.dnsLookups(), authentication.trustedAuthservId())));
+        }
+        return poller;
     }
 
     @Bean

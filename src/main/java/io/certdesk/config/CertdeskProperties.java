@@ -41,7 +41,8 @@ public record CertdeskProperties(
         @DefaultValue @Valid Lifecycle lifecycle,
         @DefaultValue @Valid Mtls mtls,
         @DefaultValue @Valid AutoReplies autoReplies,
-        @DefaultValue @Valid MailSigning mailSigning) {
+        @DefaultValue @Valid MailSigning mailSigning,
+        @DefaultValue @Valid MailAuthentication mailAuthentication) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -143,6 +144,27 @@ public record CertdeskProperties(
             @DefaultValue("true") boolean enabled,
             String keystore,
             String password) {
+    }
+
+    /**
+     * How certdesk tells whether a support mail comes from its sender's domain (DKIM), shown to the approver as
+     * {@code MAIL_AUTHENTICATED} or {@code MAIL_NOT_AUTHENTICATED}; organizations can require it (admin API).
+     *
+     * @param dkimKeys          DKIM key records by DNS name, e.g. {@code "s1._domainkey.acme.example": "v=DKIM1; k=rsa; p=..."},
+     *                          used before DNS (for domains whose keys DNS cannot give certdesk)
+     * @param dnsLookups        look DKIM keys up in DNS (TXT) when not configured
+     * @param trustedAuthservId the receiving mail server whose {@code Authentication-Results} header is believed
+     *                          (its authserv-id, e.g. {@code mx.certdesk.example}); empty: no such header is believed
+     */
+    public record MailAuthentication(
+            @DefaultValue("true") boolean enabled,
+            Map<String, String> dkimKeys,
+            @DefaultValue("true") boolean dnsLookups,
+            String trustedAuthservId) {
+
+        public Map<String, String> dkimKeysOrNone() {
+            return dkimKeys == null ? Map.of() : dkimKeys;
+        }
     }
 
     /** GreenMail inside certdesk, the embedded mode's support inbox and mail relay. */

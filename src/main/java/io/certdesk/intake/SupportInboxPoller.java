@@ -52,6 +52,21 @@ public class SupportInboxPoller implements SmartLifecycle {
 
     private final InboxLease lease;
     private final Notifier notifier;
+    private MailAuthenticator authenticator;
+
+    /** Checks each mail's DKIM signatures with {@code authenticator}; without one, mails are taken in unchecked. */
+    public void setAuthenticator(MailAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    private IncomingMail authenticated(IncomingMail mail, Message message) throws MessagingException, java.io.IOException {
+        if (authenticator == null) {
+            return mail;
+        }
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        message.writeTo(raw);
+        return mail.withAuthenticity(authenticator.check(raw.toByteArray(), mail.fromAddress()));
+    }
 
     public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake, InboxLease lease,
                               io.micrometer.core.instrument.MeterRegistry metrics, Notifier notifier) {
@@ -167,7 +182,7 @@ public class SupportInboxPoller implements SmartLifecycle {
                     long size = sizeOf(message);
                     IncomingMail mail = size > maxSize
                             ? MailReader.readHeadersOnly((MimeMessage) message, size, maxSize, "<" + uid.replace(' ', '-').replace('/', '.') + "@certdesk.too-large>")
-                            : MailReader.read((MimeMessage) message);
+                            : authenticated(MailReader.read((MimeMessage) message), message);
                     id = mail.messageId();
                     IntakeService.Result result = intake.accept(mail);
                     done.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);

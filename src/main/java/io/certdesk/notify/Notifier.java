@@ -73,12 +73,17 @@ public class Notifier {
     /** Findings that speak of the organization's contacts and certificates: for approvers, and its own contacts. */
     static final java.util.Set<String> ABOUT_THE_ORGANIZATION = java.util.Set.of(CONTACT_NOT_REGISTERED, "RENEWAL");
 
+    static final java.util.Set<String> FOR_APPROVERS = java.util.Set.of(io.certdesk.request.RequestService.MAIL_AUTHENTICATED,
+            io.certdesk.request.RequestService.MAIL_NOT_AUTHENTICATED);
+
     public void acknowledge(CertificateRequest r) {
         Map<String, String> v = common(r);
         // a sender who is not one of a known organization's contacts may be anyone: tell them nothing about it
         boolean stranger = r.findings().stream().anyMatch(f -> f.code().equals(CONTACT_NOT_REGISTERED));
         List<PolicyFinding> notes = r.findings().stream().filter(f -> !f.isError())
-                .filter(f -> !stranger || !ABOUT_THE_ORGANIZATION.contains(f.code())).toList();
+                .filter(f -> !stranger || !ABOUT_THE_ORGANIZATION.contains(f.code()))
+                // whether the mail was authenticated is for the approver to weigh, not news to its sender
+                .filter(f -> !FOR_APPROVERS.contains(f.code())).toList();
         v.put("notes", notes.isEmpty() ? "" : "Notes:\n" + notes.stream().map(f -> "  - " + f.message() + "\n")
                 .collect(Collectors.joining()));
         send("acknowledgement", r, beforeApproval(r), v, null);

@@ -90,7 +90,19 @@ public final class Mailbox {
         Properties props = new Properties();
         props.put("mail.smtp.host", host);
         props.put("mail.smtp.port", String.valueOf(smtpPort));
-        Session session = Session.getInstance(props);
+        Transport.send(build(Session.getInstance(props), draft));
+    }
+
+    /** The mail {@link #send} would send, as bytes (for a DKIM signer to sign before {@link #sendExactly}). */
+    public static byte[] render(Draft draft) throws Exception {
+        MimeMessage message = build(Session.getInstance(new Properties()), draft);
+        message.saveChanges();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static MimeMessage build(Session session, Draft draft) throws Exception {
         String fixedId = draft.messageId;
         MimeMessage message = new MimeMessage(session) {
             @Override
@@ -124,7 +136,7 @@ public final class Mailbox {
             }
             message.setContent(multipart);
         }
-        Transport.send(message);
+        return message;
     }
 
     /**
