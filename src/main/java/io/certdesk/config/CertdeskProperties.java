@@ -108,7 +108,11 @@ public record CertdeskProperties(
             /* larger mails are answered from their headers alone, their content never fetched */
             @DefaultValue("10MB") org.springframework.util.unit.DataSize maxMailSize,
             /* where mail that carried, or may carry, a private key goes; empty: it is deleted */
-            String quarantineFolder) {
+            String quarantineFolder,
+            /* IMAP IDLE: the server pushes new mail and a pass starts at once; poll-interval is then only the fallback */
+            @DefaultValue("true") boolean idle,
+            /* while IDLE works, a full pass still runs this often, in case a notification was missed */
+            @DefaultValue("1m") Duration idleSweepInterval) {
 
         public boolean quarantines() {
             return quarantineFolder != null && !quarantineFolder.isBlank();
