@@ -31,7 +31,8 @@ public class CertdeskConfiguration {
     /** Outgoing mail over reused SMTP connections, configured by {@code spring.mail.*}. */
     @Bean
     io.certdesk.notify.ReusingMailSender mailSender(org.springframework.boot.autoconfigure.mail.MailProperties mail,
-                                                    java.util.Optional<io.certdesk.authority.MailSigningKey> mailSigningKey) {
+                                                    java.util.Optional<io.certdesk.authority.MailSigningKey> mailSigningKey,
+                                                    CertdeskProperties certdesk) {
         io.certdesk.notify.ReusingMailSender sender = new io.certdesk.notify.ReusingMailSender();
         mailSigningKey.ifPresent(key -> sender.setSigner(new io.certdesk.notify.SmimeSigner(key)));
         sender.setHost(mail.getHost());
@@ -46,6 +47,10 @@ public class CertdeskConfiguration {
         }
         java.util.Properties properties = new java.util.Properties();
         properties.putAll(mail.getProperties());
+        io.certdesk.intake.MailServerTrust trust = io.certdesk.intake.MailServerTrust.of(certdesk.mailServers().trustedCertificates());
+        if (trust != null) {
+            trust.apply(properties, mail.getProtocol() == null ? "smtp" : mail.getProtocol());
+        }
         sender.setJavaMailProperties(properties);
         return sender;
     }
@@ -101,6 +106,7 @@ public class CertdeskConfiguration {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
         }
         SupportInboxPoller poller = new SupportInboxPoller(settings, intake, lease, metrics, notifier);
+        poller.setTrust(io.certdesk.intake.MailServerTrust.of(properties.mailServers().trustedCertificates()));
         CertdeskProperties.MailAuthentication authentication = properties.mailAuthentication();
         if (authentication.enabled()) {
             poller.setAuthenticator(new io.certdesk.intake.MailAuthenticator(new io.certdesk.intake.MailAuthenticator.Settings(

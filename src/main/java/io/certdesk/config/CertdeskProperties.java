@@ -42,7 +42,8 @@ public record CertdeskProperties(
         @DefaultValue @Valid Mtls mtls,
         @DefaultValue @Valid AutoReplies autoReplies,
         @DefaultValue @Valid MailSigning mailSigning,
-        @DefaultValue @Valid MailAuthentication mailAuthentication) {
+        @DefaultValue @Valid MailAuthentication mailAuthentication,
+        @DefaultValue @Valid MailServers mailServers) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -169,6 +170,15 @@ public record CertdeskProperties(
         public Map<String, String> dkimKeysOrNone() {
             return dkimKeys == null ? Map.of() : dkimKeys;
         }
+    }
+
+    /**
+     * The operator's mail servers (IMAPS support inbox, SMTP submission).
+     *
+     * @param trustedCertificates PEM file of the certificates (e.g. an internal CA) to trust for the mail servers' TLS
+     *                            besides the JVM's; empty: the JVM's trusted CAs only. Server names are always checked.
+     */
+    public record MailServers(String trustedCertificates) {
     }
 
     /** GreenMail inside certdesk, the embedded mode's support inbox and mail relay. */

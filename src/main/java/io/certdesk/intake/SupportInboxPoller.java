@@ -56,6 +56,12 @@ public class SupportInboxPoller implements SmartLifecycle {
     private final java.util.concurrent.atomic.AtomicBoolean passQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile java.time.Instant lastPass;
     private MailAuthenticator authenticator;
+    private MailServerTrust trust;
+
+    /** The certificates to trust for the inbox server's TLS; null: the JVM's trusted CAs. */
+    public void setTrust(MailServerTrust trust) {
+        this.trust = trust;
+    }
 
     /** Checks each mail's DKIM signatures with {@code authenticator}; without one, mails are taken in unchecked. */
     public void setAuthenticator(MailAuthenticator authenticator) {
@@ -494,6 +500,9 @@ public class SupportInboxPoller implements SmartLifecycle {
         props.put("mail." + protocol + ".connectiontimeout", "10000");
         props.put("mail." + protocol + ".timeout", String.valueOf(readTimeout.toMillis()));
         props.put("mail." + protocol + ".peek", "true");
+        if (trust != null) {
+            trust.apply(props, protocol);
+        }
         Session session = Session.getInstance(props);
         Store opened = session.getStore(protocol);
         opened.connect(settings.host(), settings.port(), settings.username(), settings.password());
