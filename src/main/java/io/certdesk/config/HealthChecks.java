@@ -99,7 +99,7 @@ public class HealthChecks {
                 return Health.unknown().withDetail("intake", "disabled").build();
             }
             Instant last = poller.get().lastSuccess();
-            Duration allowed = poller.get().longestPassInterval().multipliedBy(10).plusSeconds(30);
+            Duration allowed = poller.get().healthyWithin();
             if (last != null && Duration.between(last, Instant.now()).compareTo(allowed) <= 0) {
                 return Health.up().withDetail("lastRead", last.toString()).withDetail("newMail", poller.get().mode())
                         .withDetail("newMailDetail", poller.get().modeReason()).build();

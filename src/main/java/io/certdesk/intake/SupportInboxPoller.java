@@ -129,10 +129,15 @@ public class SupportInboxPoller implements SmartLifecycle {
         }
     }
 
-    /** The longest time between two passes while all is well. */
-    public java.time.Duration longestPassInterval() {
-        return settings.idle() && settings.idleSweepInterval().compareTo(settings.pollInterval()) > 0
-                ? settings.idleSweepInterval() : settings.pollInterval();
+    /**
+     * How long the inbox may go unread before health reports it down: ten poll intervals and 30 s while polling,
+     * two sweep intervals and 30 s while IDLE pushes new mail (passes then run only when mail comes, or per sweep).
+     */
+    public java.time.Duration healthyWithin() {
+        if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE) {
+            return settings.idleSweepInterval().multipliedBy(2).plusSeconds(30);
+        }
+        return settings.pollInterval().multipliedBy(10).plusSeconds(30);
     }
 
     /** How new mail is found now: "idle" (pushed) or "polling", and why; for health. */

@@ -32,7 +32,7 @@ class RealMailServersIT {
 
     private static final String SUPPORT = Mailbox.SUPPORT;
     private static final List<String> ADDRESSES = List.of(SUPPORT, "jane@acme.test", "big@acme.test", "outage@acme.test",
-            "twice@acme.test");
+            "twice@acme.test", "partner@acme.test");
 
     @TempDir
     Path dir;
@@ -146,6 +146,7 @@ class RealMailServersIT {
         while (dovecot.count(SUPPORT, "INBOX") > 0 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
+        assertThat(dovecot.count(SUPPORT, "INBOX")).isZero();
         Thread.sleep(1000);
         assertThat(client.read("twice@acme.test", "INBOX")).hasSize(1);
     }
@@ -178,5 +179,28 @@ class RealMailServersIT {
         assertThat(client.read("outage@acme.test", "INBOX")).as("delivered once").hasSize(2);
         assertThat(jdbc.sql("select count(*) from issued_certificate where request_reference = ?").param(reference)
                 .query(Long.class).single()).as("signed once").isEqualTo(1);
+    }
+
+    @Test
+    void aPartnerChainThroughPostfixAndDovecotReachesItsFirstApprover() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        io.certdesk.support.TestPki.Issued root = io.certdesk.support.TestPki.root("CN=Real Mail Partner Root,O=Partner",
+                now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(3000)));
+        io.certdesk.support.TestPki.Issued issuing = io.certdesk.support.TestPki.intermediate("CN=Real Mail Partner Issuing,O=Partner",
+                root, now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(1000)));
+        io.certdesk.support.TestPki.Issued leaf = io.certdesk.support.TestPki.leaf("CN=real-mail-partner-client,O=Partner Client",
+                issuing, org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth);
+        client.send(Mailbox.from("partner@acme.test").subject("Our partner certificate").body("Organization ID: real-mail-partner\nEnvironment: qa\n")
+                .attach("chain.pem", (leaf.pem() + issuing.pem() + root.pem()).getBytes()));
+        String ack = await("partner@acme.test", 1).get(0).subject();
+        assertThat(ack).contains("Partner CA received");
+        String reference = ack.substring(ack.indexOf("TR-"), ack.indexOf(']'));
+        var tasks = certdesk.bean(org.camunda.bpm.engine.TaskService.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (tasks.createTaskQuery().processInstanceBusinessKey(reference).count() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(reference).singleResult().getTaskDefinitionKey())
+                .isEqualTo(io.certdesk.trust.PartnerTrustProcess.FIRST_APPROVAL);
     }
 }
