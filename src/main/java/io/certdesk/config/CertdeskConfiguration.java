@@ -30,8 +30,11 @@ public class CertdeskConfiguration {
 
     /** Outgoing mail over reused SMTP connections, configured by {@code spring.mail.*}. */
     @Bean
-    io.certdesk.notify.ReusingMailSender mailSender(org.springframework.boot.autoconfigure.mail.MailProperties mail) {
+    io.certdesk.notify.ReusingMailSender mailSender(org.springframework.boot.autoconfigure.mail.MailProperties mail,
+                                                    java.util.Optional<io.certdesk.authority.MailSigningKey> mailSigningKey,
+                                                    CertdeskProperties certdesk) {
         io.certdesk.notify.ReusingMailSender sender = new io.certdesk.notify.ReusingMailSender();
+        mailSigningKey.ifPresent(key -> sender.setSigner(new io.certdesk.notify.SmimeSigner(key)));
         sender.setHost(mail.getHost());
         if (mail.getPort() != null) {
             sender.setPort(mail.getPort());
@@ -44,6 +47,10 @@ public class CertdeskConfiguration {
         }
         java.util.Properties properties = new java.util.Properties();
         properties.putAll(mail.getProperties());
+        io.certdesk.intake.MailServerTrust trust = io.certdesk.intake.MailServerTrust.of(certdesk.mailServers().trustedCertificates());
+        if (trust != null) {
+            trust.apply(properties, mail.getProtocol() == null ? "smtp" : mail.getProtocol());
+        }
         sender.setJavaMailProperties(properties);
         return sender;
     }
@@ -52,6 +59,14 @@ public class CertdeskConfiguration {
     @Bean
     CertificateAuthorities certificateAuthorities(CertdeskProperties properties, Clock clock) {
         return new CertificateAuthorities(properties.authoritySettings(), clock);
+    }
+
+    /** The key outgoing mail is S/MIME-signed with (none when {@code certdesk.mail-signing.enabled} is false). */
+    @Bean
+    @ConditionalOnProperty(name = "certdesk.mail-signing.enabled", havingValue = "true", matchIfMissing = true)
+    io.certdesk.authority.MailSigningKey mailSigningKey(CertdeskProperties properties, CertificateAuthorities authorities) {
+        // the CAs first: a production start missing both reports the CA keystore
+        return MailSigningKeys.open(properties);
     }
 
     @Bean
@@ -71,7 +86,7 @@ public class CertdeskConfiguration {
     @Bean
     Notifier.NotifySettings notifySettings(CertdeskProperties properties, CertificateAuthorities authorities) {
         return new Notifier.NotifySettings(properties.supportAddress(), properties.supportName(), properties.publicUrl(),
-                authorities.environments());
+                authorities.environments(), properties.mailSigning().enabled());
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
@@ -96,7 +111,14 @@ public class CertdeskConfiguration {
         if (settings.username() == null || settings.username().isBlank()) {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
         }
-        return new SupportInboxPoller(settings, intake, lease, metrics, notifier);
+        SupportInboxPoller poller = new SupportInboxPoller(settings, intake, lease, metrics, notifier);
+        poller.setTrust(io.certdesk.intake.MailServerTrust.of(properties.mailServers().trustedCertificates()));
+        CertdeskProperties.MailAuthentication authentication = properties.mailAuthentication();
+        if (authentication.enabled()) {
+            poller.setAuthenticator(new io.certdesk.intake.MailAuthenticator(new io.certdesk.intake.MailAuthenticator.Settings(
+                    authentication.dkimKeysOrNone(), authentication.dnsLookups(), authentication.trustedAuthservId())));
+        }
+        return poller;
     }
 
     @Bean

@@ -42,7 +42,10 @@ public record CertdeskProperties(
         @DefaultValue @Valid Lifecycle lifecycle,
         @DefaultValue @Valid Mtls mtls,
         @DefaultValue @Valid AutoReplies autoReplies,
-        @DefaultValue @Valid CaRollover caRollover) {
+        @DefaultValue @Valid CaRollover caRollover,
+        @DefaultValue @Valid MailSigning mailSigning,
+        @DefaultValue @Valid MailAuthentication mailAuthentication,
+        @DefaultValue @Valid MailServers mailServers) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -116,7 +119,11 @@ public record CertdeskProperties(
             /* larger mails are answered from their headers alone, their content never fetched */
             @DefaultValue("10MB") org.springframework.util.unit.DataSize maxMailSize,
             /* where mail that carried, or may carry, a private key goes; empty: it is deleted */
-            String quarantineFolder) {
+            String quarantineFolder,
+            /* IMAP IDLE: the server pushes new mail and a pass starts at once; poll-interval is then only the fallback */
+            @DefaultValue("true") boolean idle,
+            /* while IDLE works, a full pass still runs this often, in case a notification was missed */
+            @DefaultValue("1m") Duration idleSweepInterval) {
 
         public boolean quarantines() {
             return quarantineFolder != null && !quarantineFolder.isBlank();
@@ -137,6 +144,51 @@ public record CertdeskProperties(
             @DefaultValue("5") @Min(1) int maxPerRecipient,
             @DefaultValue("20") @Min(1) int maxPerDomain,
             @DefaultValue("1h") Duration window) {
+    }
+
+    /**
+     * The S/MIME key every outgoing mail is signed with; its chain is published at {@code /pki/mail-signing.pem}.
+     *
+     * @param enabled  false: mails go out unsigned
+     * @param keystore PKCS#12 file with the signing key and its certificate chain; empty in embedded mode:
+     *                 {@code <data-dir>/mail/mail-signing.p12}, created on first start. Required in production mode.
+     * @param password the keystore's password, from the environment ({@code CERTDESK_MAIL_SIGNING_PASSWORD}); in
+     *                 embedded mode a generated password is kept beside a generated keystore
+     */
+    public record MailSigning(
+            @DefaultValue("true") boolean enabled,
+            String keystore,
+            String password) {
+    }
+
+    /**
+     * How certdesk tells whether a support mail comes from its sender's domain (DKIM), shown to the approver as
+     * {@code MAIL_AUTHENTICATED} or {@code MAIL_NOT_AUTHENTICATED}; organizations can require it (admin API).
+     *
+     * @param dkimKeys          DKIM key records by DNS name, e.g. {@code "s1._domainkey.acme.example": "v=DKIM1; k=rsa; p=..."},
+     *                          used before DNS (for domains whose keys DNS cannot give certdesk)
+     * @param dnsLookups        look DKIM keys up in DNS (TXT) when not configured
+     * @param trustedAuthservId the receiving mail server whose {@code Authentication-Results} header is believed
+     *                          (its authserv-id, e.g. {@code mx.certdesk.example}); empty: no such header is believed
+     */
+    public record MailAuthentication(
+            @DefaultValue("true") boolean enabled,
+            Map<String, String> dkimKeys,
+            @DefaultValue("true") boolean dnsLookups,
+            String trustedAuthservId) {
+
+        public Map<String, String> dkimKeysOrNone() {
+            return dkimKeys == null ? Map.of() : dkimKeys;
+        }
+    }
+
+    /**
+     * The operator's mail servers (IMAPS support inbox, SMTP submission).
+     *
+     * @param trustedCertificates PEM file of the certificates (e.g. an internal CA) to trust for the mail servers' TLS
+     *                            besides the JVM's; empty: the JVM's trusted CAs only. Server names are always checked.
+     */
+    public record MailServers(String trustedCertificates) {
     }
 
     /** GreenMail inside certdesk, the embedded mode's support inbox and mail relay. */

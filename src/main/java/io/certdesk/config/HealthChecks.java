@@ -112,11 +112,13 @@ public class HealthChecks {
                 return Health.unknown().withDetail("intake", "disabled").build();
             }
             Instant last = poller.get().lastSuccess();
-            Duration allowed = poller.get().pollInterval().multipliedBy(10).plusSeconds(30);
+            Duration allowed = poller.get().healthyWithin();
             if (last != null && Duration.between(last, Instant.now()).compareTo(allowed) <= 0) {
-                return Health.up().withDetail("lastRead", last.toString()).build();
+                return Health.up().withDetail("lastRead", last.toString()).withDetail("newMail", poller.get().mode())
+                        .withDetail("newMailDetail", poller.get().modeReason()).build();
             }
-            Health.Builder down = Health.down().withDetail("lastRead", last == null ? "never" : last.toString());
+            Health.Builder down = Health.down().withDetail("lastRead", last == null ? "never" : last.toString())
+                    .withDetail("newMail", poller.get().mode()).withDetail("newMailDetail", poller.get().modeReason());
             return poller.get().lastError() == null ? down.build() : down.withDetail("error", poller.get().lastError()).build();
         };
     }

@@ -106,6 +106,9 @@ public class IntakeService {
                 submission.csrs(), problems, submission.privateKeyFindings(), submission.exposedKeyHashes()));
         Outcome outcome = submission.exposesPrivateKey() ? Outcome.PRIVATE_KEY_REFUSED
                 : request ? Outcome.REQUEST_STARTED : Outcome.NOT_A_REQUEST_STARTED;
+        if (mail.authenticity() != null) {
+            requests.recordMailAuthenticity(registered.id(), mail.authenticity());
+        }
         settle(key, outcome, registered.reference());
         runtime.startProcessInstanceByKey(OnboardingProcess.KEY, registered.reference(), Map.of(
                 OnboardingProcess.REQUEST_ID, registered.id(),

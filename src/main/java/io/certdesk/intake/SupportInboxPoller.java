@@ -52,6 +52,30 @@ public class SupportInboxPoller implements SmartLifecycle {
 
     private final InboxLease lease;
     private final Notifier notifier;
+    private InboxWatcher watcher;
+    private final java.util.concurrent.atomic.AtomicBoolean passQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile java.time.Instant lastPass;
+    private MailAuthenticator authenticator;
+    private MailServerTrust trust;
+
+    /** The certificates to trust for the inbox server's TLS; null: the JVM's trusted CAs. */
+    public void setTrust(MailServerTrust trust) {
+        this.trust = trust;
+    }
+
+    /** Checks each mail's DKIM signatures with {@code authenticator}; without one, mails are taken in unchecked. */
+    public void setAuthenticator(MailAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    private IncomingMail authenticated(IncomingMail mail, Message message) throws MessagingException, java.io.IOException {
+        if (authenticator == null) {
+            return mail;
+        }
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        message.writeTo(raw);
+        return mail.withAuthenticity(authenticator.check(raw.toByteArray(), mail.fromAddress()));
+    }
 
     public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake, InboxLease lease,
                               io.micrometer.core.instrument.MeterRegistry metrics, Notifier notifier) {
@@ -68,15 +92,72 @@ public class SupportInboxPoller implements SmartLifecycle {
         scheduler = new ThreadPoolTaskScheduler();
         scheduler.setThreadNamePrefix("support-inbox-");
         scheduler.initialize();
-        scheduler.scheduleWithFixedDelay(this::pollQuietly, java.time.Instant.now().plusMillis(200), settings.pollInterval());
+        scheduler.scheduleWithFixedDelay(this::scheduledPass, java.time.Instant.now().plusMillis(200), settings.pollInterval());
         running = true;
-        log.info("Polling {}://{}:{} as {} every {}", settings.protocol(), settings.host(), settings.port(),
-                settings.username(), settings.pollInterval());
+        if (settings.idle()) {
+            watcher = new InboxWatcher(this::openStore, settings.folder(), this::passNow);
+            watcher.start();
+        }
+        log.info("Reading {}://{}:{} as {}: {}", settings.protocol(), settings.host(), settings.port(), settings.username(),
+                settings.idle() ? "new mail pushed with IMAP IDLE, polling every " + settings.pollInterval() + " when IDLE is unavailable"
+                        : "polling every " + settings.pollInterval());
+    }
+
+    /**
+     * The periodic pass: every poll interval while new mail is not pushed (no IDLE, or its connection is being
+     * re-opened); while IDLE works, only every idle-sweep interval, for a notification that went missing.
+     */
+    private void scheduledPass() {
+        if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE && lastPass != null
+                && java.time.Duration.between(lastPass, java.time.Instant.now()).compareTo(settings.idleSweepInterval()) < 0) {
+            return;
+        }
+        pollQuietly();
+    }
+
+    /** A pass as soon as possible, once however many notifications come in before it starts. */
+    private void passNow() {
+        if (running && passQueued.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(() -> {
+                    passQueued.set(false);
+                    pollQuietly();
+                });
+            } catch (RuntimeException shuttingDown) {
+                passQueued.set(false);
+            }
+        }
+    }
+
+    /**
+     * How long the inbox may go unread before health reports it down: ten poll intervals and 30 s while polling,
+     * two sweep intervals and 30 s while IDLE pushes new mail (passes then run only when mail comes, or per sweep).
+     */
+    public java.time.Duration healthyWithin() {
+        if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE) {
+            return settings.idleSweepInterval().multipliedBy(2).plusSeconds(30);
+        }
+        return settings.pollInterval().multipliedBy(10).plusSeconds(30);
+    }
+
+    /** How new mail is found now: "idle" (pushed) or "polling", and why; for health. */
+    public String mode() {
+        if (watcher == null) {
+            return "polling";
+        }
+        return watcher.mode().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public String modeReason() {
+        return watcher == null ? "IMAP IDLE is off (certdesk.intake.idle)" : watcher.reason() + " since " + watcher.since();
     }
 
     @Override
     public void stop() {
         running = false;
+        if (watcher != null) {
+            watcher.stop();
+        }
         if (scheduler != null) {
             scheduler.shutdown();
         }
@@ -113,6 +194,7 @@ public class SupportInboxPoller implements SmartLifecycle {
     }
 
     private void pollQuietly() {
+        lastPass = java.time.Instant.now();
         try {
             if (!lease.acquire()) {
                 // another node reads the inbox; stay healthy, stay ready to take over
@@ -167,7 +249,7 @@ public class SupportInboxPoller implements SmartLifecycle {
                     long size = sizeOf(message);
                     IncomingMail mail = size > maxSize
                             ? MailReader.readHeadersOnly((MimeMessage) message, size, maxSize, "<" + uid.replace(' ', '-').replace('/', '.') + "@certdesk.too-large>")
-                            : MailReader.read((MimeMessage) message);
+                            : authenticated(MailReader.read((MimeMessage) message), message);
                     id = mail.messageId();
                     IntakeService.Result result = intake.accept(mail);
                     done.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);
@@ -411,16 +493,25 @@ public class SupportInboxPoller implements SmartLifecycle {
         if (store != null && store.isConnected()) {
             return store;
         }
+        store = openStore(java.time.Duration.ofSeconds(30));
+        return store;
+    }
+
+    /** A new connection to the inbox's server; {@code readTimeout} bounds a wait for the server's answer. */
+    private Store openStore(java.time.Duration readTimeout) throws MessagingException {
         Properties props = new Properties();
         String protocol = settings.protocol();
         props.put("mail.store.protocol", protocol);
         props.put("mail." + protocol + ".connectiontimeout", "10000");
-        props.put("mail." + protocol + ".timeout", "30000");
+        props.put("mail." + protocol + ".timeout", String.valueOf(readTimeout.toMillis()));
         props.put("mail." + protocol + ".peek", "true");
+        if (trust != null) {
+            trust.apply(props, protocol);
+        }
         Session session = Session.getInstance(props);
-        store = session.getStore(protocol);
-        store.connect(settings.host(), settings.port(), settings.username(), settings.password());
-        return store;
+        Store opened = session.getStore(protocol);
+        opened.connect(settings.host(), settings.port(), settings.username(), settings.password());
+        return opened;
     }
 
     private void closeStore() {

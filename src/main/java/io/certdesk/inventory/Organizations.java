@@ -38,6 +38,16 @@ public class Organizations {
                 .param(organizationId).query((rs, n) -> new Contact(rs.getString(1), rs.getString(2), rs.getString(3))).list();
     }
 
+    /** Whether the organization's requests must come in mail DKIM-signed by the sender's domain. */
+    public boolean requiresDkim(String id) {
+        return jdbc.sql("select require_dkim from organization where id = ?").param(id).query(Boolean.class)
+                .optional().orElse(false);
+    }
+
+    public void requireDkim(String id, boolean required) {
+        jdbc.sql("update organization set require_dkim = ? where id = ?").params(required, id).update();
+    }
+
     /** Records the organization if it is new; an existing organization keeps its company name. */
     public void ensure(String id, String companyName, Instant now) {
         if (find(id).isEmpty()) {

@@ -51,7 +51,12 @@ public class Notifier {
     /**
      * @param environments the environment names clients may write, for the how-to-fix text
      */
-    public record NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments) {
+    public record NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments,
+                                 boolean signed) {
+
+        public NotifySettings(String supportAddress, String supportName, String publicUrl, Set<String> environments) {
+            this(supportAddress, supportName, publicUrl, environments, false);
+        }
     }
 
     public Notifier(JavaMailSender sender, NotifySettings settings, io.micrometer.core.instrument.MeterRegistry metrics,
@@ -68,12 +73,17 @@ public class Notifier {
     /** Findings that speak of the organization's contacts and certificates: for approvers, and its own contacts. */
     static final java.util.Set<String> ABOUT_THE_ORGANIZATION = java.util.Set.of(CONTACT_NOT_REGISTERED, "RENEWAL");
 
+    static final java.util.Set<String> FOR_APPROVERS = java.util.Set.of(io.certdesk.request.RequestService.MAIL_AUTHENTICATED,
+            io.certdesk.request.RequestService.MAIL_NOT_AUTHENTICATED);
+
     public void acknowledge(CertificateRequest r) {
         Map<String, String> v = common(r);
         // a sender who is not one of a known organization's contacts may be anyone: tell them nothing about it
         boolean stranger = r.findings().stream().anyMatch(f -> f.code().equals(CONTACT_NOT_REGISTERED));
         List<PolicyFinding> notes = r.findings().stream().filter(f -> !f.isError())
-                .filter(f -> !stranger || !ABOUT_THE_ORGANIZATION.contains(f.code())).toList();
+                .filter(f -> !stranger || !ABOUT_THE_ORGANIZATION.contains(f.code()))
+                // whether the mail was authenticated is for the approver to weigh, not news to its sender
+                .filter(f -> !FOR_APPROVERS.contains(f.code())).toList();
         v.put("notes", notes.isEmpty() ? "" : "Notes:\n" + notes.stream().map(f -> "  - " + f.message() + "\n")
                 .collect(Collectors.joining()));
         send("acknowledgement", r, beforeApproval(r), v, null);
@@ -122,8 +132,21 @@ public class Notifier {
         v.put("notAfter", d.notAfter().toString());
         v.put("caFingerprint", d.caFingerprint());
         v.put("caFingerprintUrl", settings.publicUrl() + "/pki/" + r.environment() + "/ca-fingerprint");
+        v.put("signatureCheck", settings.signed() ? signatureCheck() : "");
         v.put("replaces", d.replaces() == null || d.replaces().isBlank() ? "" : d.replaces() + "\n\n");
         send("delivery", r, r.recipients(), v, d);
+    }
+
+    /** How a client checks that a mail came from certdesk: its S/MIME signature against the published chain. */
+    private String signatureCheck() {
+        String url = settings.publicUrl() + "/pki/mail-signing.pem";
+        return "This mail is signed (S/MIME) by " + settings.supportAddress() + ". Anyone can write a mail that looks like\n"
+                + "it comes from us: check the signature before you use the attached files. Save this mail as a file\n"
+                + "(\"Save as\" or \"Show original\", e.g. mail.eml), then:\n"
+                + "  curl -o mail-signing.pem " + url + "\n"
+                + "  openssl smime -verify -CAfile mail-signing.pem -in mail.eml -out verified.txt\n"
+                + "Expected: Verification successful. The files inside verified.txt are the signed ones; your mail\n"
+                + "program also shows the signature once you trust the certificates in mail-signing.pem.\n\n";
     }
 
     private Map<String, String> common(CertificateRequest r) {

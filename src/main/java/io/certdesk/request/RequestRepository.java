@@ -56,6 +56,23 @@ public class RequestRepository {
         return get(id);
     }
 
+    public void recordMailAuthenticity(long id, MailAuthenticity verdict) {
+        jdbc.sql("update certificate_request set mail_authenticity = ?, mail_authenticity_domain = ?, mail_authenticity_detail = ? where id = ?")
+                .params(verdict.result().name(), fit(verdict.domain(), 300), fit(verdict.detail(), 2000), id).update();
+    }
+
+    /** What intake found about the request's mail; empty when it was not checked. */
+    public java.util.Optional<MailAuthenticity> mailAuthenticity(long id) {
+        return jdbc.sql("select mail_authenticity, mail_authenticity_domain, mail_authenticity_detail from certificate_request where id = ?")
+                .param(id).query((rs, n) -> rs.getString(1) == null ? null : new MailAuthenticity(
+                        MailAuthenticity.Result.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)))
+                .optional();
+    }
+
+    private static String fit(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
     /** The next number of the reference sequence shared by certificate and trust requests. */
     public long nextNumber() {
         return jdbc.sql(nextReferenceSql).query(Long.class).single();

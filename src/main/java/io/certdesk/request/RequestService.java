@@ -125,6 +125,7 @@ public class RequestService {
                 findings.add(PolicyFinding.error("CSR_UNREADABLE", e.getMessage(), "Attach the .csr file exactly as openssl wrote it."));
             }
         }
+        authenticity(requestId, claims, findings);
         boolean valid = findings.stream().noneMatch(PolicyFinding::isError);
         if (!valid) {
             metrics.counter("certdesk.requests.rejected", "by", "policy").increment();
@@ -213,6 +214,42 @@ public class RequestService {
         }
         return active.stream().map(IssuedCertificate::serial).toList();
     }
+
+    /** Records what intake found about the mail's sender (DKIM), for validation to show the approver. */
+    @Transactional
+    public void recordMailAuthenticity(long requestId, MailAuthenticity verdict) {
+        repository.recordMailAuthenticity(requestId, verdict);
+    }
+
+    /**
+     * Tells the approver whether the mail provably comes from its sender's domain; an organization that requires
+     * DKIM gets its request refused when it does not.
+     */
+    private void authenticity(long requestId, RequestClaims claims, List<PolicyFinding> findings) {
+        MailAuthenticity verdict = repository.mailAuthenticity(requestId).orElse(null);
+        if (verdict == null) {
+            return;
+        }
+        String sender = claims.senderEmail() == null ? "the sender" : claims.senderEmail();
+        if (verdict.authenticated()) {
+            findings.add(PolicyFinding.note(MAIL_AUTHENTICATED, "The mail is authenticated: " + verdict.detail()
+                    + " It was sent through " + verdict.domain() + "'s mail servers and not changed on the way."));
+            return;
+        }
+        findings.add(PolicyFinding.warning(MAIL_NOT_AUTHENTICATED, "The mail is not authenticated: " + verdict.detail()
+                + " Its From (" + sender + ") may be forged: confirm the request with a known contact before approving."));
+        if (claims.organizationId() != null && organizations.requiresDkim(claims.organizationId())) {
+            String domain = sender.contains("@") ? sender.substring(sender.lastIndexOf('@') + 1) : "your domain";
+            findings.add(PolicyFinding.error(MAIL_AUTHENTICATION_REQUIRED, claims.organizationId()
+                    + " requires its requests to come in mail DKIM-signed by the sender's domain, and this mail is not: "
+                    + verdict.detail(), "Send the mail from your organization's own mail server, which signs its mail with DKIM for "
+                    + domain + " (ask your mail administrator), and do not forward it: forwarding or changing a mail breaks its signature."));
+        }
+    }
+
+    public static final String MAIL_AUTHENTICATED = "MAIL_AUTHENTICATED";
+    public static final String MAIL_NOT_AUTHENTICATED = "MAIL_NOT_AUTHENTICATED";
+    public static final String MAIL_AUTHENTICATION_REQUIRED = "MAIL_AUTHENTICATION_REQUIRED";
 
     /**
      * A known organization's request from someone certdesk has never dealt with for it: the From of a mail is

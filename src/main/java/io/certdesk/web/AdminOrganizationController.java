@@ -15,7 +15,10 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** An organization's contacts, for administrators: {@code GET}/{@code PUT /admin/organizations/{id}/technical-contacts}. */
+/**
+ * An organization's contacts and mail policy, for administrators: {@code GET}/{@code PUT
+ * /admin/organizations/{id}/technical-contacts} and {@code GET}/{@code PUT /admin/organizations/{id}/mail-policy}.
+ */
 @RestController
 public class AdminOrganizationController {
 
@@ -54,5 +57,30 @@ public class AdminOrganizationController {
                 .map(c -> new Organizations.Contact(c.email().toLowerCase(Locale.ROOT), c.name(), Organizations.TECHNICAL)).toList(),
                 clock.instant());
         return contacts(id);
+    }
+
+    /** Whether the organization's requests must come in mail DKIM-signed by the sender's domain. */
+    public record MailPolicy(Boolean requireDkim) {
+    }
+
+    @GetMapping("/admin/organizations/{id}/mail-policy")
+    public ResponseEntity<Object> mailPolicy(@PathVariable String id) {
+        if (organizations.find(id).isEmpty()) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no organization " + id));
+        }
+        return ResponseEntity.ok(new MailPolicy(organizations.requiresDkim(id)));
+    }
+
+    @PutMapping("/admin/organizations/{id}/mail-policy")
+    @Transactional
+    public ResponseEntity<Object> mailPolicy(@PathVariable String id, @RequestBody(required = false) MailPolicy policy) {
+        if (organizations.find(id).isEmpty()) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no organization " + id));
+        }
+        if (policy == null || policy.requireDkim() == null) {
+            return ResponseEntity.badRequest().body(Map.of("error", "Send {\"requireDkim\": true} or {\"requireDkim\": false}"));
+        }
+        organizations.requireDkim(id, policy.requireDkim());
+        return mailPolicy(id);
     }
 }

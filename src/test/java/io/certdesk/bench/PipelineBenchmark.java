@@ -69,6 +69,7 @@ public final class PipelineBenchmark {
         }
         run("H2 file", CaKeyType.EC_P384, n, csrs, null);
         tokenRun(n, csrs);
+        MailLatencyBenchmark.run(30);
         if (args.length > 1 && args[1].equals("quick")) {
             System.exit(0);
         }

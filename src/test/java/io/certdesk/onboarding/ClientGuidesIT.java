@@ -68,7 +68,10 @@ class ClientGuidesIT extends EmbeddedCertdeskTest {
         assertThat(approval.getDescription()).startsWith("New organization your-organization-id asks for a qa client certificate");
         Map<String, Object> shown = approvalFacts(approval);
         assertThat(shown).containsEntry("publicKeySha256", keyHash).containsEntry("keyDescription", "EC P-384 (384 bits)")
-                .containsEntry("organizationStatus", "new").containsEntry("findings", List.of());
+                .containsEntry("organizationStatus", "new");
+        // the guide's mail is plain, unsigned mail: the approver is told its From is all there is to go on
+        assertThat((List<?>) shown.get("findings")).singleElement().asString()
+                .contains("severity=WARNING").contains("code=MAIL_NOT_AUTHENTICATED").contains("no DKIM signature");
         assertThat((String) shown.get("subject")).contains("CN=your-organization-id").contains("O=Your Company Name");
         assertThat((String) shown.get("issuance")).contains("clientAuth").contains("digitalSignature").doesNotContain("keyEncipherment")
                 .contains("365 days").contains("SHA384withECDSA").contains("certdesk QA Client CA");

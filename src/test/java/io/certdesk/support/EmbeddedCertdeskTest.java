@@ -43,6 +43,8 @@ public abstract class EmbeddedCertdeskTest {
     protected static final int EST_PRODUCTION_PORT = Ports.free();
     protected static final Mailbox MAILBOX = new Mailbox("127.0.0.1", SMTP_PORT, IMAP_PORT);
     protected static final Duration WAIT = Duration.ofSeconds(30);
+    /** The receiving mail server whose Authentication-Results header certdesk believes. */
+    protected static final String TRUSTED_MX = "mx.certdesk.test";
     private static final Pattern REFERENCE = Pattern.compile("CR-\\d{4}-\\d{6}");
 
     static {
@@ -73,6 +75,10 @@ public abstract class EmbeddedCertdeskTest {
         registry.add("certdesk.environments.qa.ca-key-type", () -> "EC_P384");
         // every test's senders share the domain acme.test; the per-address limit still applies as configured
         registry.add("certdesk.auto-replies.max-per-domain", () -> 100_000);
+        // DKIM keys as DNS would publish them (tests have no DNS), and the receiving server whose results are believed
+        registry.add("certdesk.mail-authentication.dns-lookups", () -> false);
+        registry.add("certdesk.mail-authentication.dkim-keys[" + TestDkim.recordName() + "]", TestDkim::record);
+        registry.add("certdesk.mail-authentication.trusted-authserv-id", () -> TRUSTED_MX);
         registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "100");
         registry.add("camunda.bpm.job-execution.max-wait", () -> "300");
     }

@@ -20,6 +20,7 @@ public final class FaultyLink implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean stalled;
 
     public FaultyLink(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -44,6 +45,15 @@ public final class FaultyLink implements AutoCloseable {
 
     public void restore() {
         cut = false;
+        stalled = false;
+    }
+
+    /**
+     * Stops passing bytes, in both directions, on open and new connections, without closing any: the far side
+     * looks alive and never answers, as a hung server does, until {@link #restore()}.
+     */
+    public void stall() {
+        stalled = true;
     }
 
     private void accept() {
@@ -73,11 +83,16 @@ public final class FaultyLink implements AutoCloseable {
             try {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    while (stalled && !cut) {
+                        Thread.sleep(20);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException closed) {
                 // either side went away
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

@@ -90,7 +90,19 @@ public final class Mailbox {
         Properties props = new Properties();
         props.put("mail.smtp.host", host);
         props.put("mail.smtp.port", String.valueOf(smtpPort));
-        Session session = Session.getInstance(props);
+        Transport.send(build(Session.getInstance(props), draft));
+    }
+
+    /** The mail {@link #send} would send, as bytes (for a DKIM signer to sign before {@link #sendExactly}). */
+    public static byte[] render(Draft draft) throws Exception {
+        MimeMessage message = build(Session.getInstance(new Properties()), draft);
+        message.saveChanges();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static MimeMessage build(Session session, Draft draft) throws Exception {
         String fixedId = draft.messageId;
         MimeMessage message = new MimeMessage(session) {
             @Override
@@ -124,7 +136,7 @@ public final class Mailbox {
             }
             message.setContent(multipart);
         }
-        Transport.send(message);
+        return message;
     }
 
     /**
@@ -179,6 +191,67 @@ public final class Mailbox {
         Transport.send(message, new jakarta.mail.Address[]{new InternetAddress(SUPPORT)});
     }
 
+    /**
+     * Sends {@code raw} byte for byte over SMTP (the headers and body a DKIM signer signed stay exactly as signed,
+     * which a MIME library re-writing the mail would not guarantee), from {@code envelopeFrom} to the support address.
+     */
+    public void sendExactly(String envelopeFrom, byte[] raw) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(host, smtpPort)) {
+            socket.setSoTimeout(30_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            java.io.OutputStream out = socket.getOutputStream();
+            expect(in, "220");
+            for (String[] step : new String[][]{{"HELO client.test", "250"}, {"MAIL FROM:<" + envelopeFrom + ">", "250"},
+                    {"RCPT TO:<" + SUPPORT + ">", "250"}, {"DATA", "354"}}) {
+                out.write((step[0] + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+                expect(in, step[1]);
+            }
+            String text = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("\r?\n", "\r\n");
+            if (!text.endsWith("\r\n")) {
+                text += "\r\n";
+            }
+            // dot-stuffing: a line that starts with "." gets one more
+            text = text.replaceAll("(?m)^\\.", "..");
+            out.write((text + ".\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+            expect(in, "250");
+            out.write("QUIT\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+    }
+
+    private static void expect(java.io.BufferedReader in, String code) throws java.io.IOException {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null || !line.startsWith(code)) {
+                throw new java.io.IOException("SMTP server answered " + line + ", expected " + code);
+            }
+        } while (line.length() > 3 && line.charAt(3) == '-');
+    }
+
+    /** The mails in the address's inbox exactly as the IMAP server holds them, oldest first. */
+    public List<byte[]> raw(String address) throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect(host, imapPort, address, "certdesk");
+        try {
+            Folder folder = store.getFolder("INBOX");
+            folder.open(Folder.READ_ONLY);
+            List<byte[]> mails = new ArrayList<>();
+            for (Message message : folder.getMessages()) {
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                message.writeTo(raw);
+                mails.add(raw.toByteArray());
+            }
+            folder.close(false);
+            return mails;
+        } finally {
+            store.close();
+        }
+    }
+
     /** Waits until the address's inbox holds at least {@code count} mails, and returns them all. */
     public List<Received> await(String address, int count, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -226,7 +299,7 @@ public final class Mailbox {
                     text.append("(unreadable: ").append(unreadable).append(')');
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
-                for (String name : List.of("Message-ID", "In-Reply-To", "Auto-Submitted", "X-Certdesk-Reference")) {
+                for (String name : List.of("Message-ID", "In-Reply-To", "Auto-Submitted", "X-Certdesk-Reference", "Content-Type")) {
                     String[] values;
                     try {
                         values = message.getHeader(name);
@@ -331,7 +404,10 @@ public final class Mailbox {
     }
 
     private static void collect(Part part, StringBuilder text, Map<String, byte[]> attachments) throws Exception {
-        if (part.isMimeType("multipart/*")) {
+        if (part.isMimeType("multipart/signed")) {
+            // an S/MIME-signed mail: its content is the first part; the signature is shown as a badge, not a file
+            collect(((Multipart) part.getContent()).getBodyPart(0), text, attachments);
+        } else if (part.isMimeType("multipart/*")) {
             Multipart multipart = (Multipart) part.getContent();
             for (int i = 0; i < multipart.getCount(); i++) {
                 collect(multipart.getBodyPart(i), text, attachments);

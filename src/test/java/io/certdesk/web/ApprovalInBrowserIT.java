@@ -123,6 +123,8 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
         assertThat(field("certificate")).contains(first.serial()).contains("ACTIVE").contains(first.reference());
         assertThat(field("renewal")).contains("Renews certificate " + first.serial()).contains("subject changes from \"C=NL,O=ACME BV").contains("the SAME public key");
         assertThat(field("noFindings")).contains("None");
+        // plain mail: the approver is told its From proves nothing, apart from the policy findings
+        assertThat(field("mailAuthenticity")).contains("MAIL_NOT_AUTHENTICATED").contains("may be forged");
 
         click(visible(By.xpath("//button[normalize-space(.)='Claim']")));
         // neither approved nor a reason: the Tasklist does not let the task complete

@@ -1,0 +1,184 @@
+package io.certdesk.intake;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.certdesk.request.MailAuthenticity;
+import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
+import org.apache.james.jdkim.api.Result;
+import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.impl.DNSPublicKeyRecordRetriever;
+
+/**
+ * Checks a support mail's DKIM signatures (Apache James jDKIM) and decides whether the mail comes from its sender's
+ * domain: a signature that verifies, by the From domain or a parent domain of it (DMARC's relaxed alignment). Public
+ * keys come from the configured records first, then from DNS TXT records. When a receiving mail server is trusted
+ * (its {@code authserv-id}), its {@code Authentication-Results} header counts too, with the SPF and DMARC results
+ * it reports; headers naming any other server are ignored, since anyone can write them.
+ */
+public class MailAuthenticator {
+
+    /**
+     * @param keys              DKIM key records by DNS name ({@code selector._domainkey.domain}), used before DNS
+     * @param dnsLookups        look keys up in DNS when not configured
+     * @param trustedAuthservId the receiving mail server whose {@code Authentication-Results} are believed; empty: none
+     */
+    public record Settings(Map<String, String> keys, boolean dnsLookups, String trustedAuthservId) {
+    }
+
+    private static final Pattern RESULT = Pattern.compile("(?i)\\b(dkim|spf|dmarc)\\s*=\\s*([a-z]+)([^;]*)");
+    private static final Pattern HEADER_D = Pattern.compile("(?i)\\bheader\\.(?:d|i)\\s*=\\s*@?([^\\s;]+)");
+
+    private final Settings settings;
+    private final PublicKeyRecordRetriever keys;
+
+    public MailAuthenticator(Settings settings) {
+        this.settings = settings;
+        Map<String, String> configured = new java.util.HashMap<>();
+        settings.keys().forEach((name, record) -> configured.put(name.toLowerCase(Locale.ROOT), record));
+        PublicKeyRecordRetriever dns = settings.dnsLookups() ? new DNSPublicKeyRecordRetriever() : null;
+        this.keys = (method, selector, domain) -> {
+            String name = (selector + "._domainkey." + domain).toLowerCase(Locale.ROOT);
+            String record = configured.get(name);
+            if (record != null) {
+                return List.of(record);
+            }
+            if (dns == null) {
+                throw new PermFailException("no DKIM key configured for " + name + " (DNS lookups are off)");
+            }
+            return dns.getRecords(method, selector, domain);
+        };
+    }
+
+    public MailAuthenticity check(byte[] raw, String fromAddress) {
+        String fromDomain = fromAddress == null || fromAddress.indexOf('@') < 0 ? null
+                : fromAddress.substring(fromAddress.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        List<String> headers = headers(raw);
+        MailAuthenticity own = verify(raw, headers, fromDomain);
+        if (own.authenticated() || settings.trustedAuthservId() == null || settings.trustedAuthservId().isBlank()) {
+            return own;
+        }
+        MailAuthenticity reported = reported(headers, fromDomain);
+        if (reported == null) {
+            return own;
+        }
+        if (reported.authenticated() || own.result() == MailAuthenticity.Result.NONE) {
+            return reported;
+        }
+        return new MailAuthenticity(own.result(), own.domain(), own.detail() + "; " + reported.detail());
+    }
+
+    private MailAuthenticity verify(byte[] raw, List<String> headers, String fromDomain) {
+        if (headers.stream().noneMatch(h -> h.regionMatches(true, 0, "DKIM-Signature:", 0, 15))) {
+            return MailAuthenticity.none("The mail has no DKIM signature.");
+        }
+        DKIMVerifier verifier = new DKIMVerifier(keys);
+        String failure = null;
+        try {
+            verifier.verify(new ByteArrayInputStream(raw));
+        } catch (FailException e) {
+            failure = e.getMessage();
+        } catch (java.io.IOException | RuntimeException e) {
+            failure = "unreadable: " + e.getMessage();
+        }
+        Set<String> signers = new LinkedHashSet<>();
+        List<String> reasons = new ArrayList<>();
+        for (Result result : verifier.getResults()) {
+            String domain = result.getRecord() == null ? null : String.valueOf(result.getRecord().getDToken()).toLowerCase(Locale.ROOT);
+            if (domain != null) {
+                signers.add(domain);
+            }
+            if (result.isSuccess() && aligned(domain, fromDomain)) {
+                return new MailAuthenticity(MailAuthenticity.Result.PASS, domain, "DKIM signature by " + domain
+                        + " (selector " + result.getRecord().getSelector() + ") verifies.");
+            }
+            reasons.add(result.isSuccess()
+                    ? "a signature by " + domain + " verifies, but the mail is from " + (fromDomain == null ? "no address" : fromDomain)
+                    : "the signature" + (domain == null ? "" : " by " + domain) + " does not verify: " + result.getErrorMessage());
+        }
+        if (reasons.isEmpty()) {
+            reasons.add("the DKIM signature does not verify: " + failure);
+        }
+        return new MailAuthenticity(MailAuthenticity.Result.FAIL, signers.isEmpty() ? null : String.join(",", signers),
+                "DKIM: " + String.join("; ", reasons) + ".");
+    }
+
+    /** What the trusted receiving server reported, or null when it reported nothing. */
+    private MailAuthenticity reported(List<String> headers, String fromDomain) {
+        String trusted = settings.trustedAuthservId().trim();
+        for (String header : headers) {
+            if (!header.regionMatches(true, 0, "Authentication-Results:", 0, 23)) {
+                continue;
+            }
+            String value = header.substring(23).replaceAll("\\s+", " ").trim();
+            String[] statements = value.split(";");
+            // the authserv-id, optionally followed by a version number
+            String authservId = statements[0].trim().split(" ")[0];
+            if (!authservId.equalsIgnoreCase(trusted)) {
+                continue;
+            }
+            List<String> seen = new ArrayList<>();
+            String passDomain = null;
+            for (int i = 1; i < statements.length; i++) {
+                Matcher m = RESULT.matcher(statements[i]);
+                if (!m.find()) {
+                    continue;
+                }
+                String method = m.group(1).toLowerCase(Locale.ROOT);
+                String result = m.group(2).toLowerCase(Locale.ROOT);
+                seen.add(method.toUpperCase(Locale.ROOT) + " " + result);
+                Matcher d = HEADER_D.matcher(m.group(3));
+                if (method.equals("dkim") && result.equals("pass") && d.find()) {
+                    String domain = d.group(1).toLowerCase(Locale.ROOT);
+                    domain = domain.contains("@") ? domain.substring(domain.indexOf('@') + 1) : domain;
+                    if (aligned(domain, fromDomain)) {
+                        passDomain = domain;
+                    }
+                }
+            }
+            String detail = "reported by " + trusted + ": " + (seen.isEmpty() ? "nothing" : String.join(", ", seen));
+            return passDomain != null
+                    ? new MailAuthenticity(MailAuthenticity.Result.PASS, passDomain, "DKIM signature by " + passDomain + " verifies, " + detail + ".")
+                    : new MailAuthenticity(seen.stream().anyMatch(s -> s.startsWith("DKIM")) ? MailAuthenticity.Result.FAIL
+                    : MailAuthenticity.Result.NONE, null, detail + ".");
+        }
+        return null;
+    }
+
+    /** A signature by {@code signer} speaks for mail from {@code from}: the same domain or a parent domain. */
+    static boolean aligned(String signer, String from) {
+        if (signer == null || from == null) {
+            return false;
+        }
+        return from.equals(signer) || (from.endsWith("." + signer) && signer.contains("."));
+    }
+
+    /** The header section, one unfolded header per entry. */
+    static List<String> headers(byte[] raw) {
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            end = text.indexOf("\n\n");
+        }
+        String section = end < 0 ? text : text.substring(0, end);
+        List<String> headers = new ArrayList<>();
+        for (String line : section.split("\r?\n")) {
+            if (!headers.isEmpty() && (line.startsWith(" ") || line.startsWith("\t"))) {
+                headers.set(headers.size() - 1, headers.get(headers.size() - 1) + " " + line.trim());
+            } else {
+                headers.add(line);
+            }
+        }
+        return headers;
+    }
+}
