@@ -88,6 +88,15 @@ public class CamundaUsers {
         }
     }
 
+    /** An address changed in the configuration reaches an existing user, so task mails follow it. */
+    private void applyConfiguredEmail(String userId, String email) {
+        User existing = identity.createUserQuery().userId(userId).singleResult();
+        if (existing != null && email != null && !email.isBlank() && !email.equals(existing.getEmail())) {
+            existing.setEmail(email);
+            identity.saveUser(existing);
+        }
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void createApprovers() {
         grantApprovers(properties.approvers().group());
@@ -115,6 +124,7 @@ public class CamundaUsers {
                 user.setEmail(configured.email());
                 identity.saveUser(user);
             }
+            applyConfiguredEmail(configured.id(), configured.email());
             if (identity.createUserQuery().userId(configured.id()).memberOfGroup(groupId).count() == 0) {
                 identity.createMembership(configured.id(), groupId);
             }

@@ -40,7 +40,8 @@ public record CertdeskProperties(
         @DefaultValue @Valid Approvers approvers,
         @DefaultValue @Valid Lifecycle lifecycle,
         @DefaultValue @Valid Mtls mtls,
-        @DefaultValue @Valid AutoReplies autoReplies) {
+        @DefaultValue @Valid AutoReplies autoReplies,
+        @DefaultValue @Valid Notifications notifications) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -175,6 +176,34 @@ public record CertdeskProperties(
             @DefaultValue("1d") Duration followUp) {
 
         public record User(@NotBlank String id, String password, String firstName, String lastName, String email) {
+        }
+    }
+
+    /**
+     * Mail to approvers about their tasks (see docs/approvers.md).
+     *
+     * @param enabled            false: no task, reminder or escalation mail is sent (the timers still raise priority)
+     * @param pollInterval       how often waiting mails are looked at and sent
+     * @param digest             per candidate group, the period one digest mail gathers; a group not named here gets
+     *                           one mail per task as it appears
+     * @param escalationGroup    whose members hear of a task whose due date passed (besides the escalation address)
+     * @param escalationAddress  an address that hears of every task whose due date passed
+     * @param overduePriority    the priority an overdue task gets, so that it stands out in the Tasklist (default 50)
+     * @param tellClientWhenOverdue the client whose request waits past the due date gets one mail saying it is still
+     *                           being looked at
+     */
+    public record Notifications(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2s") Duration pollInterval,
+            Map<String, Duration> digest,
+            String escalationGroup,
+            String escalationAddress,
+            @DefaultValue("100") int overduePriority,
+            @DefaultValue("true") boolean tellClientWhenOverdue) {
+
+        /** The digest period of {@code group}; null when its members get one mail per task. */
+        public Duration digestOf(String group) {
+            return digest == null ? null : digest.get(group);
         }
     }
 }

@@ -41,6 +41,8 @@ public abstract class EmbeddedCertdeskTest {
     protected static final int MTLS_PRODUCTION_PORT = Ports.free();
     protected static final Mailbox MAILBOX = new Mailbox("127.0.0.1", SMTP_PORT, IMAP_PORT);
     protected static final Duration WAIT = Duration.ofSeconds(30);
+    /** Where overdue tasks are escalated to. */
+    protected static final String ESCALATIONS = "escalations@certdesk.test";
     private static final Pattern REFERENCE = Pattern.compile("CR-\\d{4}-\\d{6}");
 
     static {
@@ -69,6 +71,8 @@ public abstract class EmbeddedCertdeskTest {
         registry.add("certdesk.environments.qa.ca-key-type", () -> "EC_P384");
         // every test's senders share the domain acme.test; the per-address limit still applies as configured
         registry.add("certdesk.auto-replies.max-per-domain", () -> 100_000);
+        registry.add("certdesk.notifications.escalation-address", () -> ESCALATIONS);
+        registry.add("certdesk.notifications.poll-interval", () -> "250ms");
         registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "100");
         registry.add("camunda.bpm.job-execution.max-wait", () -> "300");
     }
