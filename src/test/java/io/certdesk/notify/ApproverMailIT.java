@@ -133,6 +133,27 @@ class ApproverMailIT extends EmbeddedCertdeskTest {
         assertThat(managementJobsOf(reference)).isZero();
     }
 
+    @Test
+    void everyUserTaskOfEveryProcessHasAFollowUpReminderAndADueDateEscalationInItsModel() {
+        List<String> checked = new java.util.ArrayList<>();
+        var repository = engine.getRepositoryService();
+        for (var definition : repository.createProcessDefinitionQuery().latestVersion().list()) {
+            var model = repository.getBpmnModelInstance(definition.getId());
+            for (var task : model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.UserTask.class)) {
+                List<String> timers = model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.BoundaryEvent.class).stream()
+                        .filter(b -> b.getAttachedTo() == task && !b.cancelActivity())
+                        .flatMap(b -> b.getEventDefinitions().stream())
+                        .filter(d -> d instanceof org.camunda.bpm.model.bpmn.instance.TimerEventDefinition)
+                        .map(d -> ((org.camunda.bpm.model.bpmn.instance.TimerEventDefinition) d).getTimeDate().getTextContent())
+                        .toList();
+                assertThat(timers).as(task.getId() + " timers").containsExactlyInAnyOrder(task.getCamundaFollowUpDate(), task.getCamundaDueDate());
+                checked.add(task.getId());
+            }
+        }
+        assertThat(checked).contains("UserTask_ApproveRequest", "UserTask_ReviewExposedKey", "UserTask_FirstTrustApproval",
+                "UserTask_SecondTrustApproval", "UserTask_ApproveRevocation", "UserTask_ReviewExpiredCertificate");
+    }
+
     private long managementJobsOf(String reference) {
         return engine.getManagementService().createJobQuery().processInstanceId(
                 history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult().getId()).count();
