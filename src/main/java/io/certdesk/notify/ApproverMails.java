@@ -45,6 +45,9 @@ public class ApproverMails implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ApproverMails.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofMinutes(1);
+    /** Sent mails are kept this long, for looking up who was told what. */
+    private static final Duration KEEP = Duration.ofDays(30);
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     static final String TASKLIST_TASK = "/camunda/app/tasklist/default/#/?task=";
 
@@ -111,6 +114,9 @@ public class ApproverMails implements SmartLifecycle {
 
     /** Sends what is due now: single mails at once, a group's digest when its oldest task waited a period. */
     public void sendDue() {
+        if (rounds.incrementAndGet() % 10_000 == 1) {
+            notifications.forgetSentBefore(KEEP);
+        }
         Map<String, List<ApproverNotifications.Pending>> digests = new LinkedHashMap<>();
         for (ApproverNotifications.Pending pending : notifications.pending(500)) {
             Duration period = pending.groupId() == null ? null : settings.digestOf(pending.groupId());

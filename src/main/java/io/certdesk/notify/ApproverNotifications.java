@@ -94,6 +94,11 @@ public class ApproverNotifications {
                 .params(Timestamp.from(clock.instant().plus(delay)), id).update();
     }
 
+    /** Removes what was sent or dropped longer than {@code keep} ago. */
+    void forgetSentBefore(Duration keep) {
+        jdbc.sql("delete from approver_notification where sent_at < ?").param(Timestamp.from(clock.instant().minus(keep))).update();
+    }
+
     /** True the first time a member without a mail address is seen (on any node), false afterwards. */
     boolean firstTimeWithoutAddress(String userId) {
         try {
