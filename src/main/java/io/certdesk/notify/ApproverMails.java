@@ -49,7 +49,7 @@ public class ApproverMails implements SmartLifecycle {
     private static final Duration KEEP = Duration.ofDays(30);
     private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-    static final String TASKLIST_TASK = "/camunda/app/tasklist/default/#/?task=";
+    static final String TASKLIST = "/camunda/app/tasklist/";
 
     private final ApproverNotifications notifications;
     private final Notifier notifier;
@@ -59,6 +59,7 @@ public class ApproverMails implements SmartLifecycle {
     private final CertdeskProperties.Notifications settings;
     private final String publicUrl;
     private final Clock clock;
+    private final String engineName;
     private final TransactionTemplate transactions;
     private final ObjectMapper json = new ObjectMapper();
     private ThreadPoolTaskScheduler scheduler;
@@ -66,7 +67,8 @@ public class ApproverMails implements SmartLifecycle {
 
     public ApproverMails(ApproverNotifications notifications, Notifier notifier, TaskService tasks, RuntimeService runtime,
                          IdentityService identity, CertdeskProperties properties, Clock clock,
-                         PlatformTransactionManager transactionManager) {
+                         PlatformTransactionManager transactionManager, org.camunda.bpm.engine.ProcessEngine engine) {
+        this.engineName = engine.getName();
         this.notifications = notifications;
         this.notifier = notifier;
         this.tasks = tasks;
@@ -290,7 +292,7 @@ public class ApproverMails implements SmartLifecycle {
         v.put("severities", severities(variables));
         v.put("due", when(task.getDueDate()));
         v.put("created", when(task.getCreateTime()));
-        v.put("link", publicUrl + TASKLIST_TASK + taskId);
+        v.put("link", publicUrl + TASKLIST + engineName + "/#/?task=" + taskId);
         return new TaskFacts(reference, groups, task.getPriority(), v);
     }
 

@@ -107,13 +107,10 @@ public abstract class EmbeddedCertdeskTest {
         Approvals.complete(identity, tasks, user, taskId, variables);
     }
 
-    @Autowired
-    private org.springframework.context.ApplicationContext context;
-
     @BeforeEach
     void initAssertions() {
         BpmnAwareTests.init(engine);
-        WebappFilters.belongTo(context);
+        Webapps.restore();
         // other tests start and stop whole certdesk instances in this JVM; a stopped engine of theirs may have
         // taken this one's name out of Camunda's static registry, which the REST API looks engines up in
         if (org.camunda.bpm.engine.ProcessEngines.getProcessEngine(engine.getName()) != engine) {
