@@ -1,5 +1,7 @@
 package io.certdesk.config;
 
+import java.util.List;
+
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
@@ -42,7 +44,8 @@ public class CamundaUsers {
         if (!properties.embedded() && (adminPassword == null || adminPassword.isBlank())) {
             throw new IllegalStateException("production mode: the Camunda admin has no password; set CERTDESK_ADMIN_PASSWORD");
         }
-        for (CertdeskProperties.Approvers.User user : properties.approvers().users()) {
+        for (CertdeskProperties.Approvers.User user : properties.directory().configured() ? List.<CertdeskProperties.Approvers.User>of()
+                : properties.approvers().users()) {
             if (!properties.embedded() && (user.password() == null || user.password().isBlank())) {
                 throw new IllegalStateException("production mode: approver '" + user.id() + "' has no password; set it "
                         + "from the environment (certdesk.approvers.users[n].password)");
@@ -88,6 +91,15 @@ public class CamundaUsers {
         }
     }
 
+    /** An address changed in the configuration reaches an existing user, so task mails follow it. */
+    private void applyConfiguredEmail(String userId, String email) {
+        User existing = identity.createUserQuery().userId(userId).singleResult();
+        if (existing != null && email != null && !email.isBlank() && !email.equals(existing.getEmail())) {
+            existing.setEmail(email);
+            identity.saveUser(existing);
+        }
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void createApprovers() {
         grantApprovers(properties.approvers().group());
@@ -96,6 +108,11 @@ public class CamundaUsers {
                     adminId, adminPassword);
         }
         String groupId = properties.approvers().group();
+        if (identity.isReadOnly()) {
+            // users, groups and passwords come from the company directory (certdesk.directory)
+            log.info("Approvers are the directory's members of the group mapped to '{}'; configured users are not created", groupId);
+            return;
+        }
         if (identity.createGroupQuery().groupId(groupId).count() == 0) {
             Group group = identity.newGroup(groupId);
             group.setName("Certificate approvers");
@@ -127,6 +144,7 @@ public class CamundaUsers {
                 user.setEmail(configured.email());
                 identity.saveUser(user);
             }
+            applyConfiguredEmail(configured.id(), configured.email());
             if (identity.createUserQuery().userId(configured.id()).memberOfGroup(groupId).count() == 0) {
                 identity.createMembership(configured.id(), groupId);
             }

@@ -45,7 +45,9 @@ public record CertdeskProperties(
         @DefaultValue @Valid CaRollover caRollover,
         @DefaultValue @Valid MailSigning mailSigning,
         @DefaultValue @Valid MailAuthentication mailAuthentication,
-        @DefaultValue @Valid MailServers mailServers) {
+        @DefaultValue @Valid MailServers mailServers,
+        @DefaultValue @Valid Notifications notifications,
+        @DefaultValue @Valid Directory directory) {
 
     public enum Mode { EMBEDDED, PRODUCTION }
 
@@ -257,6 +259,77 @@ public record CertdeskProperties(
             @DefaultValue("1d") Duration followUp) {
 
         public record User(@NotBlank String id, String password, String firstName, String lastName, String email) {
+        }
+    }
+
+    /**
+     * Mail to approvers about their tasks (see docs/approvers.md).
+     *
+     * @param enabled            false: no task, reminder or escalation mail is sent (the timers still raise priority)
+     * @param pollInterval       how often waiting mails are looked at and sent
+     * @param digest             per candidate group, the period one digest mail gathers; a group not named here gets
+     *                           one mail per task as it appears
+     * @param escalationGroup    whose members hear of a task whose due date passed (besides the escalation address)
+     * @param escalationAddress  an address that hears of every task whose due date passed
+     * @param overduePriority    the priority an overdue task gets, so that it stands out in the Tasklist (default 50)
+     * @param tellClientWhenOverdue the client whose request waits past the due date gets one mail saying it is still
+     *                           being looked at
+     */
+    public record Notifications(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2s") Duration pollInterval,
+            Map<String, Duration> digest,
+            String escalationGroup,
+            String escalationAddress,
+            @DefaultValue("100") int overduePriority,
+            @DefaultValue("true") boolean tellClientWhenOverdue) {
+
+        /** The digest period of {@code group}; null when its members get one mail per task. */
+        public Duration digestOf(String group) {
+            return digest == null ? null : digest.get(group);
+        }
+    }
+
+    /**
+     * The company directory (LDAP) approvers and administrators log in with, instead of Camunda's own users; off
+     * while {@code url} is empty (see docs/approvers.md).
+     *
+     * @param url           e.g. {@code ldaps://ldap.example.com:636}
+     * @param baseDn        where users and groups are searched below
+     * @param bindDn        the read-only account certdesk searches with; empty: anonymous searches
+     * @param bindPassword  its password, from the environment ({@code CERTDESK_DIRECTORY_PASSWORD})
+     * @param userBase      users are searched below this (relative to {@code baseDn})
+     * @param userIdAttribute the attribute people log in with
+     * @param userObjectClass the object class of users
+     * @param groupBase     groups are searched below this (relative to {@code baseDn})
+     * @param groupObjectClass the object class of groups
+     * @param groupIdAttribute the attribute naming a group
+     * @param memberAttribute the attribute of a group listing its members' DNs
+     * @param groups        directory group name to certdesk group id, e.g. {@code pki-approvers: approvers},
+     *                      {@code pki-admins: camunda-admin}; only these groups are seen by certdesk
+     * @param timeout       connect and read timeout for the directory
+     */
+    public record Directory(
+            String url,
+            String baseDn,
+            String bindDn,
+            String bindPassword,
+            @DefaultValue("ou=people") String userBase,
+            @DefaultValue("uid") String userIdAttribute,
+            @DefaultValue("inetOrgPerson") String userObjectClass,
+            @DefaultValue("ou=groups") String groupBase,
+            @DefaultValue("groupOfNames") String groupObjectClass,
+            @DefaultValue("cn") String groupIdAttribute,
+            @DefaultValue("member") String memberAttribute,
+            Map<String, String> groups,
+            @DefaultValue("5s") Duration timeout) {
+
+        public boolean configured() {
+            return url != null && !url.isBlank();
+        }
+
+        public Map<String, String> groupsOrNone() {
+            return groups == null ? Map.of() : groups;
         }
     }
 }

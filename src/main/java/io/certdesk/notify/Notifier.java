@@ -43,7 +43,7 @@ public class Notifier {
      * quote the mail's text only briefly.
      */
     static final Set<String> AUTOMATIC = Set.of("acknowledgement", "policy-rejection", "private-key-warning", "not-a-request",
-            "chain-rejection", "trust-acknowledgement", "revocation-refused", "mail-not-taken-in");
+            "chain-rejection", "trust-acknowledgement", "revocation-refused", "mail-not-taken-in", "still-being-looked-at");
     /** How much of a value from a mail or CSR a reply repeats. */
     static final int SHORT = 64;
     static final int LONG = 100;
@@ -263,6 +263,26 @@ public class Notifier {
         v.putAll(values);
         v.put("reference", reference);
         send(template, reference, null, to, v, null);
+    }
+
+    /**
+     * A mail to approvers, or to the escalation address, about waiting tasks ({@code approver-*} templates). The
+     * values are quoted by the caller; the support address and name are added here.
+     */
+    void approverMail(String template, String reference, List<String> to, Map<String, String> values) {
+        Map<String, String> v = base();
+        v.putAll(values);
+        send(template, reference, null, to, v, null);
+    }
+
+    /**
+     * Tells the client whose request waits past its due date that it is still being looked at. An automatic
+     * reply, so limited like the others; runs inside a transaction.
+     */
+    void stillBeingLookedAt(String to, String reference) {
+        Map<String, String> v = base();
+        v.put("reference", Quoted.shown(reference, SHORT));
+        send("still-being-looked-at", reference, null, List.of(to), v, null);
     }
 
     /** Tells whoever asked for a revocation why it was not done. */

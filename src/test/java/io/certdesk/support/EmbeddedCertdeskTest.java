@@ -45,6 +45,8 @@ public abstract class EmbeddedCertdeskTest {
     protected static final Duration WAIT = Duration.ofSeconds(30);
     /** The receiving mail server whose Authentication-Results header certdesk believes. */
     protected static final String TRUSTED_MX = "mx.certdesk.test";
+    /** Where overdue tasks are escalated to. */
+    protected static final String ESCALATIONS = "escalations@certdesk.test";
     private static final Pattern REFERENCE = Pattern.compile("CR-\\d{4}-\\d{6}");
 
     static {
@@ -79,6 +81,8 @@ public abstract class EmbeddedCertdeskTest {
         registry.add("certdesk.mail-authentication.dns-lookups", () -> false);
         registry.add("certdesk.mail-authentication.dkim-keys[" + TestDkim.recordName() + "]", TestDkim::record);
         registry.add("certdesk.mail-authentication.trusted-authserv-id", () -> TRUSTED_MX);
+        registry.add("certdesk.notifications.escalation-address", () -> ESCALATIONS);
+        registry.add("certdesk.notifications.poll-interval", () -> "250ms");
         registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "100");
         registry.add("camunda.bpm.job-execution.max-wait", () -> "300");
     }
@@ -116,6 +120,7 @@ public abstract class EmbeddedCertdeskTest {
     @BeforeEach
     void initAssertions() {
         BpmnAwareTests.init(engine);
+        Webapps.restore();
         // other tests start and stop whole certdesk instances in this JVM; a stopped engine of theirs may have
         // taken this one's name out of Camunda's static registry, which the REST API looks engines up in
         if (org.camunda.bpm.engine.ProcessEngines.getProcessEngine(engine.getName()) != engine) {

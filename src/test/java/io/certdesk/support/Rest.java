@@ -50,6 +50,19 @@ public final class Rest {
         return rest;
     }
 
+    /** The Tasklist's login form's answer for {@code user}, whatever it is. */
+    public static Response webappLogin(String root, String user, String password) throws IOException, InterruptedException {
+        Rest rest = new Rest(root);
+        rest.send("GET", "/camunda/app/tasklist/default/", null, null);
+        return rest.send("POST", "/camunda/api/admin/auth/user/default/login/tasklist",
+                "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded");
+    }
+
+    public static int webappLoginStatus(String root, String user, String password) throws IOException, InterruptedException {
+        return webappLogin(root, user, password).status();
+    }
+
     public Response get(String path) throws IOException, InterruptedException {
         return send("GET", path, null, null);
     }

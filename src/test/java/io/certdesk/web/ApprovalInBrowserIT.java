@@ -46,6 +46,8 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
 
     @LocalServerPort
     int port;
+    @org.springframework.beans.factory.annotation.Autowired
+    io.certdesk.config.CertdeskProperties properties;
     WebDriver browser;
     boolean passed;
 
@@ -182,6 +184,52 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
         visible(By.xpath("//*[contains(text(),'Four eyes: approver made the first decision')]"));
         assertThat(tasks.createTaskQuery().taskId(second.getId()).count()).as("the second approval is still open").isEqualTo(1);
         passed = true;
+    }
+
+    @Test
+    void theLinkInTheApproversTaskMailOpensTheTaskFormAfterLogIn() throws Exception {
+        String contact = address("browser-link");
+        MAILBOX.send(Mailbox.from(contact).body("Organization ID: browser-link\nCompany: Link BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Link BV,OU=API Client,CN=browser-link", TestCsrs.p384())).getBytes()));
+        String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
+        Task task = awaitTask(reference, "UserTask_ApproveRequest");
+        Mailbox.Received mail = null;
+        for (int i = 0; i < 150 && mail == null; i++) {
+            mail = MAILBOX.read("approver@certdesk.local", "INBOX").stream()
+                    .filter(m -> m.subject().contains(reference) && m.subject().contains("Waiting for your decision")).findFirst().orElse(null);
+            Thread.sleep(200);
+        }
+        assertThat(mail).as("task mail to the approver").isNotNull();
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http\\S+/camunda/app/tasklist/\\S+)").matcher(mail.text());
+        assertThat(link.find()).as("a link in the mail").isTrue();
+        // the link starts with certdesk.public-url; this test's certdesk listens on a random port instead
+        String publicUrl = properties.publicUrl();
+        assertThat(link.group(1)).startsWith(publicUrl + "/camunda/app/tasklist/").endsWith("task=" + task.getId());
+        String opened = "http://localhost:" + port + link.group(1).substring(publicUrl.length());
+
+        // the mail as an approver's mail program shows it (docs/images/task-mail.png), with a public URL as in production
+        Files.createDirectories(Path.of("target/screenshots"));
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(900, 440));
+        browser.get("data:text/html;charset=utf-8," + java.net.URLEncoder.encode("<html><body style='font-family:sans-serif'>"
+                + "<p><b>Subject:</b> " + escape(mail.subject()) + "<br><b>To:</b> approver@certdesk.local</p><pre style='font-size:14px'>"
+                + escape(mail.text().replace(publicUrl, "https://certdesk.example.com")) + "</pre></body></html>",
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        Files.write(Path.of("target/screenshots/task-mail.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+
+        browser.get(opened);
+        visible(By.cssSelector("input[ng-model='username']")).sendKeys("approver");
+        browser.findElement(By.cssSelector("input[ng-model='password']")).sendKeys("approver");
+        browser.findElement(By.cssSelector("button[type='submit']")).click();
+        // straight to the task's form, no search in the list
+        assertThat(field("requestReference")).isEqualTo(reference);
+        assertThat(field("organizationId")).isEqualTo("browser-link");
+        Files.write(Path.of("target/screenshots/task-from-mail.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        passed = true;
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** Claims the open task, ticks its decision box and completes it. */

@@ -1,0 +1,72 @@
+package io.certdesk.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import io.certdesk.support.Approvals;
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.Ports;
+import io.certdesk.support.StandaloneCertdesk;
+import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A group configured for a digest ({@code certdesk.notifications.digest.approvers: 1h}) gets one mail per hour
+ * listing the tasks still open, not one mail per task; a task taken care of meanwhile is left out.
+ */
+class ApproverDigestIT {
+
+    @AfterEach
+    void resetClock() {
+        ClockUtil.reset();
+    }
+
+    @Test
+    void approversInDigestModeGetOneMailAnHourWithOnlyTheTasksStillOpen() throws Exception {
+        Path dataDir = Files.createTempDirectory("certdesk-digest-");
+        int smtp = Ports.free();
+        int imap = Ports.free();
+        Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(dataDir, smtp, imap);
+        properties.put("certdesk.notifications.digest.approvers", "1h");
+        properties.put("certdesk.notifications.poll-interval", "250ms");
+        Mailbox mailbox = new Mailbox("127.0.0.1", smtp, imap);
+        try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties)) {
+            String open = request(mailbox, "digest-1");
+            String decided = request(mailbox, "digest-2");
+            var decidedTask = certdesk.awaitApprovalTask(decided);
+            certdesk.awaitApprovalTask(open);
+            Approvals.complete(certdesk, "approver", decidedTask.getId(), Map.of("approved", true));
+            Thread.sleep(2_000);
+            assertThat(mailbox.read("approver@certdesk.local", "INBOX")).as("nothing before the hour is up").isEmpty();
+
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(61))));
+            List<Mailbox.Received> digests = mailbox.await("approver@certdesk.local", 1, Duration.ofSeconds(30));
+            assertThat(digests).hasSize(1);
+            assertThat(digests.get(0).subject()).isEqualTo("[certdesk] 1 task(s) waiting for approvers");
+            assertThat(digests.get(0).text()).contains("Approve CSR digest-1 (qa) " + open).doesNotContain(decided)
+                    .contains("/camunda/app/tasklist/default/#/?task=");
+            Thread.sleep(2_000);
+            assertThat(mailbox.read("approver@certdesk.local", "INBOX")).as("each task in one digest only").hasSize(1);
+        }
+    }
+
+    private static String request(Mailbox mailbox, String organizationId) throws Exception {
+        String from = organizationId + "@acme.test";
+        mailbox.send(Mailbox.from(from).body("Organization ID: " + organizationId + "\nCompany: ACME BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + organizationId,
+                        TestCsrs.ec("secp256r1"))).getBytes()));
+        String subject = mailbox.awaitOne(from).subject();
+        java.util.regex.Matcher reference = java.util.regex.Pattern.compile("CR-\\d{4}-\\d{6}").matcher(subject);
+        assertThat(reference.find()).isTrue();
+        return reference.group();
+    }
+}
