@@ -64,7 +64,7 @@ public class EstEndpointConfiguration {
      */
     private static final Pattern OPERATION = Pattern.compile("^/\\.well-known/est/(?:([^/]+)/)?(cacerts|simpleenroll|simplereenroll|csrattrs)/?$");
     /** A CSR in base64 is never larger (CsrParser refuses over 64 KiB of DER). */
-    static final int MAX_BODY = 96 * 1024;
+    static final int MAX_BODY = 16 * 1024;
 
     /** The EST connectors by environment; their ports are known once Tomcat started them (0 picks a free one). */
     private final Map<String, Connector> listeners = new TreeMap<>();
@@ -184,8 +184,10 @@ public class EstEndpointConfiguration {
         X509Certificate[] chain = request.getAttribute(CLIENT_CERTIFICATES) instanceof X509Certificate[] presented ? presented : null;
         try {
             return est.enroll(environment, name, chain, request.getContentType(), body);
-        } catch (RuntimeException e) {
-            log.error("EST {} for {} failed", name, environment, e);
+        } catch (RuntimeException | StackOverflowError e) {
+            // a CSR nested deeply enough to overflow the parser's stack is answered like any other failure
+            log.error("EST {} for {} failed: {}", name, environment, e instanceof StackOverflowError ? "CSR nested too deeply" : e.toString(),
+                    e instanceof StackOverflowError ? null : e);
             return EstAnswer.text(503, "certdesk could not complete the request; nothing was issued. Send the same CSR again later.")
                     .withHeader("Retry-After", "60");
         }
@@ -218,6 +220,13 @@ public class EstEndpointConfiguration {
         connector.setSecure(true);
         Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
         protocol.setSSLEnabled(true);
+        // a machine protocol with small bodies: slow or idle connections are closed quickly, and the listener's
+        // threads stay below the database pool, so EST cannot starve the rest of certdesk
+        protocol.setConnectionTimeout(10_000);
+        protocol.setKeepAliveTimeout(10_000);
+        protocol.setMaxKeepAliveRequests(20);
+        protocol.setMaxThreads(8);
+        protocol.setMaxConnections(256);
         SSLHostConfig ssl = new SSLHostConfig();
         ssl.setHostName("_default_");
         ssl.setProtocols("TLSv1.2+TLSv1.3");

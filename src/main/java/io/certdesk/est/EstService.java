@@ -63,10 +63,12 @@ public class EstService {
     private final EstSettings settings;
     private final Clock clock;
     private final String supportAddress;
+    private final io.certdesk.trust.ClientCertificateBlocks blocks;
 
     public EstService(CertificateAuthorities authorities, CertificateInventory inventory, Organizations organizations,
                       RequestService requests, EstEnrollments enrollments, RuntimeService runtime, EstSettings settings, Clock clock,
-                      io.certdesk.config.CertdeskProperties properties) {
+                      io.certdesk.config.CertdeskProperties properties, io.certdesk.trust.ClientCertificateBlocks blocks) {
+        this.blocks = blocks;
         this.authorities = authorities;
         this.inventory = inventory;
         this.organizations = organizations;
@@ -153,8 +155,12 @@ public class EstService {
                     + "\". Re-enrollment keeps the subject; a different subject is a new request, by mail.\n  Fix: openssl req -new -key "
                     + "<new key> -out client.csr -subj \"" + RotationCommands.subjectForOpenssl(current.subject()) + "\"");
         }
+        // the key as the CSR encodes it and in its canonical encoding (an EC point compressed, an RSA key without the
+        // NULL parameter, is the same key): either matching a certificate's key is reuse
         String keySha256 = Fingerprints.sha256Hex(encoded(csr.getSubjectPublicKeyInfo()));
-        List<IssuedCertificate> sameKey = inventory.findByPublicKeyHash(keySha256);
+        List<IssuedCertificate> sameKey = new ArrayList<>(inventory.findByPublicKeyHash(keySha256));
+        canonicalKeyHash(csr).filter(canonical -> !canonical.equals(keySha256))
+                .ifPresent(canonical -> sameKey.addAll(inventory.findByPublicKeyHash(canonical)));
         if (!sameKey.isEmpty()) {
             problems.add("KEY_REUSED: the CSR's public key (SHA-256 " + keySha256 + ") is the key of certificate "
                     + sameKey.get(0).serial() + ". " + (reenroll ? "Re-enrollment" : "A new certificate") + " needs a new key.\n  Fix: "
@@ -178,8 +184,26 @@ public class EstService {
      * The client's certificate, if it may enroll here: issued by this environment's CA, in the inventory, a
      * client's, not revoked, within its validity. Superseded certificates pass: they may fetch what they asked for.
      */
+    /** SHA-256 of the CSR's public key as the JDK encodes it (uncompressed EC point, RSA with NULL parameters). */
+    private static Optional<String> canonicalKeyHash(PKCS10CertificationRequest csr) {
+        try {
+            var spki = csr.getSubjectPublicKeyInfo();
+            String algorithm = spki.getAlgorithm().getAlgorithm().equals(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey) ? "EC" : "RSA";
+            byte[] canonical = java.security.KeyFactory.getInstance(algorithm).generatePublic(
+                    new java.security.spec.X509EncodedKeySpec(spki.getEncoded())).getEncoded();
+            return Optional.of(Fingerprints.sha256Hex(canonical));
+        } catch (Exception notAKeyTheJdkReads) {
+            return Optional.empty();
+        }
+    }
+
     IssuedCertificate authenticate(String environment, X509Certificate presented) throws Refused {
         String who = presented.getSubjectX500Principal().getName() + " (serial " + SerialNumbers.hex(presented.getSerialNumber()) + ")";
+        var block = blocks.find(io.certdesk.trust.ChainCheck.fingerprint(presented));
+        if (block.isPresent()) {
+            throw new Refused("CERTIFICATE_BLOCKED: " + who + " was blocked by an administrator on " + block.get().blockedAt()
+                    + "; it renews nothing. Ask " + supportAddress + ".");
+        }
         if (!issuedByThisEnvironmentsCa(environment, presented)) {
             throw new Refused("CERTIFICATE_NOT_ISSUED_HERE: " + who + ", issued by " + presented.getIssuerX500Principal().getName()
                     + ", was not issued by certdesk's " + environment + " CA. EST is for certdesk's own " + environment

@@ -55,6 +55,8 @@ public class SupportInboxPoller implements SmartLifecycle {
     private InboxWatcher watcher;
     private final java.util.concurrent.atomic.AtomicBoolean passQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile java.time.Instant lastPass;
+    /** The last pass saw more mail than it takes in at once: the next one follows at once, pushed or not. */
+    private volatile boolean moreWaiting;
     private MailAuthenticator authenticator;
     private MailServerTrust trust;
 
@@ -108,7 +110,8 @@ public class SupportInboxPoller implements SmartLifecycle {
      * re-opened); while IDLE works, only every idle-sweep interval, for a notification that went missing.
      */
     private void scheduledPass() {
-        if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE && lastPass != null
+        // mail that failed stays in the inbox and is tried again at the poll interval, pushed or not
+        if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE && lastPass != null && failures.isEmpty() && !moreWaiting
                 && java.time.Duration.between(lastPass, java.time.Instant.now()).compareTo(settings.idleSweepInterval()) < 0) {
             return;
         }
@@ -205,6 +208,10 @@ public class SupportInboxPoller implements SmartLifecycle {
             poll();
             lastSuccess = java.time.Instant.now();
             lastError = null;
+            if (moreWaiting) {
+                // a full batch was taken in and more waits: IDLE announced it already, so nothing else would
+                passNow();
+            }
         } catch (MessagingException | RuntimeException e) {
             log.warn("Taking in mail failed (inbox or database unreachable), will retry: {}", e.getMessage());
             lastError = e.toString();
@@ -219,6 +226,7 @@ public class SupportInboxPoller implements SmartLifecycle {
         inbox.open(Folder.READ_WRITE);
         try {
             int count = inbox.getMessageCount();
+            moreWaiting = count > settings.maxMailsPerPoll();
             if (count == 0) {
                 return 0;
             }

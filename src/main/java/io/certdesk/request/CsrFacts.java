@@ -84,7 +84,7 @@ public record CsrFacts(
                 values(subject, BCStyle.ST), values(subject, BCStyle.L),
                 key.algorithm, key.size, key.curve, key.curveOid,
                 new DefaultAlgorithmNameFinder().getAlgorithmName(csr.getSignatureAlgorithm()),
-                signatureValid(csr), requestedExtensions(csr), Fingerprints.sha256Hex(spkiDer), spkiDer);
+                worthVerifying(spki) && signatureValid(csr), requestedExtensions(csr), Fingerprints.sha256Hex(spkiDer), spkiDer);
     }
 
     /** The CSR's subject as it asks for it (not what would be signed: see {@link CertificateSubject}). */
@@ -182,6 +182,26 @@ public record CsrFacts(
         }
         String name = new DefaultAlgorithmNameFinder().getAlgorithmName(algorithm);
         return new KeyDescription(name, 0, null);
+    }
+
+    /** The largest RSA modulus whose signature is checked at all; larger keys are refused anyway (KEY_TOO_LARGE). */
+    static final int MAX_VERIFIED_RSA_BITS = 8192;
+
+    /**
+     * Whether checking the CSR's signature costs what a real key costs: an RSA key beyond
+     * {@value #MAX_VERIFIED_RSA_BITS} bits or with an exponent beyond 2^32 would spend seconds of CPU on a key that is
+     * refused anyway, so its signature is not checked (and counts as not verified).
+     */
+    private static boolean worthVerifying(SubjectPublicKeyInfo spki) {
+        if (!org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(spki.getAlgorithm().getAlgorithm())) {
+            return true;
+        }
+        try {
+            org.bouncycastle.asn1.pkcs.RSAPublicKey rsa = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(spki.parsePublicKey());
+            return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
+        } catch (Exception unreadable) {
+            return false;
+        }
     }
 
     private static boolean signatureValid(PKCS10CertificationRequest csr) {
