@@ -250,6 +250,31 @@ class EstIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void theOldKeyInAnotherEncodingIsStillKeyReuse() throws Exception {
+        issuedAgo("est-compressed", Duration.ofDays(350));
+        // the same EC key with its point compressed: another SubjectPublicKeyInfo, the same key
+        Openssl.ok(client, "openssl ec -in old.key -conv_form compressed -out oldc.key 2>/dev/null && "
+                + "openssl req -new -key oldc.key -out same.csr -subj '" + SUBJECT + "est-compressed' && "
+                + "openssl req -in same.csr -outform DER | base64 > same.b64");
+        Answer answer = curl("simplereenroll", "same.b64", true);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.body()).contains("KEY_REUSED");
+    }
+
+    @Test
+    void aCertificateAnAdministratorBlockedRenewsNothing() throws Exception {
+        issuedAgo("est-blocked", Duration.ofDays(350));
+        String fingerprint = Openssl.ok(client, "openssl x509 -in old.pem -noout -fingerprint -sha256").trim().replaceAll(".*=", "");
+        var blocked = http.withBasicAuth("admin", "admin").postForEntity("/admin/partner-blocks", new org.springframework.http.HttpEntity<>(
+                "{\"fingerprint\":\"" + fingerprint + "\",\"reason\":\"key leaked\"}", jsonHeaders()), String.class);
+        assertThat(blocked.getStatusCode().is2xxSuccessful()).as(blocked.getBody()).isTrue();
+        newCsr(SUBJECT + "est-blocked");
+        Answer answer = curl("simplereenroll", "new.b64", true);
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.body()).contains("CERTIFICATE_BLOCKED");
+    }
+
+    @Test
     void aSubjectChangeIsRefused() throws Exception {
         issuedAgo("est-subject", Duration.ofDays(350));
         newCsr("/C=NL/O=Other BV/OU=API Client/CN=est-subject");
