@@ -3,20 +3,17 @@ package io.certdesk.authority;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -355,15 +352,8 @@ public final class CertificateAuthorities {
             char[] password;
             if (hasPassword) {
                 password = passwords.get(name);
-            } else if (Files.exists(passwordFile)) {
-                password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
             } else {
-                byte[] random = new byte[24];
-                new SecureRandom().nextBytes(random);
-                Files.createDirectories(passwordFile.toAbsolutePath().getParent());
-                Files.writeString(passwordFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-                CaKeystore.restrictToOwner(passwordFile);
-                password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
+                password = GeneratedPasswords.readOrCreate(passwordFile);
             }
             passwords.put(name, password);
             if (Files.exists(keystore)) {

@@ -1,11 +1,8 @@
 package io.certdesk.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.MailSigningKey;
@@ -47,19 +44,8 @@ final class MailSigningKeys {
                 char[] password;
                 if (hasPassword) {
                     password = settings.password().toCharArray();
-                } else if (Files.exists(passwordFile)) {
-                    password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
                 } else {
-                    byte[] random = new byte[24];
-                    new SecureRandom().nextBytes(random);
-                    Files.createDirectories(passwordFile.toAbsolutePath().getParent());
-                    Files.writeString(passwordFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-                    try {
-                        Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                    } catch (UnsupportedOperationException notPosix) {
-                        // Windows: the file inherits the data directory's ACL
-                    }
-                    password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
+                    password = io.certdesk.authority.GeneratedPasswords.readOrCreate(passwordFile);
                 }
                 if (Files.exists(keystore)) {
                     key = MailSigningKey.load(keystore, password);
