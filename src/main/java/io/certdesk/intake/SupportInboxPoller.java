@@ -110,8 +110,8 @@ public class SupportInboxPoller implements SmartLifecycle {
      * re-opened); while IDLE works, only every idle-sweep interval, for a notification that went missing.
      */
     private void scheduledPass() {
-        // mail that failed stays in the inbox and is tried again at the poll interval, pushed or not
-        if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE && lastPass != null && failures.isEmpty() && !moreWaiting
+        // mail that failed, or a pass that failed (database or inbox away), is tried again at the poll interval, pushed or not
+        if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE && lastPass != null && lastError == null && failures.isEmpty() && !moreWaiting
                 && java.time.Duration.between(lastPass, java.time.Instant.now()).compareTo(settings.idleSweepInterval()) < 0) {
             return;
         }
