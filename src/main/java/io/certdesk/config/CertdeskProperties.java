@@ -4,12 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.certdesk.authority.AuthoritySettings;
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.Pkcs11Settings;
-import io.certdesk.request.PolicySettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -97,11 +95,6 @@ public record CertdeskProperties(
             @DefaultValue("true") boolean organizationRequired,
             @DefaultValue("API Client") List<String> neutralOrganizationalUnits,
             @DefaultValue("64") int maxSubjectValueLength) {
-
-        public PolicySettings toSettings(Set<String> environments) {
-            return new PolicySettings(rsaMinBits, rsaMaxBits, allowedCurves, commonNameMustMatchOrganizationId,
-                    organizationRequired, neutralOrganizationalUnits, maxSubjectValueLength, environments);
-        }
     }
 
     /** The support inbox certdesk polls over IMAP. */

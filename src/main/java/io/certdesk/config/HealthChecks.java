@@ -5,15 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CaSigner;
 import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.Pkcs11Signer;
-import io.certdesk.intake.SupportInboxPoller;
-import io.certdesk.notify.ReplyThrottle;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Health beyond database and SMTP: every CA key can sign (software or PKCS#11 token, checked at most every 10 s)
- * and its certificate is valid; the support inbox is read.
+ * and its certificate is valid. The support inbox's and the automatic replies' health sit with intake and notify.
  */
 @Configuration
 public class HealthChecks {
@@ -72,21 +69,6 @@ public class HealthChecks {
         };
     }
 
-    /**
-     * Automatic replies held back by the per-address and per-domain limits within the last hour. Always up: a
-     * request whose reply was held back is processed as usual, but a rising number means someone is using
-     * certdesk's replies against an address (a forged From) and is worth a look.
-     */
-    @Bean
-    HealthIndicator autoRepliesHealthIndicator(ReplyThrottle throttle, CertdeskProperties properties) {
-        return () -> Health.up()
-                .withDetail("throttledLastHour", throttle.throttledWithin(Duration.ofHours(1)))
-                .withDetail("maxPerRecipient", properties.autoReplies().maxPerRecipient())
-                .withDetail("maxPerDomain", properties.autoReplies().maxPerDomain())
-                .withDetail("window", properties.autoReplies().window().toString())
-                .build();
-    }
-
     /** One signature by a CA key, kept a few seconds so that health polling does not keep a token busy. */
     private record KeyCheck(Instant at, String error) {
         static final Duration KEEP = Duration.ofSeconds(10);
@@ -103,23 +85,5 @@ public class HealthChecks {
         boolean fresh(Instant now) {
             return Duration.between(at, now).compareTo(KEEP) < 0;
         }
-    }
-
-    @Bean
-    HealthIndicator supportInboxHealthIndicator(Optional<SupportInboxPoller> poller) {
-        return () -> {
-            if (poller.isEmpty()) {
-                return Health.unknown().withDetail("intake", "disabled").build();
-            }
-            Instant last = poller.get().lastSuccess();
-            Duration allowed = poller.get().healthyWithin();
-            if (last != null && Duration.between(last, Instant.now()).compareTo(allowed) <= 0) {
-                return Health.up().withDetail("lastRead", last.toString()).withDetail("newMail", poller.get().mode())
-                        .withDetail("newMailDetail", poller.get().modeReason()).build();
-            }
-            Health.Builder down = Health.down().withDetail("lastRead", last == null ? "never" : last.toString())
-                    .withDetail("newMail", poller.get().mode()).withDetail("newMailDetail", poller.get().modeReason());
-            return poller.get().lastError() == null ? down.build() : down.withDetail("error", poller.get().lastError()).build();
-        };
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.certdesk.config.CertdeskProperties;
+import io.certdesk.notify.MailServerTrust;
 import io.certdesk.notify.Notifier;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;

@@ -1,4 +1,4 @@
-package io.certdesk.intake;
+package io.certdesk.notify;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The certificates certdesk trusts for its mail servers' TLS (IMAPS, SMTP with STARTTLS) when they are not signed
  * by a CA the JVM trusts, e.g. an internal CA: only these, and the server's name is checked. There is no "trust
- * all".
+ * all". Outgoing mail (SMTP) and the support inbox (IMAP, in intake) both use it.
  */
 public final class MailServerTrust {
 
