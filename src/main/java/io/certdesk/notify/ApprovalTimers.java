@@ -5,9 +5,6 @@ import java.util.List;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.RequestService;
-import io.certdesk.revocation.RevocationProcess;
-import io.certdesk.trust.PartnerTrustProcess;
-import io.certdesk.trust.TrustRequests;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -47,7 +44,7 @@ public class ApprovalTimers {
      */
     @Bean
     JavaDelegate escalateOverdueTask(ApproverNotifications notifications, CertdeskProperties properties,
-                                     RequestService requests, Notifier notifier, TrustRequests trustRequests) {
+                                     List<WaitingClient> waitingClients) {
         CertdeskProperties.Notifications settings = properties.notifications();
         return execution -> {
             TaskService tasks = execution.getProcessEngineServices().getTaskService();
@@ -56,7 +53,7 @@ public class ApprovalTimers {
                     tasks.setPriority(task.getId(), settings.overduePriority());
                 }
                 notifications.escalation(task.getId());
-                String client = settings.tellClientWhenOverdue() ? clientOf(task, execution, requests, notifier, trustRequests) : null;
+                String client = settings.tellClientWhenOverdue() ? clientOf(task, execution, waitingClients) : null;
                 if (client != null && execution.getProcessBusinessKey() != null) {
                     notifications.stillLooking(execution.getProcessBusinessKey(), client);
                 }
@@ -64,18 +61,23 @@ public class ApprovalTimers {
         };
     }
 
+    /** The client waiting for an onboarding request's approval: the first address its replies go to. */
+    @Bean
+    WaitingClient onboardingWaitingClient(RequestService requests, Notifier notifier) {
+        return (task, execution) -> OnboardingProcess.APPROVE_REQUEST.equals(task.getTaskDefinitionKey())
+                ? notifier.beforeApproval(requests.get(OnboardingProcess.requestId(execution))).stream().findFirst().orElse(null)
+                : null;
+    }
+
     /** Whoever asked for what {@code task} decides, when a client waits for it; null for certdesk's own reviews. */
-    private static String clientOf(Task task, DelegateExecution execution, RequestService requests, Notifier notifier,
-                                   TrustRequests trustRequests) {
-        String address = switch (task.getTaskDefinitionKey()) {
-            case OnboardingProcess.APPROVE_REQUEST -> notifier.beforeApproval(requests.get(OnboardingProcess.requestId(execution)))
-                    .stream().findFirst().orElse(null);
-            case PartnerTrustProcess.FIRST_APPROVAL, PartnerTrustProcess.SECOND_APPROVAL ->
-                    trustRequests.get(PartnerTrustProcess.trustRequestId(execution)).senderEmail();
-            case RevocationProcess.APPROVE_REVOCATION -> RevocationProcess.string(execution, RevocationProcess.REPLY_TO);
-            default -> null;
-        };
-        return address == null || address.isBlank() ? null : address;
+    private static String clientOf(Task task, DelegateExecution execution, List<WaitingClient> waitingClients) {
+        for (WaitingClient waitingClient : waitingClients) {
+            String address = waitingClient.addressFor(task, execution);
+            if (address != null) {
+                return address.isBlank() ? null : address;
+            }
+        }
+        return null;
     }
 
     /** The open tasks of the user task the firing timer is attached to. */

@@ -8,6 +8,7 @@ import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.notify.Notifier;
+import io.certdesk.notify.WaitingClient;
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.RequestService;
 import io.certdesk.approval.Decider;
@@ -22,6 +23,14 @@ import org.springframework.context.annotation.Configuration;
 /** The revocation process's service tasks, and the onboarding process's revocation of exposed keys. */
 @Configuration
 public class RevocationDelegates {
+
+    /** The client waiting for a revocation's approval: the address the revocation's replies go to. */
+    @Bean
+    WaitingClient revocationWaitingClient() {
+        return (task, execution) -> RevocationProcess.APPROVE_REVOCATION.equals(task.getTaskDefinitionKey())
+                ? RevocationProcess.string(execution, RevocationProcess.REPLY_TO)
+                : null;
+    }
 
     /** {@code Task_CheckRevocationRequest}: the certificate exists, is not revoked, and the requester may ask. */
     @Bean

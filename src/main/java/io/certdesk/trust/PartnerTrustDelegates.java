@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import io.certdesk.approval.Decider;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.notify.Notifier;
+import io.certdesk.notify.WaitingClient;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateTask;
@@ -30,6 +31,16 @@ public class PartnerTrustDelegates {
             execution.setVariable(PartnerTrustProcess.CLIENT_CERTIFICATE, PartnerTrustService.describe(result.leaf()));
             execution.setVariable(PartnerTrustProcess.CA_CERTIFICATES, PartnerTrustService.describeAll(result.cas()));
             execution.setVariable(PartnerTrustProcess.TRUST_WARNINGS, String.join("\n\n", trust.warnings(result)));
+        };
+    }
+
+    /** The client waiting for a partner CA's approvals: whoever sent the trust request. */
+    @Bean
+    WaitingClient partnerTrustWaitingClient(TrustRequests trustRequests) {
+        return (task, execution) -> switch (task.getTaskDefinitionKey()) {
+            case PartnerTrustProcess.FIRST_APPROVAL, PartnerTrustProcess.SECOND_APPROVAL ->
+                    trustRequests.get(PartnerTrustProcess.trustRequestId(execution)).senderEmail();
+            default -> null;
         };
     }
 
