@@ -2,6 +2,7 @@ package io.certdesk.intake;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
@@ -231,107 +233,152 @@ public class SupportInboxPoller implements SmartLifecycle {
             if (count == 0) {
                 return 0;
             }
-            Message[] messages = inbox.getMessages(1, Math.min(count, settings.maxMailsPerPoll()));
-            FetchProfile profile = new FetchProfile();
-            profile.add(FetchProfile.Item.ENVELOPE);
-            profile.add(FetchProfile.Item.CONTENT_INFO);
-            profile.add(FetchProfile.Item.SIZE);
-            // flags too: asking for them mail by mail costs a round trip each (~40 ms with delayed ACKs)
-            profile.add(FetchProfile.Item.FLAGS);
-            profile.add(UIDFolder.FetchProfileItem.UID);
-            inbox.fetch(messages, profile);
             long maxSize = settings.maxMailSize().toBytes();
-            // the whole mails in one round trip for the batch, not one per MIME part per mail; oversized ones never
-            FetchProfile whole = new FetchProfile();
-            whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
-            inbox.fetch(java.util.Arrays.stream(messages).filter(m -> sizeOf(m) <= maxSize).toArray(Message[]::new), whole);
-            Map<IntakeService.Outcome, List<Message>> done = new EnumMap<>(IntakeService.Outcome.class);
-            List<Message> poisoned = new ArrayList<>();
-            List<Message> keyBearing = new ArrayList<>();
+            Message[] messages = fetchBatch(inbox, count, maxSize);
+            Pass pass = new Pass();
             for (Message message : messages) {
-                if (message.isSet(Flags.Flag.DELETED)) {
-                    continue;
-                }
-                String id = null;
-                String uid = uidOf(inbox, message);
-                try {
-                    long size = sizeOf(message);
-                    IncomingMail mail = size > maxSize
-                            ? MailReader.readHeadersOnly((MimeMessage) message, size, maxSize, "<" + uid.replace(' ', '-').replace('/', '.') + "@certdesk.too-large>")
-                            : authenticated(MailReader.read((MimeMessage) message), message);
-                    id = mail.messageId();
-                    IntakeService.Result result = intake.accept(mail);
-                    done.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);
-                    if (result.mayHoldPrivateKey()) {
-                        keyBearing.add(message);
-                    }
-                    failures.remove(uid);
-                    if (result.reference() != null) {
-                        log.info("Mail {} from {} -> {} {}", id, mail.fromAddress(), result.reference(), result.outcome());
-                    }
-                } catch (org.springframework.dao.DuplicateKeyException takenByAnotherNode) {
-                    log.debug("Mail {} was taken in by another node", id);
-                } catch (Exception e) {
-                    if (isOutage(e)) {
-                        // the database, not the mail: stop this pass, leave the mail where it is, count nothing against it
-                        throw new IllegalStateException("database unavailable while taking in mail: " + e.getMessage(), e);
-                    }
-                    if (isGone(message)) {
-                        log.debug("Mail {} left the inbox while being read (another node took it)", uid);
-                        continue;
-                    }
-                    String key = uid;
-                    int attempts = failures.merge(key, 1, Integer::sum);
-                    log.error("Mail {} could not be taken in (attempt {} of {}): {}", key, attempts, MAX_ATTEMPTS, e.toString(), e);
-                    if (attempts >= MAX_ATTEMPTS) {
-                        poisoned.add(message);
-                        failures.remove(key);
-                    }
+                if (!message.isSet(Flags.Flag.DELETED)) {
+                    takeIn(inbox, message, maxSize, pass);
                 }
             }
-            if (!keyBearing.isEmpty()) {
-                log.info("{} mail(s) carried or may carry a private key and leave the mailbox ({})", keyBearing.size(),
-                        settings.quarantines() ? "moved to " + settings.quarantineFolder() : "deleted");
-                removeKeyBearing(inbox, current(inbox, keyBearing));
-            }
-            for (Map.Entry<IntakeService.Outcome, List<Message>> entry : done.entrySet()) {
-                List<Message> rest = new ArrayList<>(entry.getValue());
-                rest.removeAll(keyBearing);
-                if (rest.isEmpty()) {
-                    continue;
-                }
-                Message[] batch = current(inbox, rest);
-                switch (entry.getKey()) {
-                    case PRIVATE_KEY_REFUSED -> removeKeyBearing(inbox, batch);
-                    case NOT_A_REQUEST_STARTED -> move(inbox, batch, settings.notARequestFolder());
-                    case AUTO_REPLY_IGNORED -> move(inbox, batch, settings.ignoredFolder());
-                    default -> move(inbox, batch, settings.processedFolder());
-                }
-            }
-            if (!poisoned.isEmpty()) {
-                setAside.increment(poisoned.size());
-                List<Message> kept = new ArrayList<>();
-                for (Message message : current(inbox, poisoned)) {
-                    if (mayHoldPrivateKey(message, maxSize)) {
-                        answerUnreadable(message, uidOf(inbox, message));
-                        removeKeyBearing(inbox, new Message[]{message});
-                    } else {
-                        kept.add(message);
-                    }
-                }
-                if (!kept.isEmpty()) {
-                    log.error("{} mail(s) failed {} times and were moved to {} for a person to look at", kept.size(),
-                            MAX_ATTEMPTS, NEEDS_ATTENTION_FOLDER);
-                    move(inbox, kept.toArray(Message[]::new), NEEDS_ATTENTION_FOLDER);
-                }
-            }
-            int taken = done.values().stream().mapToInt(List::size).sum();
+            takeOutKeyBearing(inbox, pass);
+            fileByOutcome(inbox, pass);
+            setAsidePoisoned(inbox, pass.poisoned(), maxSize);
+            int taken = pass.taken();
             log.debug("Took in {} of {} mail(s) in the inbox", taken, count);
             return taken;
         } finally {
             if (inbox.isOpen()) {
                 inbox.close(true);
             }
+        }
+    }
+
+    /** What one pass did with the mails of its batch, by what happens to them next. */
+    private record Pass(Map<IntakeService.Outcome, List<Message>> done, List<Message> poisoned, List<Message> keyBearing) {
+
+        Pass() {
+            this(new EnumMap<>(IntakeService.Outcome.class), new ArrayList<>(), new ArrayList<>());
+        }
+
+        int taken() {
+            return done.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
+    /**
+     * The first mails of the inbox, at most a batch: envelope, size, flags and UID in one round trip, then the
+     * whole mails (all but the oversized ones) in one more.
+     */
+    private Message[] fetchBatch(Folder inbox, int count, long maxSize) throws MessagingException {
+        Message[] messages = inbox.getMessages(1, Math.min(count, settings.maxMailsPerPoll()));
+        FetchProfile profile = new FetchProfile();
+        profile.add(FetchProfile.Item.ENVELOPE);
+        profile.add(FetchProfile.Item.CONTENT_INFO);
+        profile.add(FetchProfile.Item.SIZE);
+        // flags too: asking for them mail by mail costs a round trip each (~40 ms with delayed ACKs)
+        profile.add(FetchProfile.Item.FLAGS);
+        profile.add(UIDFolder.FetchProfileItem.UID);
+        inbox.fetch(messages, profile);
+        // the whole mails in one round trip for the batch, not one per MIME part per mail; oversized ones never
+        FetchProfile whole = new FetchProfile();
+        whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
+        inbox.fetch(Arrays.stream(messages).filter(m -> sizeOf(m) <= maxSize).toArray(Message[]::new), whole);
+        return messages;
+    }
+
+    /**
+     * Takes one mail in (its intake transaction commits here) and notes in {@code pass} where it goes; a mail that
+     * failed {@link #MAX_ATTEMPTS} times is noted as poisoned. A database outage ends the pass.
+     */
+    private void takeIn(Folder inbox, Message message, long maxSize, Pass pass) {
+        String id = null;
+        String uid = uidOf(inbox, message);
+        try {
+            long size = sizeOf(message);
+            IncomingMail mail = size > maxSize
+                    ? MailReader.readHeadersOnly((MimeMessage) message, size, maxSize, "<" + uid.replace(' ', '-').replace('/', '.') + "@certdesk.too-large>")
+                    : authenticated(MailReader.read((MimeMessage) message), message);
+            id = mail.messageId();
+            IntakeService.Result result = intake.accept(mail);
+            pass.done().computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(message);
+            if (result.mayHoldPrivateKey()) {
+                pass.keyBearing().add(message);
+            }
+            failures.remove(uid);
+            if (result.reference() != null) {
+                log.info("Mail {} from {} -> {} {}", id, mail.fromAddress(), result.reference(), result.outcome());
+            }
+        } catch (DuplicateKeyException takenByAnotherNode) {
+            log.debug("Mail {} was taken in by another node", id);
+        } catch (Exception e) {
+            if (isOutage(e)) {
+                // the database, not the mail: stop this pass, leave the mail where it is, count nothing against it
+                throw new IllegalStateException("database unavailable while taking in mail: " + e.getMessage(), e);
+            }
+            if (isGone(message)) {
+                log.debug("Mail {} left the inbox while being read (another node took it)", uid);
+                return;
+            }
+            String key = uid;
+            int attempts = failures.merge(key, 1, Integer::sum);
+            log.error("Mail {} could not be taken in (attempt {} of {}): {}", key, attempts, MAX_ATTEMPTS, e.toString(), e);
+            if (attempts >= MAX_ATTEMPTS) {
+                pass.poisoned().add(message);
+                failures.remove(key);
+            }
+        }
+    }
+
+    /** Mail that carried or may carry a private key leaves the mailbox first, whatever else came of it. */
+    private void takeOutKeyBearing(Folder inbox, Pass pass) throws MessagingException {
+        if (!pass.keyBearing().isEmpty()) {
+            log.info("{} mail(s) carried or may carry a private key and leave the mailbox ({})", pass.keyBearing().size(),
+                    settings.quarantines() ? "moved to " + settings.quarantineFolder() : "deleted");
+            removeKeyBearing(inbox, current(inbox, pass.keyBearing()));
+        }
+    }
+
+    /** The rest of what was taken in goes to the folder of its outcome. */
+    private void fileByOutcome(Folder inbox, Pass pass) throws MessagingException {
+        for (Map.Entry<IntakeService.Outcome, List<Message>> entry : pass.done().entrySet()) {
+            List<Message> rest = new ArrayList<>(entry.getValue());
+            rest.removeAll(pass.keyBearing());
+            if (rest.isEmpty()) {
+                continue;
+            }
+            Message[] batch = current(inbox, rest);
+            switch (entry.getKey()) {
+                case PRIVATE_KEY_REFUSED -> removeKeyBearing(inbox, batch);
+                case NOT_A_REQUEST_STARTED -> move(inbox, batch, settings.notARequestFolder());
+                case AUTO_REPLY_IGNORED -> move(inbox, batch, settings.ignoredFolder());
+                default -> move(inbox, batch, settings.processedFolder());
+            }
+        }
+    }
+
+    /**
+     * Mail that failed {@link #MAX_ATTEMPTS} times: answered and removed when it may hold a private key, else moved
+     * to {@link #NEEDS_ATTENTION_FOLDER} for a person to look at.
+     */
+    private void setAsidePoisoned(Folder inbox, List<Message> poisoned, long maxSize) throws MessagingException {
+        if (poisoned.isEmpty()) {
+            return;
+        }
+        setAside.increment(poisoned.size());
+        List<Message> kept = new ArrayList<>();
+        for (Message message : current(inbox, poisoned)) {
+            if (mayHoldPrivateKey(message, maxSize)) {
+                answerUnreadable(message, uidOf(inbox, message));
+                removeKeyBearing(inbox, new Message[]{message});
+            } else {
+                kept.add(message);
+            }
+        }
+        if (!kept.isEmpty()) {
+            log.error("{} mail(s) failed {} times and were moved to {} for a person to look at", kept.size(),
+                    MAX_ATTEMPTS, NEEDS_ATTENTION_FOLDER);
+            move(inbox, kept.toArray(Message[]::new), NEEDS_ATTENTION_FOLDER);
         }
     }
 
