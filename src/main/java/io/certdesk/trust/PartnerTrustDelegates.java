@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.certdesk.approval.Decider;
+import io.certdesk.approval.FourEyes;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.notify.Notifier;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -103,21 +103,15 @@ public class PartnerTrustDelegates {
             if (!(decision instanceof Boolean approved)) {
                 throw new ProcessEngineException("Set '" + decisionVariable + "' to true or false");
             }
-            String user = Decider.of(task);
+            String user = FourEyes.decider(task);
             long id = PartnerTrustProcess.trustRequestId(task);
-            String reference = requests.get(id).reference();
-            if (!reference.equals(task.getExecution().getProcessBusinessKey())) {
+            TrustRequests.TrustRequest request = requests.get(id);
+            if (!request.reference().equals(task.getExecution().getProcessBusinessKey())) {
                 throw new ProcessEngineException("This task decides trust request " + task.getExecution().getProcessBusinessKey()
-                        + ", not " + reference);
+                        + ", not " + request.reference());
             }
             if (!first) {
-                String firstDecider = requests.get(id).firstDecidedBy();
-                if (firstDecider == null) {
-                    throw new ProcessEngineException("The first decision on this trust request is not on record");
-                }
-                if (user.equals(firstDecider)) {
-                    throw new ProcessEngineException("Four eyes: " + user + " made the first decision; a different approver must make the second");
-                }
+                FourEyes.requireSecondDecider("this trust request", request.firstDecidedBy(), user);
             }
             Object reason = task.getVariable(PartnerTrustProcess.REJECTION_REASON);
             if (!approved && (reason == null || reason.toString().isBlank())) {
