@@ -84,4 +84,21 @@ public final class OnboardingProcess {
     public static void setCertificateSerial(VariableScope scope, String serial) {
         scope.setVariable(CERTIFICATE_SERIAL, serial);
     }
+
+    public static void setOrganization(VariableScope scope, String organizationId, String environment) {
+        scope.setVariable(ORGANIZATION_ID, organizationId);
+        scope.setVariable(ENVIRONMENT, environment);
+    }
+
+    public static void setApprovalSummary(VariableScope scope, String summary) {
+        scope.setVariable(APPROVAL_SUMMARY, summary);
+    }
+
+    public static void setApprovalFacts(VariableScope scope, String factsJson) {
+        scope.setVariable(APPROVAL_FACTS, factsJson);
+    }
+
+    public static void setPrivateKeyFindings(VariableScope scope, String findings) {
+        scope.setVariable(PRIVATE_KEY_FINDINGS, findings);
+    }
 }
