@@ -38,7 +38,7 @@ public class LifecycleDelegates {
                                     CertdeskProperties properties, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics,
                                     org.springframework.beans.factory.ObjectProvider<SelfRenewal> selfRenewal) {
         return execution -> {
-            String serial = (String) execution.getVariable(LifecycleProcesses.SERIAL);
+            String serial = LifecycleProcesses.serial(execution);
             IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();
             if (certificate.status() != IssuedCertificate.Status.ACTIVE) {
                 return;

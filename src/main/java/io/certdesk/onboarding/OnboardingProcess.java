@@ -72,6 +72,11 @@ public final class OnboardingProcess {
         return (String) scope.getVariable(REQUEST_REFERENCE);
     }
 
+    /** The approver's decision as set on the task: true, false, or null when it is missing or not a boolean. */
+    public static Boolean decision(VariableScope scope) {
+        return scope.getVariable(APPROVED) instanceof Boolean approved ? approved : null;
+    }
+
     public static boolean approved(VariableScope scope) {
         return Boolean.TRUE.equals(scope.getVariable(APPROVED));
     }

@@ -27,9 +27,8 @@ public class PartnerTrustDelegates {
             if (!result.valid()) {
                 throw new BpmnError(PartnerTrustProcess.ERROR_CHAIN_INVALID, result.problems().size() + " problem(s)");
             }
-            execution.setVariable(PartnerTrustProcess.CLIENT_CERTIFICATE, PartnerTrustService.describe(result.leaf()));
-            execution.setVariable(PartnerTrustProcess.CA_CERTIFICATES, PartnerTrustService.describeAll(result.cas()));
-            execution.setVariable(PartnerTrustProcess.TRUST_WARNINGS, String.join("\n\n", trust.warnings(result)));
+            PartnerTrustProcess.setChainFacts(execution, PartnerTrustService.describe(result.leaf()),
+                    PartnerTrustService.describeAll(result.cas()), String.join("\n\n", trust.warnings(result)));
         };
     }
 
@@ -59,8 +58,8 @@ public class PartnerTrustDelegates {
             TrustRequests.TrustRequest request = trust.get(PartnerTrustProcess.trustRequestId(execution));
             notifier.trustMail("trust-acknowledgement", request.reference(), to(request), Map.of(
                     "organizationId", request.organizationId(), "environment", request.environment(),
-                    "clientCertificate", indent((String) execution.getVariable(PartnerTrustProcess.CLIENT_CERTIFICATE)),
-                    "caCertificates", indent((String) execution.getVariable(PartnerTrustProcess.CA_CERTIFICATES))));
+                    "clientCertificate", indent(PartnerTrustProcess.clientCertificate(execution)),
+                    "caCertificates", indent(PartnerTrustProcess.caCertificates(execution))));
         };
     }
 
@@ -68,10 +67,10 @@ public class PartnerTrustDelegates {
     JavaDelegate sendTrustRejection(PartnerTrustService trust, Notifier notifier) {
         return execution -> {
             TrustRequests.TrustRequest request = trust.get(PartnerTrustProcess.trustRequestId(execution));
-            Object reason = execution.getVariable(PartnerTrustProcess.REJECTION_REASON);
+            String reason = PartnerTrustProcess.rejectionReason(execution);
             notifier.trustMail("trust-rejected", request.reference(), to(request), Map.of(
                     "organizationId", request.organizationId(), "environment", request.environment(),
-                    "reason", reason == null ? "-" : reason.toString()));
+                    "reason", reason == null ? "-" : reason));
         };
     }
 
@@ -98,10 +97,9 @@ public class PartnerTrustDelegates {
     TaskListener recordTrustApproval(TrustRequests requests, java.time.Clock clock) {
         return (DelegateTask task) -> {
             boolean first = PartnerTrustProcess.FIRST_APPROVAL.equals(task.getTaskDefinitionKey());
-            String decisionVariable = first ? PartnerTrustProcess.FIRST_APPROVED : PartnerTrustProcess.SECOND_APPROVED;
-            Object decision = task.getVariable(decisionVariable);
-            if (!(decision instanceof Boolean approved)) {
-                throw new ProcessEngineException("Set '" + decisionVariable + "' to true or false");
+            Boolean approved = PartnerTrustProcess.decision(task, first);
+            if (approved == null) {
+                throw new ProcessEngineException("Set '" + PartnerTrustProcess.decisionVariable(first) + "' to true or false");
             }
             String user = FourEyes.decider(task);
             long id = PartnerTrustProcess.trustRequestId(task);
@@ -113,21 +111,17 @@ public class PartnerTrustDelegates {
             if (!first) {
                 FourEyes.requireSecondDecider("this trust request", request.firstDecidedBy(), user);
             }
-            Object reason = task.getVariable(PartnerTrustProcess.REJECTION_REASON);
-            if (!approved && (reason == null || reason.toString().isBlank())) {
+            String reason = PartnerTrustProcess.rejectionReason(task);
+            if (!approved && (reason == null || reason.isBlank())) {
                 throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
             }
             requests.recordDecision(id, first, user, clock.instant());
+            var process = task.getExecution().getProcessInstance();
             // shown in the second approval's form; decisions read certdesk's record, never this variable
-            task.getExecution().getProcessInstance().setVariable(first ? PartnerTrustProcess.FIRST_APPROVER
-                    : PartnerTrustProcess.SECOND_APPROVER, user);
+            PartnerTrustProcess.setApprover(process, first, user);
             // the gateway after this task routes on exactly the decision checked and recorded here: a value of the
             // same name set anywhere else (the other approval's variable, set early) never counts
-            var process = task.getExecution().getProcessInstance();
-            process.setVariable(decisionVariable, approved);
-            if (first) {
-                process.removeVariable(PartnerTrustProcess.SECOND_APPROVED);
-            }
+            PartnerTrustProcess.setDecision(process, first, approved);
         };
     }
 
