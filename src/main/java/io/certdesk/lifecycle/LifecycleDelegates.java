@@ -1,7 +1,6 @@
 package io.certdesk.lifecycle;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.stream.Collectors;
 
 import io.certdesk.config.CertdeskProperties;
@@ -38,14 +37,13 @@ public class LifecycleDelegates {
                                     CertdeskProperties properties, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics,
                                     org.springframework.beans.factory.ObjectProvider<SelfRenewal> selfRenewal) {
         return execution -> {
-            String serial = (String) execution.getVariable(LifecycleProcesses.SERIAL);
+            String serial = LifecycleProcesses.serial(execution);
             IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();
             if (certificate.status() != IssuedCertificate.Status.ACTIVE) {
                 return;
             }
             String[] key = RotationCommands.newKeyCommand(certificate.certificatePem());
-            long daysLeft = Math.max(1, Duration.between(clock.instant(), certificate.notAfter()).toHours() / 24
-                    + (Duration.between(clock.instant(), certificate.notAfter()).toHours() % 24 > 0 ? 1 : 0));
+            long daysLeft = LifecycleService.daysLeft(clock.instant(), certificate.notAfter());
             String schedule = properties.lifecycle().reminderDays().stream().map(String::valueOf).collect(Collectors.joining(", "))
                     + " days";
             notifier.expiryReminder(revocations.contactsOf(certificate), serial, certificate.organizationId(),

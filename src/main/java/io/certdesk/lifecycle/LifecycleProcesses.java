@@ -1,5 +1,7 @@
 package io.certdesk.lifecycle;
 
+import org.camunda.bpm.engine.delegate.VariableScope;
+
 /**
  * The lifecycle processes: {@code certificateLifecycleSweep} (bpmn/certificateLifecycleSweep.bpmn, a timer every
  * minute), {@code expiryReminder} (bpmn/expiryReminder.bpmn, one per reminder sent) and {@code certificateExpiry}
@@ -29,5 +31,10 @@ public final class LifecycleProcesses {
     public static final String NOT_AFTER = "notAfter";
 
     private LifecycleProcesses() {
+    }
+
+    /** The serial of the certificate an {@code expiryReminder} or {@code certificateExpiry} process is about. */
+    public static String serial(VariableScope scope) {
+        return (String) scope.getVariable(SERIAL);
     }
 }

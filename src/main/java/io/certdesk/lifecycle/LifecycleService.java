@@ -45,6 +45,15 @@ public class LifecycleService {
         this.clock = clock;
     }
 
+    /**
+     * Whole days left until {@code notAfter}, as an expiry reminder says it: a started day counts as a day, and a
+     * certificate that expires within the day, or already has, has 1 day left (a reminder never says 0).
+     */
+    public static long daysLeft(Instant now, Instant notAfter) {
+        long hours = Duration.between(now, notAfter).toHours();
+        return Math.max(1, hours / 24 + (hours % 24 > 0 ? 1 : 0));
+    }
+
     /** Plans the reminders of a new certificate: one per configured offset that still lies ahead. */
     @Transactional
     public void scheduleReminders(IssuedCertificate certificate) {

@@ -16,14 +16,23 @@ public record MailTemplate(String subject, String body) {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-zA-Z0-9]+)}}");
 
     public static MailTemplate load(String name) {
+        String text = read(name);
+        int split = text.indexOf("\n\n");
+        String subject = text.substring(0, split).replaceFirst("^Subject:\\s*", "");
+        return new MailTemplate(subject, text.substring(split + 2));
+    }
+
+    /** A part of a mail's body from {@code classpath:mail/<name>.txt}: all of it is body, there is no subject. */
+    public static MailTemplate loadPart(String name) {
+        return new MailTemplate("", read(name));
+    }
+
+    private static String read(String name) {
         try (InputStream in = MailTemplate.class.getResourceAsStream("/mail/" + name + ".txt")) {
             if (in == null) {
                 throw new IllegalArgumentException("no mail template " + name);
             }
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int split = text.indexOf("\n\n");
-            String subject = text.substring(0, split).replaceFirst("^Subject:\\s*", "");
-            return new MailTemplate(subject, text.substring(split + 2));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

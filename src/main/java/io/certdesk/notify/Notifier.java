@@ -137,16 +137,14 @@ public class Notifier {
         send("delivery", r, r.recipients(), v, d);
     }
 
-    /** How a client checks that a mail came from certdesk: its S/MIME signature against the published chain. */
+    /**
+     * How a client checks that a mail came from certdesk: its S/MIME signature against the published chain
+     * ({@code mail/delivery-signature-check.txt}).
+     */
     private String signatureCheck() {
-        String url = settings.publicUrl() + "/pki/mail-signing.pem";
-        return "This mail is signed (S/MIME) by " + settings.supportAddress() + ". Anyone can write a mail that looks like\n"
-                + "it comes from us: check the signature before you use the attached files. Save this mail as a file\n"
-                + "(\"Save as\" or \"Show original\", e.g. mail.eml), then:\n"
-                + "  curl -o mail-signing.pem " + url + "\n"
-                + "  openssl smime -verify -CAfile mail-signing.pem -in mail.eml -out verified.txt\n"
-                + "Expected: Verification successful. The files inside verified.txt are the signed ones; your mail\n"
-                + "program also shows the signature once you trust the certificates in mail-signing.pem.\n\n";
+        return templates.computeIfAbsent("delivery-signature-check", MailTemplate::loadPart).renderBody(Map.of(
+                "supportAddress", settings.supportAddress(),
+                "mailSigningUrl", settings.publicUrl() + "/pki/mail-signing.pem"));
     }
 
     private Map<String, String> common(CertificateRequest r) {

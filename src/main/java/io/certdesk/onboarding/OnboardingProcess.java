@@ -72,6 +72,11 @@ public final class OnboardingProcess {
         return (String) scope.getVariable(REQUEST_REFERENCE);
     }
 
+    /** The approver's decision as set on the task: true, false, or null when it is missing or not a boolean. */
+    public static Boolean decision(VariableScope scope) {
+        return scope.getVariable(APPROVED) instanceof Boolean approved ? approved : null;
+    }
+
     public static boolean approved(VariableScope scope) {
         return Boolean.TRUE.equals(scope.getVariable(APPROVED));
     }
@@ -83,5 +88,22 @@ public final class OnboardingProcess {
 
     public static void setCertificateSerial(VariableScope scope, String serial) {
         scope.setVariable(CERTIFICATE_SERIAL, serial);
+    }
+
+    public static void setOrganization(VariableScope scope, String organizationId, String environment) {
+        scope.setVariable(ORGANIZATION_ID, organizationId);
+        scope.setVariable(ENVIRONMENT, environment);
+    }
+
+    public static void setApprovalSummary(VariableScope scope, String summary) {
+        scope.setVariable(APPROVAL_SUMMARY, summary);
+    }
+
+    public static void setApprovalFacts(VariableScope scope, String factsJson) {
+        scope.setVariable(APPROVAL_FACTS, factsJson);
+    }
+
+    public static void setPrivateKeyFindings(VariableScope scope, String findings) {
+        scope.setVariable(PRIVATE_KEY_FINDINGS, findings);
     }
 }

@@ -22,12 +22,12 @@ public class RecordDecisionListener implements TaskListener {
 
     @Override
     public void notify(DelegateTask task) {
-        Object decision = task.getVariable(OnboardingProcess.APPROVED);
-        if (!(decision instanceof Boolean)) {
+        Boolean decision = OnboardingProcess.decision(task);
+        if (decision == null) {
             throw new ProcessEngineException("Set the variable 'approved' to true or false to decide request "
                     + OnboardingProcess.requestReference(task));
         }
-        boolean approved = (Boolean) decision;
+        boolean approved = decision;
         String reason = OnboardingProcess.rejectionReason(task);
         if (!approved && reason.isEmpty()) {
             throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");

@@ -43,22 +43,18 @@ public class RevocationDelegates {
             try {
                 reason = RevocationReason.parse(RevocationProcess.string(execution, RevocationProcess.REASON));
             } catch (IllegalArgumentException e) {
-                execution.setVariable(RevocationProcess.REFUSAL_REASON, e.getMessage());
+                RevocationProcess.setRefusalReason(execution, e.getMessage());
                 throw new BpmnError(RevocationProcess.ERROR_REFUSED, e.getMessage());
             }
             try {
                 IssuedCertificate certificate = revocations.check(
                         RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), source, requestedBy);
-                execution.setVariable(RevocationProcess.SERIAL, certificate.serial());
+                RevocationProcess.setChecked(execution, certificate.serial(), certificate.subject(), certificate.organizationId(),
+                        certificate.environment(), reason.rfcName(), RevocationService.approvalNeeded(source, reason));
                 // the business key names the certificate for good (a Tasklist start has none of its own)
                 execution.setProcessBusinessKey(certificate.serial());
-                execution.setVariable(RevocationProcess.SUBJECT, certificate.subject());
-                execution.setVariable(RevocationProcess.ORGANIZATION_ID, certificate.organizationId());
-                execution.setVariable(RevocationProcess.ENVIRONMENT, certificate.environment());
-                execution.setVariable(RevocationProcess.REASON, reason.rfcName());
-                execution.setVariable(RevocationProcess.APPROVAL_NEEDED, RevocationService.approvalNeeded(source, reason));
             } catch (RevocationService.Refused refused) {
-                execution.setVariable(RevocationProcess.REFUSAL_REASON, refused.getMessage());
+                RevocationProcess.setRefusalReason(execution, refused.getMessage());
                 throw new BpmnError(RevocationProcess.ERROR_REFUSED, refused.getMessage());
             }
         };
@@ -86,7 +82,8 @@ public class RevocationDelegates {
     @Bean
     TaskListener recordRevocationDecision() {
         return (DelegateTask task) -> {
-            if (!(task.getVariable(RevocationProcess.APPROVED) instanceof Boolean approved)) {
+            Boolean approved = RevocationProcess.decision(task);
+            if (approved == null) {
                 throw new ProcessEngineException("Set the variable 'approved' to true or false to decide the revocation");
             }
             String reason = RevocationProcess.string(task, RevocationProcess.REJECTION_REASON);
@@ -98,7 +95,7 @@ public class RevocationDelegates {
                 throw new ProcessEngineException("This task decides the revocation of " + task.getExecution().getProcessBusinessKey()
                         + ", not " + serial);
             }
-            task.getExecution().getProcessInstance().setVariable(RevocationProcess.DECIDED_BY, Decider.of(task));
+            RevocationProcess.setDecidedBy(task.getExecution().getProcessInstance(), Decider.of(task));
         };
     }
 

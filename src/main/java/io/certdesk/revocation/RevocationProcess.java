@@ -45,6 +45,32 @@ public final class RevocationProcess {
     private RevocationProcess() {
     }
 
+    /** What the check found: the certificate's serial, subject, organization and environment, and the RFC 5280 reason. */
+    public static void setChecked(VariableScope scope, String serial, String subject, String organizationId, String environment,
+                                  String reason, boolean approvalNeeded) {
+        scope.setVariable(SERIAL, serial);
+        scope.setVariable(SUBJECT, subject);
+        scope.setVariable(ORGANIZATION_ID, organizationId);
+        scope.setVariable(ENVIRONMENT, environment);
+        scope.setVariable(REASON, reason);
+        scope.setVariable(APPROVAL_NEEDED, approvalNeeded);
+    }
+
+    /** Why the revocation is refused, for the refusal mail. */
+    public static void setRefusalReason(VariableScope scope, String reason) {
+        scope.setVariable(REFUSAL_REASON, reason);
+    }
+
+    /** The approver's decision as set on the task: true, false, or null when missing or not a boolean. */
+    public static Boolean decision(VariableScope scope) {
+        return scope.getVariable(APPROVED) instanceof Boolean approved ? approved : null;
+    }
+
+    /** Who approved: the logged-in user who completed the approval. */
+    public static void setDecidedBy(VariableScope process, String user) {
+        process.setVariable(DECIDED_BY, user);
+    }
+
     public static String string(VariableScope scope, String name) {
         Object value = scope.getVariable(name);
         return value == null ? null : value.toString().trim();

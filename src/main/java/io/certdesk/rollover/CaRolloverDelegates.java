@@ -57,8 +57,7 @@ public class CaRolloverDelegates {
             if (reference == null || !reference.equals(task.getExecution().getProcessBusinessKey())) {
                 throw new ProcessEngineException("This task decides rollover " + task.getExecution().getProcessBusinessKey());
             }
-            Object reason = task.getVariable("rejectionReason");
-            if (!CaRolloverProcess.decision(task, first) && (reason == null || reason.toString().isBlank())) {
+            if (!CaRolloverProcess.decision(task, first) && CaRolloverProcess.rejectionReason(task).isBlank()) {
                 throw new ProcessEngineException("A rejection needs a reason: fill in 'rejectionReason'");
             }
             boolean approved = CaRolloverProcess.decision(task, first);

@@ -18,6 +18,7 @@ public final class CaRolloverProcess {
     public static final String FIRST_APPROVED = "firstApproved";
     public static final String SECOND_APPROVED = "secondApproved";
     public static final String FIRST_APPROVER = "firstApprover";
+    public static final String REJECTION_REASON = "rejectionReason";
     public static final String CURRENT_CA = "currentCa";
     public static final String NEW_CA_PLAN = "newCaPlan";
     public static final String REFUSAL = "refusal";
@@ -58,6 +59,12 @@ public final class CaRolloverProcess {
 
     public static boolean decision(VariableScope scope, boolean first) {
         return Boolean.TRUE.equals(scope.getVariable(first ? FIRST_APPROVED : SECOND_APPROVED));
+    }
+
+    /** The approver's reason for a rejection as given, empty when none was. */
+    public static String rejectionReason(VariableScope scope) {
+        Object reason = scope.getVariable(REJECTION_REASON);
+        return reason == null ? "" : reason.toString();
     }
 
     public static boolean hasDecision(VariableScope scope, boolean first) {

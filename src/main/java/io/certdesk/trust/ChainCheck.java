@@ -1,22 +1,29 @@
 package io.certdesk.trust;
 
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.request.Quoted;
+import io.certdesk.trust.chain.CaBasicConstraintsRule;
+import io.certdesk.trust.chain.ChainLink;
+import io.certdesk.trust.chain.ChainRule;
+import io.certdesk.trust.chain.ChainSettings;
+import io.certdesk.trust.chain.ClientAuthenticationRule;
+import io.certdesk.trust.chain.KeyCertSignRule;
+import io.certdesk.trust.chain.KeyStrengthRule;
+import io.certdesk.trust.chain.SelfSignedClientCertificateRule;
+import io.certdesk.trust.chain.SignatureHashRule;
+import io.certdesk.trust.chain.ValidityRule;
 
 /**
  * Checks a partner's chain (leaf, intermediates, root) as a relying party would, and reports every problem at
- * once: a missing or wrong issuer, an expired CA, a certificate that is no CA, a self-signed or CA certificate
- * offered as the client certificate, weak keys, SHA-1, a leaf not meant for client authentication.
+ * once: here what the path is (no certificate, only CAs, several client certificates, a missing or wrong issuer),
+ * and for each certificate on it the rules of {@code trust.chain}, one class each (an expired CA, a certificate
+ * that is no CA, a self-signed client certificate, weak keys, SHA-1, a leaf not meant for client authentication).
  */
 public final class ChainCheck {
 
@@ -29,6 +36,10 @@ public final class ChainCheck {
 
     private ChainCheck() {
     }
+
+    /** The rules every certificate of the path is checked by, in the order their problems are listed. */
+    static final List<ChainRule> RULES = List.of(new SelfSignedClientCertificateRule(), new CaBasicConstraintsRule(),
+            new KeyCertSignRule(), new ValidityRule(), new KeyStrengthRule(), new SignatureHashRule(), new ClientAuthenticationRule());
 
     public static Result check(List<X509Certificate> certificates, Instant now, int rsaMinBits, List<String> allowedCurveSizes) {
         List<String> problems = new ArrayList<>();
@@ -46,16 +57,8 @@ public final class ChainCheck {
         }
         X509Certificate leaf = leaves.get(0);
         Date date = Date.from(now);
-        if (selfSigned(leaf)) {
-            problems.add("The client certificate " + shown(leaf) + " is self-signed: it must be issued by a CA.");
-        }
-        checkValidity(leaf, "The client certificate", date, problems);
-        checkKey(leaf, rsaMinBits, allowedCurveSizes, problems);
-        checkSignatureHash(leaf, problems);
-        String usage = ClientAuthUsage.problem(leaf);
-        if (usage != null) {
-            problems.add("The client certificate " + shown(leaf) + " is not for client authentication (" + usage + ").");
-        }
+        ChainSettings settings = new ChainSettings(rsaMinBits, allowedCurveSizes);
+        check(ChainLink.clientCertificate(leaf, date), settings, problems);
         List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = leaf;
         for (int depth = 0; depth < 10 && !selfSigned(current); depth++) {
@@ -70,52 +73,15 @@ public final class ChainCheck {
                 break;
             }
             path.add(issuer);
-            int below = path.size() - 1;
-            checkCa(issuer, below, date, problems);
-            checkKey(issuer, rsaMinBits, allowedCurveSizes, problems);
-            if (!selfSigned(issuer)) {
-                checkSignatureHash(issuer, problems);
-            }
+            check(ChainLink.ca(issuer, path.size() - 1, date), settings, problems);
             current = issuer;
         }
         return new Result(leaf, List.copyOf(path), List.copyOf(problems));
     }
 
-    private static void checkCa(X509Certificate ca, int intermediatesBelow, Date date, List<String> problems) {
-        if (ca.getBasicConstraints() < 0) {
-            problems.add(shown(ca) + " signs other certificates but is not a CA (basicConstraints CA:FALSE or missing).");
-        } else if (ca.getBasicConstraints() < intermediatesBelow) {
-            problems.add(shown(ca) + " allows " + ca.getBasicConstraints() + " CA(s) below it (pathlen) but has " + intermediatesBelow + ".");
-        }
-        boolean[] usage = ca.getKeyUsage();
-        if (usage != null && (usage.length < 6 || !usage[5])) {
-            problems.add(shown(ca) + " may not sign certificates (key usage lacks keyCertSign).");
-        }
-        checkValidity(ca, "The CA certificate", date, problems);
-    }
-
-    private static void checkValidity(X509Certificate c, String what, Date date, List<String> problems) {
-        if (date.after(c.getNotAfter())) {
-            problems.add(what + " " + shown(c) + " expired on " + c.getNotAfter().toInstant() + ".");
-        } else if (date.before(c.getNotBefore())) {
-            problems.add(what + " " + shown(c) + " is not valid before " + c.getNotBefore().toInstant() + ".");
-        }
-    }
-
-    private static void checkKey(X509Certificate c, int rsaMinBits, List<String> allowedCurveSizes, List<String> problems) {
-        PublicKey key = c.getPublicKey();
-        if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < rsaMinBits) {
-            problems.add(shown(c) + " has an RSA key of " + rsa.getModulus().bitLength() + " bits; at least " + rsaMinBits + " are required.");
-        } else if (key instanceof ECPublicKey ec
-                && !allowedCurveSizes.contains(String.valueOf(ec.getParams().getCurve().getField().getFieldSize()))) {
-            problems.add(shown(c) + " has an EC key on a curve that is not accepted.");
-        }
-    }
-
-    private static void checkSignatureHash(X509Certificate c, List<String> problems) {
-        String algorithm = c.getSigAlgName().toUpperCase(Locale.ROOT);
-        if (algorithm.contains("SHA1") || algorithm.contains("MD5")) {
-            problems.add(shown(c) + " is signed with " + c.getSigAlgName() + "; SHA-1 and MD5 are not accepted.");
+    private static void check(ChainLink link, ChainSettings settings, List<String> problems) {
+        for (ChainRule rule : RULES) {
+            rule.check(link, settings, problems);
         }
     }
 
@@ -134,15 +100,7 @@ public final class ChainCheck {
     }
 
     static boolean selfSigned(X509Certificate c) {
-        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-            return false;
-        }
-        try {
-            c.verify(c.getPublicKey());
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        return ChainLink.selfSigned(c);
     }
 
     public static String name(X509Certificate c) {
@@ -155,7 +113,7 @@ public final class ChainCheck {
 
     /** A certificate's subject as replies quote it: the sender chose it, so it is shown briefly, in quotes. */
     static String shown(X509Certificate c) {
-        return Quoted.of(name(c));
+        return ChainLink.shown(c);
     }
 
     public static String fingerprint(X509Certificate c) {

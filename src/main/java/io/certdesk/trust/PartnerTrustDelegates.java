@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.certdesk.approval.Decider;
+import io.certdesk.approval.FourEyes;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.notify.Notifier;
 import io.certdesk.notify.WaitingClient;
@@ -28,9 +28,8 @@ public class PartnerTrustDelegates {
             if (!result.valid()) {
                 throw new BpmnError(PartnerTrustProcess.ERROR_CHAIN_INVALID, result.problems().size() + " problem(s)");
             }
-            execution.setVariable(PartnerTrustProcess.CLIENT_CERTIFICATE, PartnerTrustService.describe(result.leaf()));
-            execution.setVariable(PartnerTrustProcess.CA_CERTIFICATES, PartnerTrustService.describeAll(result.cas()));
-            execution.setVariable(PartnerTrustProcess.TRUST_WARNINGS, String.join("\n\n", trust.warnings(result)));
+            PartnerTrustProcess.setChainFacts(execution, PartnerTrustService.describe(result.leaf()),
+                    PartnerTrustService.describeAll(result.cas()), String.join("\n\n", trust.warnings(result)));
         };
     }
 
@@ -70,8 +69,8 @@ public class PartnerTrustDelegates {
             TrustRequests.TrustRequest request = trust.get(PartnerTrustProcess.trustRequestId(execution));
             notifier.trustMail("trust-acknowledgement", request.reference(), to(request), Map.of(
                     "organizationId", request.organizationId(), "environment", request.environment(),
-                    "clientCertificate", indent((String) execution.getVariable(PartnerTrustProcess.CLIENT_CERTIFICATE)),
-                    "caCertificates", indent((String) execution.getVariable(PartnerTrustProcess.CA_CERTIFICATES))));
+                    "clientCertificate", indent(PartnerTrustProcess.clientCertificate(execution)),
+                    "caCertificates", indent(PartnerTrustProcess.caCertificates(execution))));
         };
     }
 
@@ -79,10 +78,10 @@ public class PartnerTrustDelegates {
     JavaDelegate sendTrustRejection(PartnerTrustService trust, Notifier notifier) {
         return execution -> {
             TrustRequests.TrustRequest request = trust.get(PartnerTrustProcess.trustRequestId(execution));
-            Object reason = execution.getVariable(PartnerTrustProcess.REJECTION_REASON);
+            String reason = PartnerTrustProcess.rejectionReason(execution);
             notifier.trustMail("trust-rejected", request.reference(), to(request), Map.of(
                     "organizationId", request.organizationId(), "environment", request.environment(),
-                    "reason", reason == null ? "-" : reason.toString()));
+                    "reason", reason == null ? "-" : reason));
         };
     }
 
@@ -109,42 +108,31 @@ public class PartnerTrustDelegates {
     TaskListener recordTrustApproval(TrustRequests requests, java.time.Clock clock) {
         return (DelegateTask task) -> {
             boolean first = PartnerTrustProcess.FIRST_APPROVAL.equals(task.getTaskDefinitionKey());
-            String decisionVariable = first ? PartnerTrustProcess.FIRST_APPROVED : PartnerTrustProcess.SECOND_APPROVED;
-            Object decision = task.getVariable(decisionVariable);
-            if (!(decision instanceof Boolean approved)) {
-                throw new ProcessEngineException("Set '" + decisionVariable + "' to true or false");
+            Boolean approved = PartnerTrustProcess.decision(task, first);
+            if (approved == null) {
+                throw new ProcessEngineException("Set '" + PartnerTrustProcess.decisionVariable(first) + "' to true or false");
             }
-            String user = Decider.of(task);
+            String user = FourEyes.decider(task);
             long id = PartnerTrustProcess.trustRequestId(task);
-            String reference = requests.get(id).reference();
-            if (!reference.equals(task.getExecution().getProcessBusinessKey())) {
+            TrustRequests.TrustRequest request = requests.get(id);
+            if (!request.reference().equals(task.getExecution().getProcessBusinessKey())) {
                 throw new ProcessEngineException("This task decides trust request " + task.getExecution().getProcessBusinessKey()
-                        + ", not " + reference);
+                        + ", not " + request.reference());
             }
             if (!first) {
-                String firstDecider = requests.get(id).firstDecidedBy();
-                if (firstDecider == null) {
-                    throw new ProcessEngineException("The first decision on this trust request is not on record");
-                }
-                if (user.equals(firstDecider)) {
-                    throw new ProcessEngineException("Four eyes: " + user + " made the first decision; a different approver must make the second");
-                }
+                FourEyes.requireSecondDecider("this trust request", request.firstDecidedBy(), user);
             }
-            Object reason = task.getVariable(PartnerTrustProcess.REJECTION_REASON);
-            if (!approved && (reason == null || reason.toString().isBlank())) {
+            String reason = PartnerTrustProcess.rejectionReason(task);
+            if (!approved && (reason == null || reason.isBlank())) {
                 throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
             }
             requests.recordDecision(id, first, user, clock.instant());
+            var process = task.getExecution().getProcessInstance();
             // shown in the second approval's form; decisions read certdesk's record, never this variable
-            task.getExecution().getProcessInstance().setVariable(first ? PartnerTrustProcess.FIRST_APPROVER
-                    : PartnerTrustProcess.SECOND_APPROVER, user);
+            PartnerTrustProcess.setApprover(process, first, user);
             // the gateway after this task routes on exactly the decision checked and recorded here: a value of the
             // same name set anywhere else (the other approval's variable, set early) never counts
-            var process = task.getExecution().getProcessInstance();
-            process.setVariable(decisionVariable, approved);
-            if (first) {
-                process.removeVariable(PartnerTrustProcess.SECOND_APPROVED);
-            }
+            PartnerTrustProcess.setDecision(process, first, approved);
         };
     }
 

@@ -40,4 +40,51 @@ public final class PartnerTrustProcess {
     public static long trustRequestId(VariableScope scope) {
         return ((Number) scope.getVariable(TRUST_REQUEST_ID)).longValue();
     }
+
+    /** What the checked chain shows both approvers: the client certificate, the CAs to trust, the warnings. */
+    public static void setChainFacts(VariableScope scope, String clientCertificate, String caCertificates, String warnings) {
+        scope.setVariable(CLIENT_CERTIFICATE, clientCertificate);
+        scope.setVariable(CA_CERTIFICATES, caCertificates);
+        scope.setVariable(TRUST_WARNINGS, warnings);
+    }
+
+    public static String clientCertificate(VariableScope scope) {
+        return (String) scope.getVariable(CLIENT_CERTIFICATE);
+    }
+
+    public static String caCertificates(VariableScope scope) {
+        return (String) scope.getVariable(CA_CERTIFICATES);
+    }
+
+    /** The name of the first or the second approval's decision variable. */
+    public static String decisionVariable(boolean first) {
+        return first ? FIRST_APPROVED : SECOND_APPROVED;
+    }
+
+    /** The first or second approval's decision as set on the task: true, false, or null when missing or not a boolean. */
+    public static Boolean decision(VariableScope scope, boolean first) {
+        return scope.getVariable(decisionVariable(first)) instanceof Boolean approved ? approved : null;
+    }
+
+    /**
+     * The decision as checked and recorded, for the gateway after the approval; a first decision clears any second
+     * one set early, so the gateway after the second approval only ever sees the second approver's own.
+     */
+    public static void setDecision(VariableScope process, boolean first, boolean approved) {
+        process.setVariable(decisionVariable(first), approved);
+        if (first) {
+            process.removeVariable(SECOND_APPROVED);
+        }
+    }
+
+    /** Who made the first or second decision, for the second approval's form. */
+    public static void setApprover(VariableScope process, boolean first, String user) {
+        process.setVariable(first ? FIRST_APPROVER : SECOND_APPROVER, user);
+    }
+
+    /** The approver's reason for a rejection as given, or null. */
+    public static String rejectionReason(VariableScope scope) {
+        Object reason = scope.getVariable(REJECTION_REASON);
+        return reason == null ? null : reason.toString();
+    }
 }
