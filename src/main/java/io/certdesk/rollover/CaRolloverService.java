@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.certdesk.approval.FourEyes;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.config.CertdeskProperties;
@@ -184,9 +185,9 @@ public class CaRolloverService {
     public void recordDecision(String reference, boolean first, String decidedBy, boolean approved) {
         CaGenerations.Rollover rollover = generations.rollover(reference)
                 .orElseThrow(() -> new IllegalStateException("no rollover " + reference + " on record"));
-        if (!first && decidedBy.equals(rollover.firstDecidedBy())) {
-            throw new IllegalStateException("Four eyes: " + decidedBy + " made the first decision on " + reference
-                    + "; another administrator must make the second");
+        String refusal = first ? null : FourEyes.refusal(reference, rollover.firstDecidedBy(), decidedBy);
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
         }
         if (!generations.recordDecision(reference, first, decidedBy, approved)) {
             throw new IllegalStateException("The " + (first ? "first" : "second") + " decision on " + reference
