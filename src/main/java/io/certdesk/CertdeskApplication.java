@@ -1,5 +1,6 @@
 package io.certdesk;
 
+import io.certdesk.config.CaCeremony;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -17,8 +18,8 @@ public class CertdeskApplication {
     }
 
     public static void main(String[] args) {
-        if (io.certdesk.config.CaCeremony.requested(args)) {
-            System.exit(io.certdesk.config.CaCeremony.run(args));
+        if (CaCeremony.requested(args)) {
+            System.exit(CaCeremony.run(args));
         }
         SpringApplication.run(CertdeskApplication.class, args);
     }

@@ -3,6 +3,7 @@ package io.certdesk.authority;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 
@@ -38,7 +39,7 @@ public enum CaKeyType {
     }
 
     /** The signature algorithm for a CA whose private key has the given JCA algorithm name. */
-    public static String signatureAlgorithmFor(java.security.PrivateKey key) {
+    public static String signatureAlgorithmFor(PrivateKey key) {
         return "RSA".equals(key.getAlgorithm()) ? RSA_4096.signatureAlgorithm : EC_P384.signatureAlgorithm;
     }
 }

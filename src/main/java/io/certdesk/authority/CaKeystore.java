@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Date;
 
 import org.bouncycastle.asn1.x500.X500Name;
@@ -106,7 +107,7 @@ public final class CaKeystore {
     }
 
     private static String firstKeyAlias(KeyStore store) throws GeneralSecurityException {
-        for (String alias : java.util.Collections.list(store.aliases())) {
+        for (String alias : Collections.list(store.aliases())) {
             if (store.isKeyEntry(alias)) {
                 return alias;
             }

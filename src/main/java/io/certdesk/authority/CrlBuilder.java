@@ -2,6 +2,7 @@ package io.certdesk.authority;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ public final class CrlBuilder {
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
             builder.addExtension(Extension.cRLNumber, false, new CRLNumber(crlNumber));
             return builder.build(ca.newSigner()).getEncoded();
-        } catch (IOException | CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | CertificateEncodingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot build the CRL of " + ca.environment(), e);
         }
     }

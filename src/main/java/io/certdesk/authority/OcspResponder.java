@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -88,7 +89,7 @@ public final class OcspResponder {
                 throw new Malformed(refusal);
             }
             Req[] singles = request.getRequestList();
-            List<CertificateID> ids = new java.util.ArrayList<>(singles.length);
+            List<CertificateID> ids = new ArrayList<>(singles.length);
             for (Req single : singles) {
                 ids.add(single.getCertID());
             }

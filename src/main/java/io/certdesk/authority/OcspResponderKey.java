@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class OcspResponderKey {
         this.key = key;
         try {
             this.certificateHolder = new X509CertificateHolder(certificate.getEncoded());
-        } catch (IOException | java.security.cert.CertificateEncodingException e) {
+        } catch (IOException | CertificateEncodingException e) {
             throw new IllegalStateException("unencodable OCSP responder certificate", e);
         }
     }

@@ -21,6 +21,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Collections;
 
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -101,7 +102,7 @@ public final class Pkcs11Authority {
                     subject, validity);
             store.setKeyEntry(settings.keyLabel(), keys.getPrivate(), null, new Certificate[]{certificate});
             return certificate;
-        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException | RuntimeException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | RuntimeException e) {
             if (e instanceof IllegalStateException refusal && refusal.getMessage().startsWith("environment '")) {
                 throw refusal;
             }

@@ -1,5 +1,7 @@
 package io.certdesk.authority;
 
+import java.nio.file.Path;
+
 /**
  * Where an environment's CA key lives in a PKCS#11 token.
  *
@@ -16,7 +18,7 @@ public record Pkcs11Settings(String library, String tokenLabel, Long slot, Strin
         return new Pkcs11Settings(library, label, null, keyLabel, pin, caCertificate);
     }
 
-    public Pkcs11Settings withCertificate(java.nio.file.Path pem) {
+    public Pkcs11Settings withCertificate(Path pem) {
         return new Pkcs11Settings(library, tokenLabel, slot, keyLabel, pin, pem.toString());
     }
 

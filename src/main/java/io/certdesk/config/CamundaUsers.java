@@ -13,6 +13,7 @@ import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -34,8 +35,8 @@ public class CamundaUsers {
     private final String adminPassword;
 
     public CamundaUsers(IdentityService identity, AuthorizationService authorizations, CertdeskProperties properties,
-                        @org.springframework.beans.factory.annotation.Value("${camunda.bpm.admin-user.id:}") String adminId,
-                        @org.springframework.beans.factory.annotation.Value("${camunda.bpm.admin-user.password:}") String adminPassword) {
+                        @Value("${camunda.bpm.admin-user.id:}") String adminId,
+                        @Value("${camunda.bpm.admin-user.password:}") String adminPassword) {
         this.identity = identity;
         this.authorizations = authorizations;
         this.properties = properties;
@@ -133,7 +134,7 @@ public class CamundaUsers {
         createMembers(properties.caRollover().users(), rolloverGroup, "CA rollover approver");
     }
 
-    private void createMembers(java.util.List<CertdeskProperties.Approvers.User> users, String groupId, String role) {
+    private void createMembers(List<CertdeskProperties.Approvers.User> users, String groupId, String role) {
         for (CertdeskProperties.Approvers.User configured : users) {
             applyConfiguredPassword(configured.id(), configured.password());
             if (identity.createUserQuery().userId(configured.id()).count() == 0) {

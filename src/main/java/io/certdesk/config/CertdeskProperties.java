@@ -2,6 +2,7 @@ package io.certdesk.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -55,7 +57,7 @@ public record CertdeskProperties(
 
     /** What the authority needs of these settings. */
     public AuthoritySettings authoritySettings() {
-        Map<String, AuthoritySettings.Ca> cas = new java.util.LinkedHashMap<>();
+        Map<String, AuthoritySettings.Ca> cas = new LinkedHashMap<>();
         environments.forEach((name, e) -> cas.put(name,
                 new AuthoritySettings.Ca(e.caKeyType(), e.caSubject(), e.caKeystore(), e.caPassword(), e.caValidity(), e.pkcs11())));
         return new AuthoritySettings(embedded(), dataDir, publicUrl, issuance.validity(), issuance.backdate(), cas);
@@ -112,7 +114,7 @@ public record CertdeskProperties(
             @DefaultValue("2s") Duration pollInterval,
             @DefaultValue("100") int maxMailsPerPoll,
             /* larger mails are answered from their headers alone, their content never fetched */
-            @DefaultValue("10MB") org.springframework.util.unit.DataSize maxMailSize,
+            @DefaultValue("10MB") DataSize maxMailSize,
             /* where mail that carried, or may carry, a private key goes; empty: it is deleted */
             String quarantineFolder,
             /* IMAP IDLE: the server pushes new mail and a pass starts at once; poll-interval is then only the fallback */

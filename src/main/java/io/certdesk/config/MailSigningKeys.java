@@ -3,8 +3,10 @@ package io.certdesk.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
 
 import io.certdesk.authority.Fingerprints;
+import io.certdesk.authority.GeneratedPasswords;
 import io.certdesk.authority.MailSigningKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,7 @@ final class MailSigningKeys {
                 if (hasPassword) {
                     password = settings.password().toCharArray();
                 } else {
-                    password = io.certdesk.authority.GeneratedPasswords.readOrCreate(passwordFile);
+                    password = GeneratedPasswords.readOrCreate(passwordFile);
                 }
                 if (Files.exists(keystore)) {
                     key = MailSigningKey.load(keystore, password);
@@ -60,7 +62,7 @@ final class MailSigningKeys {
         try {
             log.info("Outgoing mail is S/MIME-signed as {}, certificate SHA-256 fingerprint {}",
                     key.certificate().getSubjectX500Principal().getName(), Fingerprints.sha256Hex(key.certificate().getEncoded()));
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
         return key;

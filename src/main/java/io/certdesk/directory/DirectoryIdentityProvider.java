@@ -5,12 +5,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.naming.ldap.LdapName;
 
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.GroupQuery;
 import org.camunda.bpm.engine.identity.NativeUserQuery;
 import org.camunda.bpm.engine.identity.Tenant;
 import org.camunda.bpm.engine.identity.TenantQuery;
@@ -23,6 +26,7 @@ import org.camunda.bpm.engine.impl.UserQueryImpl;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.identity.ReadOnlyIdentityProvider;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.impl.persistence.entity.GroupEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.slf4j.Logger;
@@ -80,12 +84,12 @@ public class DirectoryIdentityProvider implements ReadOnlyIdentityProvider {
     }
 
     @Override
-    public org.camunda.bpm.engine.identity.GroupQuery createGroupQuery() {
+    public GroupQuery createGroupQuery() {
         return new DirectoryGroupQuery(Context.getProcessEngineConfiguration().getCommandExecutorTxRequired());
     }
 
     @Override
-    public org.camunda.bpm.engine.identity.GroupQuery createGroupQuery(CommandContext commandContext) {
+    public GroupQuery createGroupQuery(CommandContext commandContext) {
         return new DirectoryGroupQuery();
     }
 
@@ -131,7 +135,7 @@ public class DirectoryIdentityProvider implements ReadOnlyIdentityProvider {
         return lookUp(directory::teams).stream();
     }
 
-    private static <T> T lookUp(java.util.function.Supplier<T> search) {
+    private static <T> T lookUp(Supplier<T> search) {
         try {
             return search.get();
         } catch (LdapDirectory.Unavailable e) {
@@ -165,7 +169,7 @@ public class DirectoryIdentityProvider implements ReadOnlyIdentityProvider {
         DirectoryUserQuery() {
         }
 
-        DirectoryUserQuery(org.camunda.bpm.engine.impl.interceptor.CommandExecutor executor) {
+        DirectoryUserQuery(CommandExecutor executor) {
             super(executor);
         }
 
@@ -195,7 +199,7 @@ public class DirectoryIdentityProvider implements ReadOnlyIdentityProvider {
                     && (emailLike == null || like(p.email(), emailLike));
             List<LdapDirectory.Person> people = candidates.stream().filter(wanted).toList();
             if (groupId != null) {
-                List<javax.naming.ldap.LdapName> members = teams().filter(t -> t.id().equals(groupId))
+                List<LdapName> members = teams().filter(t -> t.id().equals(groupId))
                         .flatMap(t -> t.members().stream()).toList();
                 people = people.stream().filter(p -> members.contains(p.dn())).toList();
             }
@@ -208,7 +212,7 @@ public class DirectoryIdentityProvider implements ReadOnlyIdentityProvider {
         DirectoryGroupQuery() {
         }
 
-        DirectoryGroupQuery(org.camunda.bpm.engine.impl.interceptor.CommandExecutor executor) {
+        DirectoryGroupQuery(CommandExecutor executor) {
             super(executor);
         }
 
@@ -247,7 +251,7 @@ public class DirectoryIdentityProvider implements ReadOnlyIdentityProvider {
         NoTenants() {
         }
 
-        NoTenants(org.camunda.bpm.engine.impl.interceptor.CommandExecutor executor) {
+        NoTenants(CommandExecutor executor) {
             super(executor);
         }
 

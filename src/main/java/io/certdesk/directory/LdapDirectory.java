@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-
 import javax.naming.AuthenticationException;
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
+import javax.naming.SizeLimitExceededException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
@@ -137,7 +137,7 @@ public class LdapDirectory {
                                 text(a, "sn"), text(a, "mail")));
                     }
                 }
-            } catch (javax.naming.SizeLimitExceededException enough) {
+            } catch (SizeLimitExceededException enough) {
                 // the first MAX_PEOPLE
             }
             return people;

@@ -3,6 +3,7 @@ package io.certdesk.est;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.Pem;
 import io.certdesk.authority.SerialNumbers;
@@ -23,6 +25,7 @@ import io.certdesk.authority.ServerCertificates;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.rollover.CaGenerationSync;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,6 +36,7 @@ import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
@@ -73,8 +77,8 @@ public class EstEndpointConfiguration {
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> estListeners(EstSettings settings, CertdeskProperties properties,
                                                                           CertificateAuthorities authorities,
-                                                                          org.springframework.boot.autoconfigure.web.ServerProperties server,
-                                                                          io.certdesk.rollover.CaGenerationSync generationsLoaded) {
+                                                                          ServerProperties server,
+                                                                          CaGenerationSync generationsLoaded) {
         // a resumed TLS session carries the client certificate of its first handshake; EST judges it again at
         // every request, so resumption is harmless here (and the JVM-wide ticket switch of the mTLS listeners stays)
         List<Connector> connectors = new ArrayList<>();
@@ -102,7 +106,7 @@ public class EstEndpointConfiguration {
                     certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                     IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now, null, null),
                     ready.getApplicationContext().getBean(CertificateAuthorities.class).signerOf(environment, certificate)
-                            .map(io.certdesk.authority.CertificateAuthority::generation).orElse(1));
+                            .map(CertificateAuthority::generation).orElse(1));
         });
         serverCertificates.clear();
         listeners.forEach((environment, connector) -> log.info("EST for environment '{}' on https://{}:{}{}{}/",
@@ -211,7 +215,7 @@ public class EstEndpointConfiguration {
         KeyStore keyStore = ServerCertificates.issue(authorities.get(environment), hostNames, List.of("127.0.0.1"), password.toCharArray());
         try {
             issued.put(environment, (X509Certificate) keyStore.getCertificate("server"));
-        } catch (java.security.KeyStoreException e) {
+        } catch (KeyStoreException e) {
             throw new IllegalStateException("the EST server certificate for " + environment + " cannot be read back", e);
         }
         Connector connector = new Connector(Http11NioProtocol.class.getName());

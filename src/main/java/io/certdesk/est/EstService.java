@@ -1,8 +1,14 @@
 package io.certdesk.est;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +23,7 @@ import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.SerialNumbers;
+import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
@@ -26,13 +33,17 @@ import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
 import io.certdesk.request.PolicyFinding;
+import io.certdesk.request.Quoted;
 import io.certdesk.request.RequestService;
+import io.certdesk.trust.ChainCheck;
+import io.certdesk.trust.ClientCertificateBlocks;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAbsentContent;
@@ -63,11 +74,11 @@ public class EstService {
     private final EstSettings settings;
     private final Clock clock;
     private final String supportAddress;
-    private final io.certdesk.trust.ClientCertificateBlocks blocks;
+    private final ClientCertificateBlocks blocks;
 
     public EstService(CertificateAuthorities authorities, CertificateInventory inventory, Organizations organizations,
                       RequestService requests, EstEnrollments enrollments, RuntimeService runtime, EstSettings settings, Clock clock,
-                      io.certdesk.config.CertdeskProperties properties, io.certdesk.trust.ClientCertificateBlocks blocks) {
+                      CertdeskProperties properties, ClientCertificateBlocks blocks) {
         this.blocks = blocks;
         this.authorities = authorities;
         this.inventory = inventory;
@@ -188,9 +199,9 @@ public class EstService {
     private static Optional<String> canonicalKeyHash(PKCS10CertificationRequest csr) {
         try {
             var spki = csr.getSubjectPublicKeyInfo();
-            String algorithm = spki.getAlgorithm().getAlgorithm().equals(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey) ? "EC" : "RSA";
-            byte[] canonical = java.security.KeyFactory.getInstance(algorithm).generatePublic(
-                    new java.security.spec.X509EncodedKeySpec(spki.getEncoded())).getEncoded();
+            String algorithm = spki.getAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey) ? "EC" : "RSA";
+            byte[] canonical = KeyFactory.getInstance(algorithm).generatePublic(
+                    new X509EncodedKeySpec(spki.getEncoded())).getEncoded();
             return Optional.of(Fingerprints.sha256Hex(canonical));
         } catch (Exception notAKeyTheJdkReads) {
             return Optional.empty();
@@ -199,7 +210,7 @@ public class EstService {
 
     IssuedCertificate authenticate(String environment, X509Certificate presented) throws Refused {
         String who = presented.getSubjectX500Principal().getName() + " (serial " + SerialNumbers.hex(presented.getSerialNumber()) + ")";
-        var block = blocks.find(io.certdesk.trust.ChainCheck.fingerprint(presented));
+        var block = blocks.find(ChainCheck.fingerprint(presented));
         if (block.isPresent()) {
             throw new Refused("CERTIFICATE_BLOCKED: " + who + " was blocked by an administrator on " + block.get().blockedAt()
                     + "; it renews nothing. Ask " + supportAddress + ".");
@@ -304,7 +315,7 @@ public class EstService {
     }
 
     private static String shown(String value) {
-        return io.certdesk.request.Quoted.shown(value, 200);
+        return Quoted.shown(value, 200);
     }
 
     static byte[] certsOnly(List<X509Certificate> certificates) {
@@ -312,16 +323,16 @@ public class EstService {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addCertificates(new JcaCertStore(certificates));
             return generator.generate(new CMSAbsentContent()).getEncoded();
-        } catch (CMSException | IOException | java.security.cert.CertificateEncodingException e) {
+        } catch (CMSException | IOException | CertificateEncodingException e) {
             throw new IllegalStateException("cannot build the certs-only PKCS#7", e);
         }
     }
 
     private static X509Certificate certificate(String pem) {
         try {
-            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.cert.CertificateException e) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        } catch (CertificateException e) {
             throw new IllegalStateException("unreadable certificate in the inventory", e);
         }
     }
@@ -334,7 +345,7 @@ public class EstService {
         }
     }
 
-    private static byte[] encoded(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key) {
+    private static byte[] encoded(SubjectPublicKeyInfo key) {
         try {
             return key.getEncoded();
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.certdesk.est;
 
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -18,8 +18,8 @@ public class EstTrustManager implements X509TrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-        throw new java.security.cert.CertificateException("the EST listener only checks clients");
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("the EST listener only checks clients");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.certdesk.intake;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -9,11 +10,11 @@ import java.util.Map;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.onboarding.OnboardingProcess;
-import io.certdesk.revocation.RevocationService;
-import io.certdesk.trust.PartnerTrustService;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.NewRequest;
 import io.certdesk.request.RequestService;
+import io.certdesk.revocation.RevocationService;
+import io.certdesk.trust.PartnerTrustService;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -64,7 +65,7 @@ public class IntakeService {
     }
 
     private Result take(IncomingMail mail) {
-        String key = Fingerprints.sha256Hex(mail.messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String key = Fingerprints.sha256Hex(mail.messageId().getBytes(StandardCharsets.UTF_8));
         String known = jdbc.sql("select outcome from intake_mail where message_id_hash = ?").param(key)
                 .query(String.class).optional().orElse(null);
         if (known != null) {

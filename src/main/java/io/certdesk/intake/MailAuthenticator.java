@@ -1,8 +1,10 @@
 package io.certdesk.intake;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +46,7 @@ public class MailAuthenticator {
 
     public MailAuthenticator(Settings settings) {
         this.settings = settings;
-        Map<String, String> configured = new java.util.HashMap<>();
+        Map<String, String> configured = new HashMap<>();
         settings.keys().forEach((name, record) -> configured.put(name.toLowerCase(Locale.ROOT), record));
         PublicKeyRecordRetriever dns = settings.dnsLookups() ? new DNSPublicKeyRecordRetriever() : null;
         this.keys = (method, selector, domain) -> {
@@ -88,7 +90,7 @@ public class MailAuthenticator {
             verifier.verify(new ByteArrayInputStream(raw));
         } catch (FailException e) {
             failure = e.getMessage();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             failure = "unreadable: " + e.getMessage();
         }
         Set<String> signers = new LinkedHashSet<>();

@@ -1,17 +1,28 @@
 package io.certdesk.intake;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.notify.MailServerTrust;
 import io.certdesk.notify.Notifier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -20,13 +31,17 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Polls the support inbox over IMAP. A mail leaves the inbox only after its intake transaction committed:
@@ -48,16 +63,16 @@ public class SupportInboxPoller implements SmartLifecycle {
     private ThreadPoolTaskScheduler scheduler;
     private Store store;
     private volatile boolean running;
-    private volatile java.time.Instant lastSuccess;
+    private volatile Instant lastSuccess;
     private volatile String lastError;
-    private final io.micrometer.core.instrument.Counter errors;
-    private final io.micrometer.core.instrument.Counter setAside;
+    private final Counter errors;
+    private final Counter setAside;
 
     private final InboxLease lease;
     private final Notifier notifier;
     private InboxWatcher watcher;
-    private final java.util.concurrent.atomic.AtomicBoolean passQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile java.time.Instant lastPass;
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private volatile Instant lastPass;
     /** The last pass saw more mail than it takes in at once: the next one follows at once, pushed or not. */
     private volatile boolean moreWaiting;
     private MailAuthenticator authenticator;
@@ -73,17 +88,17 @@ public class SupportInboxPoller implements SmartLifecycle {
         this.authenticator = authenticator;
     }
 
-    private IncomingMail authenticated(IncomingMail mail, Message message) throws MessagingException, java.io.IOException {
+    private IncomingMail authenticated(IncomingMail mail, Message message) throws MessagingException, IOException {
         if (authenticator == null) {
             return mail;
         }
-        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
         message.writeTo(raw);
         return mail.withAuthenticity(authenticator.check(raw.toByteArray(), mail.fromAddress()));
     }
 
     public SupportInboxPoller(CertdeskProperties.Intake settings, IntakeService intake, InboxLease lease,
-                              io.micrometer.core.instrument.MeterRegistry metrics, Notifier notifier) {
+                              MeterRegistry metrics, Notifier notifier) {
         this.settings = settings;
         this.notifier = notifier;
         this.intake = intake;
@@ -97,7 +112,7 @@ public class SupportInboxPoller implements SmartLifecycle {
         scheduler = new ThreadPoolTaskScheduler();
         scheduler.setThreadNamePrefix("support-inbox-");
         scheduler.initialize();
-        scheduler.scheduleWithFixedDelay(this::scheduledPass, java.time.Instant.now().plusMillis(200), settings.pollInterval());
+        scheduler.scheduleWithFixedDelay(this::scheduledPass, Instant.now().plusMillis(200), settings.pollInterval());
         running = true;
         if (settings.idle()) {
             watcher = new InboxWatcher(this::openStore, settings.folder(), this::passNow);
@@ -115,7 +130,7 @@ public class SupportInboxPoller implements SmartLifecycle {
     private void scheduledPass() {
         // mail that failed, or a pass that failed (database or inbox away), is tried again at the poll interval, pushed or not
         if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE && lastPass != null && lastError == null && failures.isEmpty() && !moreWaiting
-                && java.time.Duration.between(lastPass, java.time.Instant.now()).compareTo(settings.idleSweepInterval()) < 0) {
+                && Duration.between(lastPass, Instant.now()).compareTo(settings.idleSweepInterval()) < 0) {
             return;
         }
         pollQuietly();
@@ -139,7 +154,7 @@ public class SupportInboxPoller implements SmartLifecycle {
      * How long the inbox may go unread before health reports it down: ten poll intervals and 30 s while polling,
      * two sweep intervals and 30 s while IDLE pushes new mail (passes then run only when mail comes, or per sweep).
      */
-    public java.time.Duration healthyWithin() {
+    public Duration healthyWithin() {
         if (watcher != null && watcher.mode() == InboxWatcher.Mode.IDLE) {
             return settings.idleSweepInterval().multipliedBy(2).plusSeconds(30);
         }
@@ -151,7 +166,7 @@ public class SupportInboxPoller implements SmartLifecycle {
         if (watcher == null) {
             return "polling";
         }
-        return watcher.mode().name().toLowerCase(java.util.Locale.ROOT);
+        return watcher.mode().name().toLowerCase(Locale.ROOT);
     }
 
     public String modeReason() {
@@ -176,7 +191,7 @@ public class SupportInboxPoller implements SmartLifecycle {
     }
 
     /** When the inbox was last read without error; null before the first success. */
-    public java.time.Instant lastSuccess() {
+    public Instant lastSuccess() {
         return lastSuccess;
     }
 
@@ -184,7 +199,7 @@ public class SupportInboxPoller implements SmartLifecycle {
         return lastError;
     }
 
-    public java.time.Duration pollInterval() {
+    public Duration pollInterval() {
         return settings.pollInterval();
     }
 
@@ -200,16 +215,16 @@ public class SupportInboxPoller implements SmartLifecycle {
     }
 
     private void pollQuietly() {
-        lastPass = java.time.Instant.now();
+        lastPass = Instant.now();
         try {
             if (!lease.acquire()) {
                 // another node reads the inbox; stay healthy, stay ready to take over
-                lastSuccess = java.time.Instant.now();
+                lastSuccess = Instant.now();
                 closeStore();
                 return;
             }
             poll();
-            lastSuccess = java.time.Instant.now();
+            lastSuccess = Instant.now();
             lastError = null;
             if (moreWaiting) {
                 // a full batch was taken in and more waits: IDLE announced it already, so nothing else would
@@ -394,7 +409,7 @@ public class SupportInboxPoller implements SmartLifecycle {
             move(inbox, batch, settings.quarantineFolder());
         }
         // also after a move: a server without MOVE copies, and a copy left behind must not keep the key
-        Message[] left = java.util.Arrays.stream(batch).filter(m -> !m.isExpunged()).toArray(Message[]::new);
+        Message[] left = Arrays.stream(batch).filter(m -> !m.isExpunged()).toArray(Message[]::new);
         try {
             if (left.length > 0) {
                 inbox.setFlags(left, new Flags(Flags.Flag.DELETED), true);
@@ -413,7 +428,7 @@ public class SupportInboxPoller implements SmartLifecycle {
             if (sizeOf(message) > maxSize) {
                 return true;
             }
-            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
             message.writeTo(raw);
             if (KeyMarkers.found(raw.toByteArray())) {
                 return true;
@@ -434,8 +449,8 @@ public class SupportInboxPoller implements SmartLifecycle {
         boolean autoGenerated = false;
         try {
             MimeMessage mime = (MimeMessage) message;
-            jakarta.mail.internet.InternetAddress from = MailReader.sender(mime);
-            sender = from == null ? null : from.getAddress().toLowerCase(java.util.Locale.ROOT);
+            InternetAddress from = MailReader.sender(mime);
+            sender = from == null ? null : from.getAddress().toLowerCase(Locale.ROOT);
             subject = mime.getSubject();
             autoGenerated = MailReader.isAutoGenerated(mime, from);
         } catch (MessagingException | RuntimeException unreadableHeaders) {
@@ -457,7 +472,7 @@ public class SupportInboxPoller implements SmartLifecycle {
 
     private static boolean mayHoldKeyMaterial(Message message) {
         try {
-            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
             message.writeTo(raw);
             return KeyMarkers.found(raw.toByteArray());
         } catch (Exception unreadable) {
@@ -474,7 +489,7 @@ public class SupportInboxPoller implements SmartLifecycle {
         if (!target.exists()) {
             target.create(Folder.HOLDS_MESSAGES);
         }
-        Message[] present = java.util.Arrays.stream(batch).filter(m -> !m.isExpunged()).toArray(Message[]::new);
+        Message[] present = Arrays.stream(batch).filter(m -> !m.isExpunged()).toArray(Message[]::new);
         try {
             if (inbox instanceof IMAPFolder imap) {
                 imap.moveMessages(present, target);
@@ -499,7 +514,7 @@ public class SupportInboxPoller implements SmartLifecycle {
         for (int i = 0; i < wanted.length; i++) {
             wanted[i] = uids.getUID(handled.get(i));
         }
-        return java.util.Arrays.stream(uids.getMessagesByUID(wanted)).filter(java.util.Objects::nonNull).toArray(Message[]::new);
+        return Arrays.stream(uids.getMessagesByUID(wanted)).filter(Objects::nonNull).toArray(Message[]::new);
     }
 
     /** A stable key for a mail across polls: the folder's UIDVALIDITY and the mail's UID. */
@@ -525,12 +540,12 @@ public class SupportInboxPoller implements SmartLifecycle {
     /** A failure of what certdesk depends on (no database connection), as opposed to one of the mail itself. */
     static boolean isOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.springframework.transaction.CannotCreateTransactionException
-                    || t instanceof org.springframework.dao.DataAccessResourceFailureException
-                    || t instanceof org.springframework.dao.TransientDataAccessResourceException
-                    || t instanceof java.sql.SQLTransientConnectionException
-                    || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.net.ConnectException) {
+            if (t instanceof CannotCreateTransactionException
+                    || t instanceof DataAccessResourceFailureException
+                    || t instanceof TransientDataAccessResourceException
+                    || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof ConnectException) {
                 return true;
             }
         }
@@ -549,12 +564,12 @@ public class SupportInboxPoller implements SmartLifecycle {
         if (store != null && store.isConnected()) {
             return store;
         }
-        store = openStore(java.time.Duration.ofSeconds(30));
+        store = openStore(Duration.ofSeconds(30));
         return store;
     }
 
     /** A new connection to the inbox's server; {@code readTimeout} bounds a wait for the server's answer. */
-    private Store openStore(java.time.Duration readTimeout) throws MessagingException {
+    private Store openStore(Duration readTimeout) throws MessagingException {
         Properties props = new Properties();
         String protocol = settings.protocol();
         props.put("mail.store.protocol", protocol);

@@ -127,7 +127,7 @@ public class CertificateInventory {
      * Marks an active certificate revoked. Returns false when it was already revoked (or is unknown), so a
      * certificate never gets a second CRL entry.
      */
-    public boolean markRevoked(String serialHex, String reason, java.time.Instant at, String revokedBy) {
+    public boolean markRevoked(String serialHex, String reason, Instant at, String revokedBy) {
         return jdbc.sql("update issued_certificate set status = 'REVOKED', revoked_at = ?, revocation_reason = ?, revoked_by = ? "
                         + "where serial = ? and status <> 'REVOKED'")
                 .params(Timestamp.from(at), reason, revokedBy, serialHex.toUpperCase()).update() == 1;

@@ -8,7 +8,9 @@ import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.notify.Notifier;
 import io.certdesk.revocation.RevocationService;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,8 +36,8 @@ public class LifecycleDelegates {
     /** {@code Task_SendExpiryReminder}: to the organization's technical contacts as they are now. */
     @Bean
     JavaDelegate sendExpiryReminder(CertificateInventory inventory, RevocationService revocations, Notifier notifier,
-                                    CertdeskProperties properties, Clock clock, io.micrometer.core.instrument.MeterRegistry metrics,
-                                    org.springframework.beans.factory.ObjectProvider<SelfRenewal> selfRenewal) {
+                                    CertdeskProperties properties, Clock clock, MeterRegistry metrics,
+                                    ObjectProvider<SelfRenewal> selfRenewal) {
         return execution -> {
             String serial = LifecycleProcesses.serial(execution);
             IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();

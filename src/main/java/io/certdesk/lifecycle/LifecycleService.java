@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -82,7 +83,7 @@ public class LifecycleService {
      */
     @Transactional
     public int startDueReminders() {
-        Map<String, ExpiryReminders.Due> nearest = new java.util.LinkedHashMap<>();
+        Map<String, ExpiryReminders.Due> nearest = new LinkedHashMap<>();
         for (ExpiryReminders.Due due : reminders.due(clock.instant(), settings.maxPerSweep())) {
             if (reminders.take(due)) {
                 nearest.merge(due.serial(), due, (a, b) -> a.daysBefore() <= b.daysBefore() ? a : b);

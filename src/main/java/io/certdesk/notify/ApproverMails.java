@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certdesk.config.CertdeskProperties;
@@ -19,6 +21,7 @@ import io.certdesk.request.Quoted;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.identity.User;
@@ -47,7 +50,7 @@ public class ApproverMails implements SmartLifecycle {
     private static final Duration RETRY = Duration.ofMinutes(1);
     /** Sent mails are kept this long, for looking up who was told what. */
     private static final Duration KEEP = Duration.ofDays(30);
-    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     static final String TASKLIST = "/camunda/app/tasklist/";
 
@@ -67,7 +70,7 @@ public class ApproverMails implements SmartLifecycle {
 
     public ApproverMails(ApproverNotifications notifications, Notifier notifier, TaskService tasks, RuntimeService runtime,
                          IdentityService identity, CertdeskProperties properties, Clock clock,
-                         PlatformTransactionManager transactionManager, org.camunda.bpm.engine.ProcessEngine engine) {
+                         PlatformTransactionManager transactionManager, ProcessEngine engine) {
         this.engineName = engine.getName();
         this.notifications = notifications;
         this.notifier = notifier;
@@ -313,7 +316,7 @@ public class ApproverMails implements SmartLifecycle {
                 for (JsonNode finding : json.readTree(text).path("findings")) {
                     counts.merge(finding.path("severity").asText("UNKNOWN"), 1, Integer::sum);
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException unreadable) {
+            } catch (JsonProcessingException unreadable) {
                 return "see the task";
             }
         }

@@ -1,5 +1,8 @@
 package io.certdesk.notify;
 
+import java.io.UnsupportedEncodingException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +14,13 @@ import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.Quoted;
+import io.certdesk.request.RequestService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -32,7 +39,7 @@ public class Notifier {
     private final JavaMailSender sender;
     private final NotifySettings settings;
     private final Map<String, MailTemplate> templates = new ConcurrentHashMap<>();
-    private final io.micrometer.core.instrument.Counter errors;
+    private final Counter errors;
     private final ReplyThrottle throttle;
     private final Organizations organizations;
     private final TransactionTemplate transactions;
@@ -59,7 +66,7 @@ public class Notifier {
         }
     }
 
-    public Notifier(JavaMailSender sender, NotifySettings settings, io.micrometer.core.instrument.MeterRegistry metrics,
+    public Notifier(JavaMailSender sender, NotifySettings settings, MeterRegistry metrics,
                     ReplyThrottle throttle, Organizations organizations, PlatformTransactionManager transactionManager) {
         this.sender = sender;
         this.errors = metrics.counter("certdesk.mail.errors", "direction", "out");
@@ -71,10 +78,10 @@ public class Notifier {
 
     static final String CONTACT_NOT_REGISTERED = "CONTACT_NOT_REGISTERED";
     /** Findings that speak of the organization's contacts and certificates: for approvers, and its own contacts. */
-    static final java.util.Set<String> ABOUT_THE_ORGANIZATION = java.util.Set.of(CONTACT_NOT_REGISTERED, "RENEWAL");
+    static final Set<String> ABOUT_THE_ORGANIZATION = Set.of(CONTACT_NOT_REGISTERED, "RENEWAL");
 
-    static final java.util.Set<String> FOR_APPROVERS = java.util.Set.of(io.certdesk.request.RequestService.MAIL_AUTHENTICATED,
-            io.certdesk.request.RequestService.MAIL_NOT_AUTHENTICATED);
+    static final Set<String> FOR_APPROVERS = Set.of(RequestService.MAIL_AUTHENTICATED,
+            RequestService.MAIL_NOT_AUTHENTICATED);
 
     public void acknowledge(CertificateRequest r) {
         Map<String, String> v = common(r);
@@ -168,7 +175,7 @@ public class Notifier {
      * the mail is anyone's, so it is never mailed on the strength of the mail alone.
      */
     List<String> beforeApproval(CertificateRequest r) {
-        List<String> to = new java.util.ArrayList<>();
+        List<String> to = new ArrayList<>();
         if (r.senderEmail() != null) {
             to.add(r.senderEmail());
         }
@@ -190,7 +197,7 @@ public class Notifier {
 
     /** Tells the organization's contacts that a certificate was revoked, and what to do now. */
     public void revocationNotice(List<String> to, String serial, String subject, String environment, String reason,
-                                 java.time.Instant revokedAt, String crlUrl) {
+                                 Instant revokedAt, String crlUrl) {
         Map<String, String> v = base();
         v.put("serial", serial);
         v.put("subject", subject);
@@ -203,7 +210,7 @@ public class Notifier {
 
     /** Reminds the technical contacts that a certificate expires, with the commands to rotate it. */
     public void expiryReminder(List<String> to, String serial, String organizationId, String environment, String subject,
-                               String subjectSlashed, java.time.Instant notAfter, long daysLeft, String keyCommand,
+                               String subjectSlashed, Instant notAfter, long daysLeft, String keyCommand,
                                String keyFile, String schedule) {
         expiryReminder(to, serial, organizationId, environment, subject, subjectSlashed, notAfter, daysLeft, keyCommand, keyFile,
                 schedule, "");
@@ -211,7 +218,7 @@ public class Notifier {
 
     /** As above, with how the client can renew by itself ({@code selfRenewal}, empty for none). */
     public void expiryReminder(List<String> to, String serial, String organizationId, String environment, String subject,
-                               String subjectSlashed, java.time.Instant notAfter, long daysLeft, String keyCommand,
+                               String subjectSlashed, Instant notAfter, long daysLeft, String keyCommand,
                                String keyFile, String schedule, String selfRenewal) {
         Map<String, String> v = base();
         v.put("selfRenewal", selfRenewal.isEmpty() ? "" : "\n" + selfRenewal);
@@ -230,7 +237,7 @@ public class Notifier {
 
     /** Tells the technical contacts that a client fetched a new certificate over EST, and how it was approved. */
     public void estCertificateIssued(List<String> to, String reference, String organizationId, String environment, String serial,
-                                     String subject, java.time.Instant notAfter, String how, String replaces) {
+                                     String subject, Instant notAfter, String how, String replaces) {
         Map<String, String> v = base();
         v.put("reference", reference);
         v.put("organizationId", shown(organizationId, SHORT));
@@ -338,7 +345,7 @@ public class Notifier {
                 helper.addAttachment("client-cert.pem", new ByteArrayResource(delivery.certificatePem().getBytes()), "application/x-pem-file");
                 helper.addAttachment("ca-cert.pem", new ByteArrayResource(delivery.caCertificatePem().getBytes()), "application/x-pem-file");
                 // base64 keeps the files byte for byte (7bit transfer may drop the final newline)
-                jakarta.mail.internet.MimeMultipart parts = helper.getRootMimeMultipart();
+                MimeMultipart parts = helper.getRootMimeMultipart();
                 for (int i = 0; i < parts.getCount(); i++) {
                     if (parts.getBodyPart(i).getFileName() != null) {
                         parts.getBodyPart(i).setHeader("Content-Transfer-Encoding", "base64");
@@ -355,7 +362,7 @@ public class Notifier {
         } catch (MailException e) {
             errors.increment();
             throw e;
-        } catch (MessagingException | java.io.UnsupportedEncodingException e) {
+        } catch (MessagingException | UnsupportedEncodingException e) {
             throw new MailException("cannot build " + templateName + " mail for " + reference + ": " + e.getMessage(), e) {
             };
         }

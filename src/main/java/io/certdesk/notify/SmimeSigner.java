@@ -1,5 +1,6 @@
 package io.certdesk.notify;
 
+import java.security.cert.CertificateEncodingException;
 import java.util.Collections;
 import java.util.Locale;
 
@@ -13,7 +14,9 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.mail.smime.SMIMESignedGenerator;
+import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * Signs an outgoing mail with S/MIME (RFC 8551, {@code multipart/signed}, detached signature): the mail's content
@@ -59,8 +62,8 @@ public final class SmimeSigner {
             out.setContent(signed, signed.getContentType());
             out.saveChanges();
             return out;
-        } catch (org.bouncycastle.operator.OperatorCreationException | java.security.cert.CertificateEncodingException
-                 | org.bouncycastle.mail.smime.SMIMEException e) {
+        } catch (OperatorCreationException | CertificateEncodingException
+                 | SMIMEException e) {
             throw new MessagingException("cannot sign the mail: " + e.getMessage(), e);
         }
     }

@@ -9,8 +9,11 @@ import io.certdesk.authority.Crypto;
 import io.certdesk.authority.Fingerprints;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.nist.NISTNamedCurves;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.sec.SECNamedCurves;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -109,11 +112,11 @@ public record CsrFacts(
         if (oid == null) {
             return curve;
         }
-        String nist = org.bouncycastle.asn1.nist.NISTNamedCurves.getName(oid);
+        String nist = NISTNamedCurves.getName(oid);
         if (nist != null) {
             return nist;
         }
-        String sec = org.bouncycastle.asn1.sec.SECNamedCurves.getName(oid);
+        String sec = SECNamedCurves.getName(oid);
         return sec != null ? sec : curve;
     }
 
@@ -174,10 +177,10 @@ public record CsrFacts(
         } catch (IOException | IllegalArgumentException e) {
             return new KeyDescription("unreadable key", 0, null);
         }
-        if (org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519.equals(algorithm)) {
+        if (EdECObjectIdentifiers.id_Ed25519.equals(algorithm)) {
             return new KeyDescription("Ed25519", 0, null);
         }
-        if (org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed448.equals(algorithm)) {
+        if (EdECObjectIdentifiers.id_Ed448.equals(algorithm)) {
             return new KeyDescription("Ed448", 0, null);
         }
         String name = new DefaultAlgorithmNameFinder().getAlgorithmName(algorithm);
@@ -193,11 +196,11 @@ public record CsrFacts(
      * refused anyway, so its signature is not checked (and counts as not verified).
      */
     private static boolean worthVerifying(SubjectPublicKeyInfo spki) {
-        if (!org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(spki.getAlgorithm().getAlgorithm())) {
+        if (!PKCSObjectIdentifiers.rsaEncryption.equals(spki.getAlgorithm().getAlgorithm())) {
             return true;
         }
         try {
-            org.bouncycastle.asn1.pkcs.RSAPublicKey rsa = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(spki.parsePublicKey());
+            RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
             return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
         } catch (Exception unreadable) {
             return false;

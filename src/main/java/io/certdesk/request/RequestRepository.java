@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -62,7 +61,7 @@ public class RequestRepository {
     }
 
     /** What intake found about the request's mail; empty when it was not checked. */
-    public java.util.Optional<MailAuthenticity> mailAuthenticity(long id) {
+    public Optional<MailAuthenticity> mailAuthenticity(long id) {
         return jdbc.sql("select mail_authenticity, mail_authenticity_domain, mail_authenticity_detail from certificate_request where id = ?")
                 .param(id).query((rs, n) -> rs.getString(1) == null ? null : new MailAuthenticity(
                         MailAuthenticity.Result.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)))

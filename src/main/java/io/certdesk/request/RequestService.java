@@ -7,12 +7,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -27,11 +31,11 @@ public class RequestService {
     private final CertificateInventory inventory;
     private final String defaultEnvironment;
     private final Clock clock;
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final MeterRegistry metrics;
 
     public RequestService(RequestRepository repository, RequestPolicy policy, Organizations organizations,
                           CertificateInventory inventory, RequestDefaults defaults, Clock clock,
-                          io.micrometer.core.instrument.MeterRegistry metrics) {
+                          MeterRegistry metrics) {
         this.metrics = metrics;
         this.repository = repository;
         this.policy = policy;
@@ -142,7 +146,7 @@ public class RequestService {
     @Transactional
     public CertificateRequest recordDecision(long requestId, boolean approved, String decidedBy, String reason) {
         metrics.counter(approved ? "certdesk.requests.approved" : "certdesk.requests.rejected", approved ? List.of()
-                : List.of(io.micrometer.core.instrument.Tag.of("by", "approver"))).increment();
+                : List.of(Tag.of("by", "approver"))).increment();
         if (!repository.recordDecision(requestId, approved ? CertificateRequest.Status.APPROVED : CertificateRequest.Status.REJECTED,
                 decidedBy, reason, clock.instant())) {
             throw new IllegalStateException("Request " + repository.get(requestId).reference() + " is not waiting for a decision");
@@ -261,8 +265,8 @@ public class RequestService {
         }
         List<String> known = organizations.contacts(claims.organizationId()).stream()
                 .map(c -> c.email().toLowerCase(Locale.ROOT)).distinct().toList();
-        List<String> strangers = java.util.stream.Stream.of(claims.senderEmail(), claims.technicalContactEmail())
-                .filter(java.util.Objects::nonNull).map(e -> e.toLowerCase(Locale.ROOT)).distinct()
+        List<String> strangers = Stream.of(claims.senderEmail(), claims.technicalContactEmail())
+                .filter(Objects::nonNull).map(e -> e.toLowerCase(Locale.ROOT)).distinct()
                 .filter(e -> !known.contains(e)).toList();
         if (!strangers.isEmpty()) {
             findings.add(PolicyFinding.warning("CONTACT_NOT_REGISTERED", String.join(", ", strangers)

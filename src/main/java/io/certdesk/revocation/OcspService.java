@@ -3,6 +3,7 @@ package io.certdesk.revocation;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +116,7 @@ public class OcspService {
     private static ByteBuffer cacheKey(String environment, CertificateID id) {
         try {
             byte[] certId = id.toASN1Primitive().getEncoded();
-            byte[] env = environment.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] env = environment.getBytes(StandardCharsets.UTF_8);
             return ByteBuffer.allocate(env.length + 1 + certId.length).put(env).put((byte) 0).put(certId).flip();
         } catch (IOException e) {
             throw new IllegalStateException("unencodable CertID", e);

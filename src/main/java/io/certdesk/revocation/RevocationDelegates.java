@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.certdesk.approval.Decider;
+import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
@@ -11,12 +13,11 @@ import io.certdesk.notify.Notifier;
 import io.certdesk.notify.WaitingClient;
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.RequestService;
-import io.certdesk.approval.Decider;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateTask;
-import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.delegate.TaskListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -102,7 +103,7 @@ public class RevocationDelegates {
     /** {@code Task_SendRevocationNotice}: to the organization's technical contacts and whoever asked. */
     @Bean
     JavaDelegate sendRevocationNotice(RevocationService revocations, CertificateInventory inventory, Notifier notifier,
-                                      io.certdesk.authority.CertificateAuthorities authorities) {
+                                      CertificateAuthorities authorities) {
         return execution -> {
             String serial = RevocationProcess.string(execution, RevocationProcess.SERIAL);
             IssuedCertificate certificate = inventory.findBySerial(serial).orElseThrow();

@@ -11,6 +11,7 @@ import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,10 +44,10 @@ public class RevocationService {
     private final Organizations organizations;
     private final RuntimeService runtime;
     private final Clock clock;
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final MeterRegistry metrics;
 
     public RevocationService(CertificateInventory inventory, Organizations organizations, RuntimeService runtime, Clock clock,
-                             io.micrometer.core.instrument.MeterRegistry metrics) {
+                             MeterRegistry metrics) {
         this.metrics = metrics;
         this.inventory = inventory;
         this.organizations = organizations;

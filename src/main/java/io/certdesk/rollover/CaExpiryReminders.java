@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
@@ -39,7 +40,7 @@ public class CaExpiryReminders {
     private final Notifier notifier;
     private final CertdeskProperties properties;
     private final Clock clock;
-    private final Set<String> loggedWithoutAddress = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> loggedWithoutAddress = ConcurrentHashMap.newKeySet();
 
     public CaExpiryReminders(CertificateAuthorities authorities, CaGenerations generations, IdentityService identity, Notifier notifier,
                              CertdeskProperties properties, Clock clock) {

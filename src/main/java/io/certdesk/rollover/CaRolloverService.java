@@ -8,10 +8,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 
 import io.certdesk.approval.FourEyes;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.Pem;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.Organizations;
@@ -20,6 +23,7 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +107,7 @@ public class CaRolloverService {
         }
         String reference = newReference(environment);
         String shortReason = reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000));
-        String token = java.util.UUID.randomUUID().toString();
+        String token = UUID.randomUUID().toString();
         generations.recordRollover(new CaGenerations.Rollover(reference, environment, requestedBy, clock.instant(),
                 overlapDays.intValue(), shortReason, null, null, null, null, "REQUESTED", null, null, token));
         Map<String, Object> variables = new LinkedHashMap<>();
@@ -113,7 +117,7 @@ public class CaRolloverService {
         variables.put(CaRolloverProcess.START_TOKEN, token);
         // started as that administrator, with the groups that authorize it (the process records them as initiator)
         identity.setAuthentication(requestedBy, identity.createGroupQuery().groupMember(requestedBy).list().stream()
-                .map(org.camunda.bpm.engine.identity.Group::getId).toList());
+                .map(Group::getId).toList());
         try {
             ProcessInstance started = runtime.startProcessInstanceByKey(CaRolloverProcess.KEY, reference, variables);
             log.info("CA rollover {} of '{}' asked for by {} (process {})", reference, environment, requestedBy, started.getId());
@@ -139,7 +143,7 @@ public class CaRolloverService {
         String environment = record != null ? record.environment() : CaRolloverProcess.environment(execution);
         Long overlapDays = record != null ? Long.valueOf(record.overlapDays()) : CaRolloverProcess.overlapDays(execution);
         String requestedBy = CaRolloverProcess.requestedBy(execution);
-        String problem = record != null && !java.util.Objects.equals(requestedBy, record.requestedBy())
+        String problem = record != null && !Objects.equals(requestedBy, record.requestedBy())
                 ? "the rollover was asked for by " + record.requestedBy() + ", not " + requestedBy
                 : problem(environment, overlapDays, requestedBy, record == null ? null : reference);
         if (problem != null) {
@@ -258,7 +262,7 @@ public class CaRolloverService {
             Map<String, String> values = new LinkedHashMap<>();
             values.put("organizationId", organization);
             values.put("environment", rollover.environment());
-            values.put("newCaSubject", row.certificatePem().isEmpty() ? "" : io.certdesk.authority.Pem.certificate(row.certificatePem())
+            values.put("newCaSubject", row.certificatePem().isEmpty() ? "" : Pem.certificate(row.certificatePem())
                     .getSubjectX500Principal().getName());
             values.put("newCaFingerprint", row.fingerprint());
             values.put("newCaNotAfter", row.notAfter().toString());

@@ -1,5 +1,6 @@
 package io.certdesk.trust;
 
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public final class ChainCheck {
     public static String fingerprint(X509Certificate c) {
         try {
             return Fingerprints.sha256Colon(c.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }

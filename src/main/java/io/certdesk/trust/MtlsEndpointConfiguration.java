@@ -1,13 +1,27 @@
 package io.certdesk.trust;
 
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.Fingerprints;
+import io.certdesk.authority.Pem;
+import io.certdesk.authority.SerialNumbers;
 import io.certdesk.authority.ServerCertificates;
 import io.certdesk.config.CertdeskProperties;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.rollover.CaGenerationSync;
+import jakarta.annotation.PreDestroy;
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
@@ -15,10 +29,13 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
 /**
  * The mTLS test endpoints of the client guides ({@code curl --cert ... https://host:8443/test} answers 404,
@@ -34,12 +51,12 @@ public class MtlsEndpointConfiguration {
 
     static final int SESSION_SECONDS = 1;
 
-    private final java.util.Map<Integer, ClientTrust> registered = new java.util.LinkedHashMap<>();
+    private final Map<Integer, ClientTrust> registered = new LinkedHashMap<>();
     /** The listeners' server certificates, recorded in the inventory once the database is ready. */
-    private final java.util.Map<String, java.security.cert.X509Certificate> serverCertificates = new java.util.LinkedHashMap<>();
-    private final java.util.Map<String, Integer> serverCertificateGenerations = new java.util.LinkedHashMap<>();
+    private final Map<String, X509Certificate> serverCertificates = new LinkedHashMap<>();
+    private final Map<String, Integer> serverCertificateGenerations = new LinkedHashMap<>();
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void unregister() {
         registered.forEach(MtlsTrustManager::unregister);
     }
@@ -61,13 +78,13 @@ public class MtlsEndpointConfiguration {
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> mtlsTestEndpoints(CertdeskProperties properties,
                                                                                CertificateAuthorities authorities, TrustService trust,
-                                                                               org.springframework.boot.autoconfigure.web.ServerProperties server,
-                                                                               io.certdesk.rollover.CaGenerationSync generationsLoaded) {
+                                                                               ServerProperties server,
+                                                                               CaGenerationSync generationsLoaded) {
         noStatelessSessionTickets();
         CertdeskProperties.Mtls settings = properties.mtls();
-        List<String> environments = new java.util.ArrayList<>(settings.portsOrNone().keySet());
-        java.util.Collections.sort(environments);
-        List<Connector> connectors = new java.util.ArrayList<>();
+        List<String> environments = new ArrayList<>(settings.portsOrNone().keySet());
+        Collections.sort(environments);
+        List<Connector> connectors = new ArrayList<>();
         for (int slot = 0; slot < environments.size(); slot++) {
             String environment = environments.get(slot);
             ClientTrust clientTrust = trust.clientTrust(environment);
@@ -88,18 +105,18 @@ public class MtlsEndpointConfiguration {
      * Every certificate the CA signs is in the inventory, so CRL and OCSP know it: the listeners' server certificates
      * too (kind SERVER, never a subject of reminders), one per environment and start of a node.
      */
-    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
-    void recordServerCertificates(org.springframework.boot.context.event.ApplicationReadyEvent ready) {
-        io.certdesk.inventory.CertificateInventory inventory = ready.getApplicationContext().getBean(io.certdesk.inventory.CertificateInventory.class);
-        java.time.Instant now = java.time.Instant.now();
+    @EventListener(ApplicationReadyEvent.class)
+    void recordServerCertificates(ApplicationReadyEvent ready) {
+        CertificateInventory inventory = ready.getApplicationContext().getBean(CertificateInventory.class);
+        Instant now = Instant.now();
         serverCertificates.forEach((environment, certificate) -> {
-            String serial = io.certdesk.authority.SerialNumbers.hex(certificate.getSerialNumber());
-            inventory.recordServerCertificate(new io.certdesk.inventory.IssuedCertificate(serial, environment,
-                    "SRV-" + serial.substring(0, Math.min(16, serial.length())), io.certdesk.inventory.CertificateInventory.SERVER_ORGANIZATION,
+            String serial = SerialNumbers.hex(certificate.getSerialNumber());
+            inventory.recordServerCertificate(new IssuedCertificate(serial, environment,
+                    "SRV-" + serial.substring(0, Math.min(16, serial.length())), CertificateInventory.SERVER_ORGANIZATION,
                     certificate.getSubjectX500Principal().getName(),
-                    io.certdesk.authority.Fingerprints.sha256Hex(certificate.getPublicKey().getEncoded()),
+                    Fingerprints.sha256Hex(certificate.getPublicKey().getEncoded()),
                     certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
-                    io.certdesk.inventory.IssuedCertificate.Status.ACTIVE, io.certdesk.authority.Pem.encode(certificate), now, null, null),
+                    IssuedCertificate.Status.ACTIVE, Pem.encode(certificate), now, null, null),
                     serverCertificateGenerations.getOrDefault(environment, 1));
             log.info("mTLS server certificate for '{}' recorded in the inventory: serial {}", environment, serial);
         });
@@ -107,14 +124,14 @@ public class MtlsEndpointConfiguration {
     }
 
     private static Connector connector(String environment, int port, String trustManagerClass, CertificateAuthorities authorities,
-                                       List<String> hostNames, java.util.Map<String, java.security.cert.X509Certificate> issued) {
+                                       List<String> hostNames, Map<String, X509Certificate> issued) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         String password = Base64.getEncoder().encodeToString(random);
         KeyStore keyStore = ServerCertificates.issue(authorities.get(environment), hostNames, List.of("127.0.0.1"), password.toCharArray());
         try {
-            issued.put(environment, (java.security.cert.X509Certificate) keyStore.getCertificate("server"));
-        } catch (java.security.KeyStoreException e) {
+            issued.put(environment, (X509Certificate) keyStore.getCertificate("server"));
+        } catch (KeyStoreException e) {
             throw new IllegalStateException("the mTLS server certificate for " + environment + " cannot be read back", e);
         }
         Connector connector = new Connector(Http11NioProtocol.class.getName());

@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -73,7 +74,7 @@ public class PartnerCas {
         return true;
     }
 
-    public List<java.util.Map<String, Object>> audit(String environment) {
+    public List<Map<String, Object>> audit(String environment) {
         return jdbc.sql("select at, action, fingerprint, subject, actor, reference from trust_audit where environment = ? order by at")
                 .param(environment).query().listOfRows();
     }

@@ -1,6 +1,7 @@
 package io.certdesk.trust;
 
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -105,7 +106,7 @@ public class PartnerTrustDelegates {
      * approver must be someone other than the first.
      */
     @Bean
-    TaskListener recordTrustApproval(TrustRequests requests, java.time.Clock clock) {
+    TaskListener recordTrustApproval(TrustRequests requests, Clock clock) {
         return (DelegateTask task) -> {
             boolean first = PartnerTrustProcess.FIRST_APPROVAL.equals(task.getTaskDefinitionKey());
             Boolean approved = PartnerTrustProcess.decision(task, first);

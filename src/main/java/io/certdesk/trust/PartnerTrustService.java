@@ -20,7 +20,9 @@ import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.LifecycleService;
+import io.certdesk.request.CsrFacts;
 import io.certdesk.request.Quoted;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -75,8 +77,8 @@ public class PartnerTrustService {
         List<X509Certificate> chain = parsePem(request.chainPem());
         CertdeskProperties.Policy policy = properties.policy();
         // the configured curves by any of their names (secp256r1, prime256v1, P-256) or OID, as their field sizes
-        List<String> curveSizes = policy.allowedCurves().stream().map(io.certdesk.request.CsrFacts::curveOid)
-                .map(oid -> String.valueOf(org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID(oid).getCurve().getFieldSize())).toList();
+        List<String> curveSizes = policy.allowedCurves().stream().map(CsrFacts::curveOid)
+                .map(oid -> String.valueOf(ECNamedCurveTable.getByOID(oid).getCurve().getFieldSize())).toList();
         ChainCheck.Result result = ChainCheck.check(chain, clock.instant(), policy.rsaMinBits(), curveSizes);
         List<String> problems = new ArrayList<>(result.problems());
         if (request.organizationId() == null || request.organizationId().isBlank()) {

@@ -1,9 +1,12 @@
 package io.certdesk.trust;
 
+import java.security.GeneralSecurityException;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertStore;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.TrustAnchor;
@@ -106,9 +109,9 @@ public class TrustService {
         Date now = Date.from(clock.instant());
         try {
             leaf.checkValidity(now);
-        } catch (java.security.cert.CertificateExpiredException e) {
+        } catch (CertificateExpiredException e) {
             return "the certificate expired on " + leaf.getNotAfter().toInstant();
-        } catch (java.security.cert.CertificateNotYetValidException e) {
+        } catch (CertificateNotYetValidException e) {
             return "the certificate is not valid before " + leaf.getNotBefore().toInstant();
         }
         String fingerprint = ChainCheck.fingerprint(leaf);
@@ -170,7 +173,7 @@ public class TrustService {
             return null;
         } catch (CertPathBuilderException e) {
             return e.getMessage();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             return "the chain cannot be checked: " + e.getMessage();
         }
     }

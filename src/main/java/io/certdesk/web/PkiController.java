@@ -2,16 +2,19 @@ package io.certdesk.web;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
@@ -67,7 +70,7 @@ public class PkiController {
     @GetMapping("/ca.pem")
     public ResponseEntity<String> caCertificate(@PathVariable String environment) {
         String pem = authorities.trusted(environment).stream().map(CertificateAuthority::certificatePem)
-                .collect(java.util.stream.Collectors.joining());
+                .collect(Collectors.joining());
         return ResponseEntity.ok().contentType(PEM)
                 .header("Content-Disposition", "inline; filename=\"" + environment + "-ca.pem\"")
                 .body(pem);
@@ -113,7 +116,7 @@ public class PkiController {
                                 .getBytes(StandardCharsets.US_ASCII)));
     }
 
-    private java.util.Optional<CertificateAuthority> servingGeneration(String environment, int generation) {
+    private Optional<CertificateAuthority> servingGeneration(String environment, int generation) {
         return authorities.serving(environment).stream().filter(ca -> ca.generation() == generation).findFirst();
     }
 
@@ -210,7 +213,7 @@ public class PkiController {
                 : List.of(certificate.getSubjectX500Principal().getName()));
         verdict.put("caFingerprint", ca.sha256Fingerprint());
         verdict.put("caGeneration", ca.generation());
-        List<String> problems = new java.util.ArrayList<>(check.problems());
+        List<String> problems = new ArrayList<>(check.problems());
         if (check.issuedByThisCa() && !caTrusted) {
             problems.add("issued by an earlier " + environment + " CA (generation " + ca.generation() + ") whose rollover overlap "
                     + "has ended: renew it to get a certificate of the current CA");

@@ -11,6 +11,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERIA5String;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.DERUniversalString;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
@@ -77,7 +78,7 @@ class CertificateSubjectTest {
                 Arguments.of("multi-valued RDN", new X500Name(new RDN[]{new RDN(new AttributeTypeAndValue[]{
                         new AttributeTypeAndValue(BCStyle.CN, new DERUTF8String("acme-42")),
                         new AttributeTypeAndValue(BCStyle.OU, new DERUTF8String("API Client"))})}), "several attributes"),
-                Arguments.of("empty RDN", new X500Name(new RDN[]{RDN.getInstance(new org.bouncycastle.asn1.DERSet()),
+                Arguments.of("empty RDN", new X500Name(new RDN[]{RDN.getInstance(new DERSet()),
                         new RDN(BCStyle.CN, new DERUTF8String("acme-42"))}), "an RDN is empty"),
                 Arguments.of("CN twice", subject(BCStyle.CN, "acme-42", BCStyle.CN, "other"), "CN appears more than once"),
                 Arguments.of("markup in L", subject(BCStyle.L, "<script>alert(1)</script>", BCStyle.CN, "acme-42"), "L has characters"),

@@ -3,6 +3,7 @@ package io.certdesk.authority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import io.certdesk.support.TestCsrs;
+import org.assertj.core.api.Assertions;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
@@ -96,9 +98,9 @@ class ClientCertificateIssuerTest {
     void aStoredCaLoadsBackWithItsPasswordOnly(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ca.p12");
         CertificateAuthority created = CaKeystore.create("qa", file, "secret".toCharArray(), CaKeyType.EC_P384, "CN=X", Duration.ofDays(10));
-        assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
+        assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
         assertThat(CaKeystore.load("qa", file, "secret".toCharArray()).sha256Fingerprint()).isEqualTo(created.sha256Fingerprint());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CaKeystore.load("qa", file, "wrong".toCharArray()))
+        Assertions.assertThatThrownBy(() -> CaKeystore.load("qa", file, "wrong".toCharArray()))
                 .hasMessageContaining("wrong password");
     }
 }

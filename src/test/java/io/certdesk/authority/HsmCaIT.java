@@ -12,11 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.AuthProvider;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import io.certdesk.config.CaCeremony;
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.support.Approvals;
 import io.certdesk.support.Mailbox;
@@ -25,6 +29,7 @@ import io.certdesk.support.Ports;
 import io.certdesk.support.SoftHsm;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
+import org.assertj.core.api.Assertions;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -32,6 +37,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -92,7 +98,7 @@ class HsmCaIT {
     void theKeyCeremonyCommandGeneratesTheKeyInTheTokenAndWritesTheCaCertificate() throws Exception {
         Openssl.assumeAvailable();
         Path pem = dir.resolve("qa-ca.pem");
-        int status = io.certdesk.config.CaCeremony.run(new String[]{
+        int status = CaCeremony.run(new String[]{
                 "--certdesk.environments.qa.ca-key-type=EC_P384",
                 "--certdesk.environments.qa.pkcs11.library=" + SoftHsm.MODULE,
                 "--certdesk.environments.qa.pkcs11.token-label=" + CEREMONY_TOKEN,
@@ -132,7 +138,7 @@ class HsmCaIT {
         Map<String, Object> properties = properties(LOCKED_TOKEN, Ports.free(), Ports.free());
         properties.put("certdesk.environments.qa.pkcs11.pin", "0000");
         properties.put("certdesk.environments.qa.pkcs11.key-label", "qa-ca");
-        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> StandaloneCertdesk.start(properties).close());
+        Throwable refused = Assertions.catchThrowable(() -> StandaloneCertdesk.start(properties).close());
         assertThat(refused).as("certdesk does not start").isNotNull();
         Throwable reason = refused;
         while (reason != null && (reason.getMessage() == null || !reason.getMessage().startsWith("environment 'qa'"))) {
@@ -197,7 +203,7 @@ class HsmCaIT {
                 ManagementService management = certdesk.bean(ManagementService.class);
                 RuntimeService runtime = certdesk.bean(RuntimeService.class);
                 String processId = runtime.createProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult().getId();
-                org.camunda.bpm.engine.runtime.Job job = null;
+                Job job = null;
                 for (int i = 0; i < 300 && (job == null || job.getExceptionMessage() == null); i++) {
                     Thread.sleep(100);
                     job = management.createJobQuery().processInstanceId(processId).activityId("Task_SignCertificate").singleResult();
@@ -281,7 +287,7 @@ class HsmCaIT {
         Map<String, AuthoritySettings.Ca> cas = Map.of("qa", new AuthoritySettings.Ca(CaKeyType.EC_P384, "CN=Token QA CA,O=certdesk,C=NL",
                 null, null, Duration.ofDays(3650), SoftHsm.settings(EC_TOKEN, "qa-ca")));
         CertificateAuthorities authorities = new CertificateAuthorities(new AuthoritySettings(false, dir, "http://localhost",
-                Duration.ofDays(365), Duration.ofMinutes(5), cas), java.time.Clock.systemUTC());
+                Duration.ofDays(365), Duration.ofMinutes(5), cas), Clock.systemUTC());
         CertificateAuthorities.NewGeneration created = authorities.createGeneration("qa", 2);
         assertThat(created.pkcs12()).as("no key leaves the token").isNull();
         assertThat(created.tokenKeyLabel()).isEqualTo("qa-ca-g2");
@@ -319,7 +325,7 @@ class HsmCaIT {
         mailbox.send(Mailbox.from(contact).body("Organization ID: " + organizationId + "\nCompany: ACME BV\nEnvironment: qa\n")
                 .attach("client.csr", csr));
         String subject = mailbox.awaitOne(contact).subject();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CR-\\d{4}-\\d{6}").matcher(subject);
+        Matcher m = Pattern.compile("CR-\\d{4}-\\d{6}").matcher(subject);
         assertThat(m.find()).as("a reference in " + subject).isTrue();
         String reference = m.group();
         if (contact.startsWith("outage")) {

@@ -2,6 +2,7 @@ package io.certdesk.authority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1Integer;
@@ -29,7 +30,7 @@ class OcspRequestLimitsTest {
         }
         if (nonceBytes >= 0) {
             byte[] nonce = new byte[nonceBytes];
-            java.util.Arrays.fill(nonce, (byte) 'A');
+            Arrays.fill(nonce, (byte) 'A');
             byte[] value = raw ? nonce : new DEROctetString(nonce).getEncoded();
             builder.setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(value))));
         }

@@ -13,6 +13,7 @@ import java.util.Map;
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CaKeystore;
 import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.CrlBuilder;
 import io.certdesk.authority.IssuanceProfile;
@@ -61,7 +62,7 @@ public final class CryptoBenchmark {
                     "http://bench/pki/qa/crl", "http://bench/pki/qa/ocsp");
             ClientCertificateIssuer issuer = new ClientCertificateIssuer();
             SubjectPublicKeyInfo key = p384Csr.getSubjectPublicKeyInfo();
-            io.certdesk.authority.CertificateSubject subject = io.certdesk.authority.CertificateSubject.of(p384Csr.getSubject());
+            CertificateSubject subject = CertificateSubject.of(p384Csr.getSubject());
             rate("certificate build+sign, " + type + " CA", Duration.ofSeconds(3),
                     () -> issuer.issue(ca, profile, subject, key, SerialNumbers.next(), Instant.now()));
             for (int entries : new int[]{10_000, 100_000}) {
@@ -110,7 +111,7 @@ public final class CryptoBenchmark {
                     "http://bench/pki/qa/crl", "http://bench/pki/qa/ocsp");
             ClientCertificateIssuer issuer = new ClientCertificateIssuer();
             SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
-            io.certdesk.authority.CertificateSubject subject = io.certdesk.authority.CertificateSubject.of(csr.getSubject());
+            CertificateSubject subject = CertificateSubject.of(csr.getSubject());
             rate("certificate build+sign, " + type + " CA in SoftHSM2 (PKCS#11)", Duration.ofSeconds(3),
                     () -> issuer.issue(ca, profile, subject, key, SerialNumbers.next(), Instant.now()));
             rate("OCSP responder certificate (issued by the CA), " + type + " CA in SoftHSM2 (PKCS#11)", Duration.ofSeconds(3),

@@ -2,11 +2,13 @@ package io.certdesk.bench;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +21,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
@@ -41,6 +43,7 @@ import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.camunda.bpm.engine.HistoryService;
 
 /**
  * Automatic EST re-enrollment as a machine path: N clients, each holding a certdesk certificate of the qa CA
@@ -137,7 +140,7 @@ public final class EstBenchmark {
                     Pem.encode(certificate), now, null, null));
             KeyStore own = KeyStore.getInstance("PKCS12");
             own.load(null, null);
-            own.setKeyEntry("client", current.getPrivate(), "x".toCharArray(), new java.security.cert.Certificate[]{certificate});
+            own.setKeyEntry("client", current.getPrivate(), "x".toCharArray(), new Certificate[]{certificate});
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(own, "x".toCharArray());
             SSLContext tls = SSLContext.getInstance("TLS");
@@ -196,7 +199,7 @@ public final class EstBenchmark {
     }
 
     private static void awaitMails(StandaloneCertdesk certdesk, int count) throws InterruptedException {
-        var history = certdesk.bean(org.camunda.bpm.engine.HistoryService.class);
+        var history = certdesk.bean(HistoryService.class);
         long deadline = System.nanoTime() + 600_000_000_000L;
         while (history.createHistoricActivityInstanceQuery().activityId("EndEvent_CertificateIssued").count() < count
                 && System.nanoTime() < deadline) {
@@ -205,7 +208,7 @@ public final class EstBenchmark {
     }
 
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 }

@@ -2,6 +2,7 @@ package io.certdesk.bench;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class LifecycleBenchmark {
                     s.execute("drop database if exists " + database + " with (force)");
                 }
             }
-        } catch (java.sql.SQLException unreachable) {
+        } catch (SQLException unreachable) {
             System.out.println("PostgreSQL reminder benchmark skipped: " + unreachable.getMessage());
         }
     }

@@ -1,42 +1,71 @@
 package io.certdesk.bench;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.IssuanceProfile;
+import io.certdesk.authority.Pkcs11Authority;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.intake.SupportInboxPoller;
+import io.certdesk.support.Approvals;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
 import io.certdesk.support.Ports;
+import io.certdesk.support.SoftHsm;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.task.Task;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The workflow legs end to end, in one process run: intake (N CSR mails waiting in the support inbox become N
@@ -51,7 +80,7 @@ public final class PipelineBenchmark {
     private static final List<byte[]> WARM_UP_CSRS = new ArrayList<>();
 
     /** Issuance certificates/s of the H2 runs by CA key type, for the ratio to cfssl. */
-    private static final Map<CaKeyType, Double> H2_ISSUANCE = new java.util.EnumMap<>(CaKeyType.class);
+    private static final Map<CaKeyType, Double> H2_ISSUANCE = new EnumMap<>(CaKeyType.class);
 
     private PipelineBenchmark() {
     }
@@ -78,7 +107,7 @@ public final class PipelineBenchmark {
         String database = "certdesk_pipeline_" + UUID.randomUUID().toString().substring(0, 8);
         try (Connection admin = DriverManager.getConnection(pg, "postgres", ""); Statement s = admin.createStatement()) {
             s.execute("create database " + database);
-        } catch (java.sql.SQLException unreachable) {
+        } catch (SQLException unreachable) {
             System.out.println("PostgreSQL pipeline skipped: " + unreachable.getMessage());
             database = null;
         }
@@ -102,16 +131,16 @@ public final class PipelineBenchmark {
 
     /** The same pipeline with the qa CA's EC P-384 key in a PKCS#11 token (SoftHSM2), when it is installed. */
     private static void tokenRun(int n, List<byte[]> csrs) throws Exception {
-        if (!io.certdesk.support.SoftHsm.available()) {
+        if (!SoftHsm.available()) {
             System.out.println("H2 file, qa CA EC_P384 in SoftHSM2: skipped, SoftHSM2 or SOFTHSM2_CONF missing");
             return;
         }
-        io.certdesk.support.SoftHsm.tokens(Map.of("bench-pipeline", "1111"));
-        var token = io.certdesk.support.SoftHsm.settings("bench-pipeline", "qa-ca");
-        io.certdesk.authority.Pkcs11Authority.createCa("qa", token, CaKeyType.EC_P384, "CN=Bench token QA CA,O=certdesk,C=NL",
-                java.time.Duration.ofDays(3650));
-        Map<String, Object> inToken = new java.util.LinkedHashMap<>();
-        inToken.put("certdesk.environments.qa.pkcs11.library", io.certdesk.support.SoftHsm.MODULE);
+        SoftHsm.tokens(Map.of("bench-pipeline", "1111"));
+        var token = SoftHsm.settings("bench-pipeline", "qa-ca");
+        Pkcs11Authority.createCa("qa", token, CaKeyType.EC_P384, "CN=Bench token QA CA,O=certdesk,C=NL",
+                Duration.ofDays(3650));
+        Map<String, Object> inToken = new LinkedHashMap<>();
+        inToken.put("certdesk.environments.qa.pkcs11.library", SoftHsm.MODULE);
         inToken.put("certdesk.environments.qa.pkcs11.token-label", "bench-pipeline");
         inToken.put("certdesk.environments.qa.pkcs11.key-label", "qa-ca");
         inToken.put("certdesk.environments.qa.pkcs11.pin", token.pin());
@@ -148,7 +177,7 @@ public final class PipelineBenchmark {
         long start = System.nanoTime();
         try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(p)) {
             double startup = (System.nanoTime() - start) / 1e9;
-            var jobExecutor = ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) certdesk.bean(org.camunda.bpm.engine.ProcessEngine.class)
+            var jobExecutor = ((ProcessEngineConfigurationImpl) certdesk.bean(ProcessEngine.class)
                     .getProcessEngineConfiguration()).getJobExecutor();
             System.out.printf(Locale.ROOT, "%s: job executor takes %d jobs per acquisition, waits %d ms when idle%n", label,
                     jobExecutor.getMaxJobsPerAcquisition(), jobExecutor.getWaitTimeInMillis());
@@ -192,7 +221,7 @@ public final class PipelineBenchmark {
                 i -> "Organization ID: " + organizationPrefix + i + "\nCompany: Bench BV\nEnvironment: qa\n", csrs::get);
         TaskService tasks = certdesk.bean(TaskService.class);
         HistoryService history = certdesk.bean(HistoryService.class);
-        var jdbc = certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class);
+        var jdbc = certdesk.bean(JdbcClient.class);
         if (statistics) {
             jdbc.sql("set query_statistics_max_entries 1000").update();
             jdbc.sql("set query_statistics true").update();
@@ -219,10 +248,10 @@ public final class PipelineBenchmark {
         // approvers decide side by side, as a team in the Tasklist does
         ExecutorService approvers = Executors.newFixedThreadPool(APPROVERS, r -> new Thread(r, "approver-" + r.hashCode()));
         for (Task task : approvals) {
-            approvers.submit(() -> io.certdesk.support.Approvals.complete(certdesk, "approver", task.getId(), Map.of("approved", true)));
+            approvers.submit(() -> Approvals.complete(certdesk, "approver", task.getId(), Map.of("approved", true)));
         }
         approvers.shutdown();
-        approvers.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+        approvers.awaitTermination(10, TimeUnit.MINUTES);
         double decisions = issueLeg.seconds();
         while (history.createHistoricActivityInstanceQuery().activityId("EndEvent_CertificateDelivered").count() < deliveredBefore + n) {
             Thread.sleep(50);
@@ -241,7 +270,7 @@ public final class PipelineBenchmark {
      * run than rates on a shared machine, so it is what to compare when trying a change. PostgreSQL's CPU is not in it.
      */
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -270,8 +299,8 @@ public final class PipelineBenchmark {
     }
 
     private static Snapshot threadCpu() {
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> byPool = new java.util.TreeMap<>();
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byPool = new TreeMap<>();
         for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
             long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
             if (cpu > 0) {
@@ -279,11 +308,11 @@ public final class PipelineBenchmark {
             }
         }
         long gcMillis = 0;
-        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new Snapshot(byPool, gcMillis, java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
-                java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        return new Snapshot(byPool, gcMillis, ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
     }
 
     /**
@@ -318,7 +347,7 @@ public final class PipelineBenchmark {
     }
 
     /** -Dbench.sql-statistics=true: the statements a leg ran on H2, costliest first. */
-    private static void printStatements(org.springframework.jdbc.core.simple.JdbcClient jdbc, String leg) {
+    private static void printStatements(JdbcClient jdbc, String leg) {
         System.out.println("H2 statements of the " + leg + " leg (count, total time, statement):");
         jdbc.sql("select execution_count, cumulative_execution_time, sql_statement from information_schema.query_statistics "
                 + "order by cumulative_execution_time desc limit 30").query((rs, row) -> String.format(Locale.ROOT,
@@ -328,23 +357,23 @@ public final class PipelineBenchmark {
 
     /** The validator and the OCSP responder over HTTP, two client threads for three seconds each. */
     private static void publicEndpoints(StandaloneCertdesk certdesk, String label, CaKeyType caType) throws Exception {
-        String base = "http://127.0.0.1:" + certdesk.bean(org.springframework.core.env.Environment.class).getProperty("local.server.port");
-        String pem = certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+        String base = "http://127.0.0.1:" + certdesk.bean(Environment.class).getProperty("local.server.port");
+        String pem = certdesk.bean(JdbcClient.class)
                 .sql("select certificate_pem from issued_certificate where environment = 'qa' and purpose = 'CLIENT'").query(String.class).list().get(0);
-        var factory = java.security.cert.CertificateFactory.getInstance("X.509");
-        var certificate = (java.security.cert.X509Certificate) factory.generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes()));
+        var factory = CertificateFactory.getInstance("X.509");
+        var certificate = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(pem.getBytes()));
         var ca = certdesk.bean(CertificateAuthorities.class).get("qa").certificate();
-        var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
-                .build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
-                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
-        byte[] ocsp = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
-        java.util.function.Supplier<byte[]> withNonce = () -> {
+        var id = new CertificateID(new JcaDigestCalculatorProviderBuilder()
+                .build().get(CertificateID.HASH_SHA1),
+                new JcaX509CertificateHolder(ca), certificate.getSerialNumber());
+        byte[] ocsp = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+        Supplier<byte[]> withNonce = () -> {
             byte[] nonce = new byte[16];
-            java.util.concurrent.ThreadLocalRandom.current().nextBytes(nonce);
+            ThreadLocalRandom.current().nextBytes(nonce);
             try {
-                return new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).setRequestExtensions(new org.bouncycastle.asn1.x509.Extensions(
-                        new org.bouncycastle.asn1.x509.Extension(org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
-                                new org.bouncycastle.asn1.DEROctetString(new org.bouncycastle.asn1.DEROctetString(nonce).getEncoded()))))
+                return new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(
+                        new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                                new DEROctetString(new DEROctetString(nonce).getEncoded()))))
                         .build().getEncoded();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -362,7 +391,7 @@ public final class PipelineBenchmark {
                 label, caType, validator, responder, responderNonce);
     }
 
-    private static double httpRate(HttpClient http, java.util.function.Supplier<HttpRequest> request) throws Exception {
+    private static double httpRate(HttpClient http, Supplier<HttpRequest> request) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         AtomicInteger ok = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(2);
@@ -389,7 +418,7 @@ public final class PipelineBenchmark {
         PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=Bench BV,CN=raw", TestCsrs.p384());
         IssuanceProfile profile = new IssuanceProfile(Duration.ofDays(365), Duration.ofMinutes(5), "http://x/crl", "http://x/ocsp");
         ClientCertificateIssuer issuer = new ClientCertificateIssuer();
-        io.certdesk.authority.CertificateSubject subject = io.certdesk.authority.CertificateSubject.of(csr.getSubject());
+        CertificateSubject subject = CertificateSubject.of(csr.getSubject());
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         int count = 0;
         long start = System.nanoTime();
@@ -439,7 +468,7 @@ public final class PipelineBenchmark {
                     http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/cfssl/info"))
                             .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
                     break;
-                } catch (java.io.IOException notYet) {
+                } catch (IOException notYet) {
                     Thread.sleep(100);
                 }
             }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
@@ -214,7 +216,7 @@ class LdapDirectoryIT {
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + organizationId,
                         TestCsrs.ec("secp256r1"))).getBytes()));
         String subject = mailbox.awaitOne(from).subject();
-        java.util.regex.Matcher reference = java.util.regex.Pattern.compile("CR-\\d{4}-\\d{6}").matcher(subject);
+        Matcher reference = Pattern.compile("CR-\\d{4}-\\d{6}").matcher(subject);
         assertThat(reference.find()).as(subject).isTrue();
         return reference.group();
     }

@@ -2,27 +2,35 @@ package io.certdesk.est;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
 import io.certdesk.support.StrongswanPki;
 import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 
 /**
  * EST re-enrollment against a running certdesk, with real clients as the oracle: strongSwan's {@code pki --est}
@@ -103,7 +111,7 @@ class EstIT extends EmbeddedCertdeskTest {
 
     private String serialOf(String file) {
         // as certdesk writes serials: upper-case hex without the zero openssl pads to whole bytes
-        return new java.math.BigInteger(Openssl.ok(client, "openssl x509 -in " + file + " -noout -serial").trim()
+        return new BigInteger(Openssl.ok(client, "openssl x509 -in " + file + " -noout -serial").trim()
                 .substring("serial=".length()), 16).toString(16).toUpperCase();
     }
 
@@ -186,11 +194,11 @@ class EstIT extends EmbeddedCertdeskTest {
     private void runLifecycleSweepNow() throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
             try {
-                org.camunda.bpm.engine.runtime.Job timer = engine.getManagementService().createJobQuery()
+                Job timer = engine.getManagementService().createJobQuery()
                         .processDefinitionKey("certificateLifecycleSweep").timers().singleResult();
                 engine.getManagementService().setJobDuedate(timer.getId(), Date.from(Instant.now().minusSeconds(1)));
                 return;
-            } catch (org.camunda.bpm.engine.OptimisticLockingException firedMeanwhile) {
+            } catch (OptimisticLockingException firedMeanwhile) {
                 if (attempt > 20) {
                     throw firedMeanwhile;
                 }
@@ -265,7 +273,7 @@ class EstIT extends EmbeddedCertdeskTest {
     void aCertificateAnAdministratorBlockedRenewsNothing() throws Exception {
         issuedAgo("est-blocked", Duration.ofDays(350));
         String fingerprint = Openssl.ok(client, "openssl x509 -in old.pem -noout -fingerprint -sha256").trim().replaceAll(".*=", "");
-        var blocked = http.withBasicAuth("admin", "admin").postForEntity("/admin/partner-blocks", new org.springframework.http.HttpEntity<>(
+        var blocked = http.withBasicAuth("admin", "admin").postForEntity("/admin/partner-blocks", new HttpEntity<>(
                 "{\"fingerprint\":\"" + fingerprint + "\",\"reason\":\"key leaked\"}", jsonHeaders()), String.class);
         assertThat(blocked.getStatusCode().is2xxSuccessful()).as(blocked.getBody()).isTrue();
         newCsr(SUBJECT + "est-blocked");
@@ -286,7 +294,7 @@ class EstIT extends EmbeddedCertdeskTest {
     @Test
     void revokedAndExpiredCertificatesAreRefused() throws Exception {
         Issued revoked = issuedAgo("est-revoked", Duration.ofDays(350));
-        http.withBasicAuth("admin", "admin").postForEntity("/admin/revocations", new org.springframework.http.HttpEntity<>(
+        http.withBasicAuth("admin", "admin").postForEntity("/admin/revocations", new HttpEntity<>(
                 "{\"certificate\":\"" + revoked.serial() + "\",\"reason\":\"keyCompromise\"}", jsonHeaders()), String.class);
         long deadline = System.currentTimeMillis() + WAIT.toMillis();
         while (!"REVOKED".equals(status(revoked.serial())) && System.currentTimeMillis() < deadline) {
@@ -396,7 +404,7 @@ class EstIT extends EmbeddedCertdeskTest {
                     .append(i).append(".out ").append(url("simplereenroll")).append(" & ");
         }
         Openssl.ok(client, parallel + "wait");
-        java.util.Set<String> answers = new java.util.HashSet<>();
+        Set<String> answers = new HashSet<>();
         for (int i = 0; i < 6; i++) {
             answers.add(Files.readString(client.resolve("a" + i + ".out")));
         }
@@ -450,9 +458,9 @@ class EstIT extends EmbeddedCertdeskTest {
                 .as("no EST on the plain web port").isEqualTo(404);
     }
 
-    private static org.springframework.http.HttpHeaders jsonHeaders() {
-        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
-        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+    private static HttpHeaders jsonHeaders() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
         return headers;
     }
 }

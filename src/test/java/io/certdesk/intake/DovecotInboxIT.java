@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 
 import io.certdesk.support.Dovecot;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * certdesk reads its support inbox from a real Dovecot over IMAPS, trusting only the throw-away CA it is given,
@@ -116,7 +119,7 @@ class DovecotInboxIT {
         awaitCount(SUPPORT, "INBOX", 0);
         Thread.sleep(1000);
         assertThat(replies.read("jane@acme.test", "INBOX")).hasSize(1);
-        assertThat(certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+        assertThat(certdesk.bean(JdbcClient.class)
                 .sql("select count(*) from certificate_request where message_id = '<dovecot-1@acme.test>'").query(Long.class).single())
                 .isEqualTo(1);
     }
@@ -125,8 +128,8 @@ class DovecotInboxIT {
     void aMailWithAPrivateKeyLeavesTheDovecotMailbox() throws Exception {
         startCertdesk(true);
         awaitHealth("\"newMail\":\"idle\"");
-        java.security.KeyPair keys = TestCsrs.ec("secp256r1");
-        String key = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
+        KeyPair keys = TestCsrs.ec("secp256r1");
+        String key = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
         dovecot.deliver(SUPPORT, Mailbox.render(Mailbox.from("keys@acme.test").body("Organization ID: dovecot-key\n")
                 .attach("client.key", key.getBytes())));
@@ -154,7 +157,7 @@ class DovecotInboxIT {
         }
         awaitHealth("\"newMail\":\"idle\"");
         assertThat(dovecot.count(SUPPORT, "INBOX")).isZero();
-        assertThat(certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+        assertThat(certdesk.bean(JdbcClient.class)
                 .sql("select count(*) from certificate_request where message_id like '<dovecot-batch-%'").query(Long.class).single())
                 .isEqualTo(mails);
     }

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
@@ -65,12 +69,12 @@ public class FuzzTest {
             \r
             %s\r
             --outer--\r
-            """.formatted(java.util.Base64.getMimeEncoder().encodeToString(CSR_DER));
+            """.formatted(Base64.getMimeEncoder().encodeToString(CSR_DER));
 
     static byte[] encoded(PKCS10CertificationRequest csr) {
         try {
             return csr.getEncoded();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -84,7 +88,7 @@ public class FuzzTest {
             switch (random.nextInt(6)) {
                 case 0 -> data[at] ^= (byte) (1 << random.nextInt(8));
                 case 1 -> data[at] = (byte) random.nextInt(256);
-                case 2 -> data = java.util.Arrays.copyOf(data, at);
+                case 2 -> data = Arrays.copyOf(data, at);
                 case 3 -> {
                     byte[] grown = new byte[data.length + 1];
                     System.arraycopy(data, 0, grown, 0, at);
@@ -123,7 +127,7 @@ public class FuzzTest {
             byte[] seed = random.nextBoolean() ? CSR_DER : RSA_CSR_DER;
             byte[] input = mutate(seed, random);
             if (random.nextInt(4) == 0) {
-                input = ("-----BEGIN CERTIFICATE REQUEST-----\n" + java.util.Base64.getMimeEncoder().encodeToString(input)
+                input = ("-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(input)
                         + "\n-----END CERTIFICATE REQUEST-----\n").getBytes(StandardCharsets.US_ASCII);
             }
             runs++;
@@ -134,7 +138,7 @@ public class FuzzTest {
                 assertThat(expected.getMessage()).isNotBlank();
                 refused++;
             } catch (RuntimeException | AssertionError e) {
-                fail("seed " + SEED + ", run " + runs + ": " + e + " for input " + java.util.HexFormat.of().formatHex(input), e);
+                fail("seed " + SEED + ", run " + runs + ": " + e + " for input " + HexFormat.of().formatHex(input), e);
             }
         }
         System.out.printf("CSR fuzz: %d damaged CSRs in %s (seed %d), %d refused as unreadable%n", runs, BUDGET, SEED, refused);

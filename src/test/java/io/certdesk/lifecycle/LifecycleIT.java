@@ -2,23 +2,32 @@ package io.certdesk.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.certdesk.revocation.RevocationProcess;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 
 /**
  * Expiry reminders, renewal and expiry with the engine's clock moved forward: each reminder is sent once, a
@@ -36,7 +45,7 @@ class LifecycleIT extends EmbeddedCertdeskTest {
 
     private Instant notAfter(String serial) {
         return jdbc.sql("select not_after from issued_certificate where serial = ?").param(serial)
-                .query(java.sql.Timestamp.class).single().toInstant();
+                .query(Timestamp.class).single().toInstant();
     }
 
     private String status(String serial) {
@@ -47,13 +56,13 @@ class LifecycleIT extends EmbeddedCertdeskTest {
     private void sweepAt(Instant now) throws InterruptedException {
         ClockUtil.setCurrentTime(Date.from(now));
         // which sweeps had run: the nightly history cleanup may remove old ones once the clock is moved far on
-        java.util.Set<String> before = finishedSweeps();
+        Set<String> before = finishedSweeps();
         for (int attempt = 0; ; attempt++) {
             try {
                 Job timer = management.createJobQuery().processDefinitionKey(LifecycleProcesses.SWEEP).timers().singleResult();
                 management.setJobDuedate(timer.getId(), Date.from(now.minusSeconds(1)));
                 break;
-            } catch (org.camunda.bpm.engine.OptimisticLockingException firedMeanwhile) {
+            } catch (OptimisticLockingException firedMeanwhile) {
                 if (attempt > 20) {
                     throw firedMeanwhile;
                 }
@@ -70,9 +79,9 @@ class LifecycleIT extends EmbeddedCertdeskTest {
         }
     }
 
-    private java.util.Set<String> finishedSweeps() {
+    private Set<String> finishedSweeps() {
         return history.createHistoricProcessInstanceQuery().processDefinitionKey(LifecycleProcesses.SWEEP).finished().list().stream()
-                .map(org.camunda.bpm.engine.history.HistoricProcessInstance::getId).collect(java.util.stream.Collectors.toSet());
+                .map(HistoricProcessInstance::getId).collect(Collectors.toSet());
     }
 
     private List<Mailbox.Received> reminders(String contact) throws Exception {
@@ -166,13 +175,13 @@ class LifecycleIT extends EmbeddedCertdeskTest {
     void remindersFollowAContactChangeMadeByAnAdmin() throws Exception {
         Issued issued = onboard("life-contact", "qa", TestCsrs.ec("secp384r1"));
         String successor = address("successor");
-        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
-        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
-        var entity = new org.springframework.http.HttpEntity<>("[{\"email\":\"" + successor + "\",\"name\":\"Sam Successor\"}]", headers);
-        assertThat(http.exchange("/admin/organizations/life-contact/technical-contacts", org.springframework.http.HttpMethod.PUT,
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        var entity = new HttpEntity<>("[{\"email\":\"" + successor + "\",\"name\":\"Sam Successor\"}]", headers);
+        assertThat(http.exchange("/admin/organizations/life-contact/technical-contacts", HttpMethod.PUT,
                 entity, String.class).getStatusCode().value()).isEqualTo(401);
         var response = http.withBasicAuth("admin", "admin").exchange("/admin/organizations/life-contact/technical-contacts",
-                org.springframework.http.HttpMethod.PUT, entity, String.class);
+                HttpMethod.PUT, entity, String.class);
         assertThat(response.getStatusCode().value()).isEqualTo(200);
         assertThat(response.getBody()).contains(successor).doesNotContain(issued.contact());
 

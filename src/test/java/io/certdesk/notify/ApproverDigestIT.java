@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.certdesk.support.Approvals;
 import io.certdesk.support.Mailbox;
@@ -65,7 +67,7 @@ class ApproverDigestIT {
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + organizationId,
                         TestCsrs.ec("secp256r1"))).getBytes()));
         String subject = mailbox.awaitOne(from).subject();
-        java.util.regex.Matcher reference = java.util.regex.Pattern.compile("CR-\\d{4}-\\d{6}").matcher(subject);
+        Matcher reference = Pattern.compile("CR-\\d{4}-\\d{6}").matcher(subject);
         assertThat(reference.find()).isTrue();
         return reference.group();
     }

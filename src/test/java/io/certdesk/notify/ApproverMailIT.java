@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
 import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
+import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
+import org.camunda.bpm.model.bpmn.instance.UserTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,8 +54,8 @@ class ApproverMailIT extends EmbeddedCertdeskTest {
                 .contains("Organization:  \"mail-1\"")
                 .contains("Environment:   \"production\"")
                 .containsPattern("Findings: +(none|\\d+ (WARNING|NOTE).*)")
-                .contains("Due:           " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-                        .withZone(java.time.ZoneOffset.UTC).format(task.getDueDate().toInstant()))
+                .contains("Due:           " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                        .withZone(ZoneOffset.UTC).format(task.getDueDate().toInstant()))
                 .contains(properties.publicUrl() + "/camunda/app/tasklist/default/#/?task=" + task.getId());
         assertThat(mail.headers()).containsEntry("X-Certdesk-Reference", reference);
     }
@@ -63,7 +70,7 @@ class ApproverMailIT extends EmbeddedCertdeskTest {
         awaitMail(APPROVER, second, "Waiting for your decision");
 
         String warning = "Approver '" + member + "' (group approvers) has no usable mail address";
-        assertThat(output.getAll().split(java.util.regex.Pattern.quote(warning), -1)).as("times logged").hasSize(2);
+        assertThat(output.getAll().split(Pattern.quote(warning), -1)).as("times logged").hasSize(2);
         assertThat(runtime.createIncidentQuery().count()).isZero();
     }
 
@@ -128,16 +135,16 @@ class ApproverMailIT extends EmbeddedCertdeskTest {
 
     @Test
     void everyUserTaskOfEveryProcessHasAFollowUpReminderAndADueDateEscalationInItsModel() {
-        List<String> checked = new java.util.ArrayList<>();
+        List<String> checked = new ArrayList<>();
         var repository = engine.getRepositoryService();
         for (var definition : repository.createProcessDefinitionQuery().latestVersion().list()) {
             var model = repository.getBpmnModelInstance(definition.getId());
-            for (var task : model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.UserTask.class)) {
-                List<String> timers = model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.BoundaryEvent.class).stream()
+            for (var task : model.getModelElementsByType(UserTask.class)) {
+                List<String> timers = model.getModelElementsByType(BoundaryEvent.class).stream()
                         .filter(b -> b.getAttachedTo() == task && !b.cancelActivity())
                         .flatMap(b -> b.getEventDefinitions().stream())
-                        .filter(d -> d instanceof org.camunda.bpm.model.bpmn.instance.TimerEventDefinition)
-                        .map(d -> ((org.camunda.bpm.model.bpmn.instance.TimerEventDefinition) d).getTimeDate().getTextContent())
+                        .filter(d -> d instanceof TimerEventDefinition)
+                        .map(d -> ((TimerEventDefinition) d).getTimeDate().getTextContent())
                         .toList();
                 assertThat(timers).as(task.getId() + " timers").containsExactlyInAnyOrder(task.getCamundaFollowUpDate(), task.getCamundaDueDate());
                 checked.add(task.getId());

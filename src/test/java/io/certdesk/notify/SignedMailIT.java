@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +77,8 @@ class SignedMailIT extends EmbeddedCertdeskTest {
         Files.writeString(client.resolve("mail-signing.pem"), http.getForObject("/pki/mail-signing.pem", String.class));
         // a forger replaces the attached certificate with one of their own making (here: the CA certificate's bytes)
         Map<String, byte[]> parts = attachments(delivery.getBytes(StandardCharsets.ISO_8859_1));
-        String original = java.util.Base64.getMimeEncoder().encodeToString(parts.get("client-cert.pem")).lines().findFirst().orElseThrow();
-        String forged = java.util.Base64.getMimeEncoder().encodeToString(parts.get("ca-cert.pem")).lines().findFirst().orElseThrow();
+        String original = Base64.getMimeEncoder().encodeToString(parts.get("client-cert.pem")).lines().findFirst().orElseThrow();
+        String forged = Base64.getMimeEncoder().encodeToString(parts.get("ca-cert.pem")).lines().findFirst().orElseThrow();
         assertThat(delivery).contains(original);
         Files.writeString(client.resolve("forged.eml"), delivery.replace(original, forged), StandardCharsets.ISO_8859_1);
 

@@ -6,6 +6,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +76,7 @@ class ClientGuidesIT extends EmbeddedCertdeskTest {
         assertThat((String) shown.get("subject")).contains("CN=your-organization-id").contains("O=Your Company Name");
         assertThat((String) shown.get("issuance")).contains("clientAuth").contains("digitalSignature").doesNotContain("keyEncipherment")
                 .contains("365 days").contains("SHA384withECDSA").contains("certdesk QA Client CA");
-        assertThat(approval.getDueDate()).as("due date from certdesk.approvers.decision-due").isAfter(new java.util.Date());
+        assertThat(approval.getDueDate()).as("due date from certdesk.approvers.decision-due").isAfter(new Date());
         assertThat(approval.getFollowUpDate()).isBefore(approval.getDueDate());
 
         HttpHeaders headers = new HttpHeaders();

@@ -29,6 +29,7 @@ import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -195,7 +196,7 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
             extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
                     new GeneralName(GeneralName.dNSName, "api.bank.example"), new GeneralName(GeneralName.dNSName, "*.example")}));
             KeyPair keys = TestCsrs.p384();
-            return new JcaPKCS10CertificationRequestBuilder(new org.bouncycastle.asn1.x500.X500Name(subject), keys.getPublic())
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
                     .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
                     .build(new JcaContentSignerBuilder("SHA384withECDSA").setProvider(Crypto.provider()).build(keys.getPrivate()));
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.certdesk.onboarding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
+import java.util.UUID;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
@@ -16,7 +17,7 @@ class HostileMailIT extends EmbeddedCertdeskTest {
 
     private static String headers(String from, String subject, String contentType) {
         return "From: " + from + "\r\nTo: support@certdesk.local\r\nSubject: " + subject + "\r\nMessage-ID: <"
-                + java.util.UUID.randomUUID() + "@hostile.test>\r\nMIME-Version: 1.0\r\nContent-Type: " + contentType + "\r\n\r\n";
+                + UUID.randomUUID() + "@hostile.test>\r\nMIME-Version: 1.0\r\nContent-Type: " + contentType + "\r\n\r\n";
     }
 
     private void assertNothingIssuedFor(String from) {

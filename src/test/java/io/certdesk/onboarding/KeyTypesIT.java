@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
@@ -27,7 +28,7 @@ class KeyTypesIT extends EmbeddedCertdeskTest {
 
     @Test
     void anEcP256KeyMadeWithOpensslGetsACertificateThatVerifies() throws Exception {
-        String org = "p256-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        String org = "p256-" + UUID.randomUUID().toString().substring(0, 6);
         Openssl.ok(client, "openssl ecparam -genkey -name prime256v1 -noout -out client-key.pem");
         Openssl.ok(client, "openssl req -new -key client-key.pem -out client.csr "
                 + "-subj \"/C=NL/ST=North-Holland/L=Amsterdam/O=ACME BV/OU=API Client/CN=" + org + "\"");

@@ -2,6 +2,7 @@ package io.certdesk.onboarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
@@ -62,8 +63,8 @@ class MailAuthenticityIT extends EmbeddedCertdeskTest {
     @Test
     void aRequestChangedAfterSigningWarnsTheApprover() throws Exception {
         String sender = signingDomainAddress("changed");
-        String signed = new String(TestDkim.sign(request(sender, "dkim-changed-org")), java.nio.charset.StandardCharsets.ISO_8859_1);
-        MAILBOX.sendExactly(sender, signed.replace("Company: ACME BV", "Company: EVIL BV").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String signed = new String(TestDkim.sign(request(sender, "dkim-changed-org")), StandardCharsets.ISO_8859_1);
+        MAILBOX.sendExactly(sender, signed.replace("Company: ACME BV", "Company: EVIL BV").getBytes(StandardCharsets.ISO_8859_1));
 
         assertThat(findings(sender)).contains("code=MAIL_NOT_AUTHENTICATED").containsIgnoringCase("body");
     }

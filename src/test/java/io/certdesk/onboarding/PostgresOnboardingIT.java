@@ -2,6 +2,7 @@ package io.certdesk.onboarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.support.Approvals;
 import io.certdesk.support.FaultyLink;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The onboarding path on PostgreSQL: Camunda's schema, certdesk's migrations and its SQL. Uses
@@ -86,13 +89,13 @@ class PostgresOnboardingIT {
                 assertThat(subject).matches("\\[CR-\\d{4}-00000" + i + "] .*");
                 String reference = subject.substring(1, subject.indexOf(']'));
                 Task task = certdesk.awaitApprovalTask(reference);
-                io.certdesk.support.Approvals.complete(certdesk, "approver", task.getId(), Map.of(OnboardingProcess.APPROVED, true));
+                Approvals.complete(certdesk, "approver", task.getId(), Map.of(OnboardingProcess.APPROVED, true));
                 assertThat(mailbox.await(from, 2, Duration.ofSeconds(30)).get(1).attachments()).containsKey("client-cert.pem");
                 assertThat(certdesk.bean(CertificateInventory.class).findByRequestReference(reference))
                         .get().satisfies(c -> assertThat(c.environment()).isEqualTo("qa"));
             }
             // completing a task looks up its subtasks: indexed, approvals do not read every open task
-            assertThat(certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+            assertThat(certdesk.bean(JdbcClient.class)
                     .sql("select indexdef from pg_indexes where tablename = 'act_ru_task'").query(String.class).list())
                     .anySatisfy(index -> assertThat(index).containsIgnoringCase("(parent_task_id_)"));
         }
@@ -104,7 +107,7 @@ class PostgresOnboardingIT {
         int imap = Ports.free();
         Mailbox mailbox = new Mailbox("127.0.0.1", smtp, imap);
         String url = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + database;
-        java.net.URI target = java.net.URI.create(url.substring("jdbc:".length()));
+        URI target = URI.create(url.substring("jdbc:".length()));
         try (FaultyLink link = new FaultyLink(target.getPort() < 0 ? 5432 : target.getPort())) {
             Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(data, smtp, imap);
             properties.put("camunda.bpm.process-engine-name", "postgres-outage");
@@ -134,10 +137,10 @@ class PostgresOnboardingIT {
                 for (String contact : during) {
                     assertThat(mailbox.await(contact, 1, Duration.ofSeconds(30)).get(0).subject()).contains("received");
                 }
-                io.certdesk.support.Approvals.complete(certdesk, "approver", task.getId(), Map.of(OnboardingProcess.APPROVED, true));
+                Approvals.complete(certdesk, "approver", task.getId(), Map.of(OnboardingProcess.APPROVED, true));
                 assertThat(mailbox.await(first, 2, Duration.ofSeconds(60)).get(1).attachments()).containsKey("client-cert.pem");
                 assertThat(mailbox.read(Mailbox.SUPPORT, "Needs-attention")).as("no mail blamed for the outage").isEmpty();
-                assertThat(certdesk.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                assertThat(certdesk.bean(JdbcClient.class)
                         .sql("select count(*) from certificate_request").query(Long.class).single()).isEqualTo(4);
             }
         }

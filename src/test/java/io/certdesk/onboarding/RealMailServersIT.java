@@ -2,11 +2,18 @@ package io.certdesk.onboarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import io.certdesk.support.Approvals;
 import io.certdesk.support.Dovecot;
@@ -15,7 +22,11 @@ import io.certdesk.support.Openssl;
 import io.certdesk.support.Postfix;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
+import io.certdesk.support.TestPki;
+import io.certdesk.trust.PartnerTrustProcess;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.TaskService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,9 +125,9 @@ class RealMailServersIT {
             Path work = dir.resolve("client");
             Files.createDirectories(work);
             Files.write(work.resolve("mail.eml"), client.raw("jane@acme.test").get(1));
-            Files.writeString(work.resolve("mail-signing.pem"), java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + certdesk.port() + "/pki/mail-signing.pem")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            Files.writeString(work.resolve("mail-signing.pem"), HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + certdesk.port() + "/pki/mail-signing.pem")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
             assertThat(Openssl.ok(work, "openssl smime -verify -CAfile mail-signing.pem -in mail.eml -out /dev/null 2>&1"))
                     .contains("Verification successful");
         }
@@ -125,7 +136,7 @@ class RealMailServersIT {
     @Test
     void aTwelveMegabyteMailIsAnsweredFromItsHeadersAndLeavesTheInbox() throws Exception {
         byte[] large = new byte[12 * 1024 * 1024];
-        new java.util.Random(7).nextBytes(large);
+        new Random(7).nextBytes(large);
         client.send(Mailbox.from("big@acme.test").subject("Our CSR and some logs").body("Organization ID: real-mail-big\n")
                 .attach("logs.bin", large));
         Mailbox.Received reply = await("big@acme.test", 1).get(0);
@@ -172,7 +183,7 @@ class RealMailServersIT {
 
         postfix.start();
         // the retry falls due (a minute later in production)
-        management.createJobQuery().withException().list().forEach(job -> management.setJobDuedate(job.getId(), new java.util.Date()));
+        management.createJobQuery().withException().list().forEach(job -> management.setJobDuedate(job.getId(), new Date()));
         List<Mailbox.Received> mails = await("outage@acme.test", 2);
         assertThat(mails.get(1).attachmentText("client-cert.pem")).contains("BEGIN CERTIFICATE");
         Thread.sleep(3000);
@@ -183,24 +194,24 @@ class RealMailServersIT {
 
     @Test
     void aPartnerChainThroughPostfixAndDovecotReachesItsFirstApprover() throws Exception {
-        java.time.Instant now = java.time.Instant.now();
-        io.certdesk.support.TestPki.Issued root = io.certdesk.support.TestPki.root("CN=Real Mail Partner Root,O=Partner",
+        Instant now = Instant.now();
+        TestPki.Issued root = TestPki.root("CN=Real Mail Partner Root,O=Partner",
                 now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(3000)));
-        io.certdesk.support.TestPki.Issued issuing = io.certdesk.support.TestPki.intermediate("CN=Real Mail Partner Issuing,O=Partner",
+        TestPki.Issued issuing = TestPki.intermediate("CN=Real Mail Partner Issuing,O=Partner",
                 root, now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(1000)));
-        io.certdesk.support.TestPki.Issued leaf = io.certdesk.support.TestPki.leaf("CN=real-mail-partner-client,O=Partner Client",
-                issuing, org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth);
+        TestPki.Issued leaf = TestPki.leaf("CN=real-mail-partner-client,O=Partner Client",
+                issuing, KeyPurposeId.id_kp_clientAuth);
         client.send(Mailbox.from("partner@acme.test").subject("Our partner certificate").body("Organization ID: real-mail-partner\nEnvironment: qa\n")
                 .attach("chain.pem", (leaf.pem() + issuing.pem() + root.pem()).getBytes()));
         String ack = await("partner@acme.test", 1).get(0).subject();
         assertThat(ack).contains("Partner CA received");
         String reference = ack.substring(ack.indexOf("TR-"), ack.indexOf(']'));
-        var tasks = certdesk.bean(org.camunda.bpm.engine.TaskService.class);
+        var tasks = certdesk.bean(TaskService.class);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (tasks.createTaskQuery().processInstanceBusinessKey(reference).count() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertThat(tasks.createTaskQuery().processInstanceBusinessKey(reference).singleResult().getTaskDefinitionKey())
-                .isEqualTo(io.certdesk.trust.PartnerTrustProcess.FIRST_APPROVAL);
+                .isEqualTo(PartnerTrustProcess.FIRST_APPROVAL);
     }
 }

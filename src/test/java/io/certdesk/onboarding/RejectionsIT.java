@@ -10,6 +10,7 @@ import java.util.Map;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
+import org.assertj.core.api.Assertions;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 
@@ -172,7 +173,7 @@ class RejectionsIT extends EmbeddedCertdeskTest {
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-declined", TestCsrs.p384())).getBytes()));
         String reference = referenceIn(MAILBOX.awaitOne(from).subject());
         Task approval = awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, false)))
+        Assertions.assertThatThrownBy(() -> decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, false)))
                 .hasMessageContaining("A rejection needs a reason");
         decide("approver", approval.getId(), Map.of(OnboardingProcess.APPROVED, false,
                 OnboardingProcess.REJECTION_REASON, "We have no contract with acme-declined yet."));

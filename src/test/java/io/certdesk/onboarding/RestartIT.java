@@ -4,15 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.support.Approvals;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,15 +48,15 @@ class RestartIT {
             String subject = mailbox.awaitOne("lena@restart.test").subject();
             reference = subject.substring(subject.indexOf("CR-"), subject.indexOf(']'));
             first.awaitApprovalTask(reference);
-            caFingerprint = first.bean(io.certdesk.authority.CertificateAuthorities.class).get("production").sha256Fingerprint();
+            caFingerprint = first.bean(CertificateAuthorities.class).get("production").sha256Fingerprint();
         }
         // the embedded mailbox lives in memory: the client's mail is gone with it, the request is not
         try (StandaloneCertdesk second = StandaloneCertdesk.start(properties)) {
-            assertThat(second.bean(io.certdesk.authority.CertificateAuthorities.class).get("production").sha256Fingerprint())
+            assertThat(second.bean(CertificateAuthorities.class).get("production").sha256Fingerprint())
                     .as("the development CA is loaded again, not created anew").isEqualTo(caFingerprint);
             TaskService tasks = second.bean(TaskService.class);
             Task task = second.awaitApprovalTask(reference);
-            io.certdesk.support.Approvals.complete(second, "approver", task.getId(), Map.of(OnboardingProcess.APPROVED, true));
+            Approvals.complete(second, "approver", task.getId(), Map.of(OnboardingProcess.APPROVED, true));
             List<Mailbox.Received> mails = mailbox.await("lena@restart.test", 1, Duration.ofSeconds(30));
             assertThat(mails.get(0).subject()).contains(reference).contains("Your client certificate");
             assertThat(second.bean(HistoryService.class).createHistoricProcessInstanceQuery()
@@ -62,19 +72,19 @@ class RestartIT {
         Map<String, Object> properties = StandaloneCertdesk.embeddedProperties(data, smtp, imap);
         properties.put("camunda.bpm.process-engine-name", "restart-reminders");
         String contact = "ops@reminder.test";
-        java.time.Instant notAfter;
+        Instant notAfter;
         try (StandaloneCertdesk first = StandaloneCertdesk.start(properties)) {
             mailbox.send(Mailbox.from(contact).body("Organization ID: remind-1\nCompany: Remind BV\n")
                     .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Remind BV,CN=remind-1", TestCsrs.p384())).getBytes()));
             String subject = mailbox.awaitOne(contact).subject();
             String reference = subject.substring(subject.indexOf("CR-"), subject.indexOf(']'));
             TaskService tasks = first.bean(TaskService.class);
-            io.certdesk.support.Approvals.complete(first, "approver", first.awaitApprovalTask(reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
+            Approvals.complete(first, "approver", first.awaitApprovalTask(reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
             mailbox.await(contact, 2, Duration.ofSeconds(30));
-            notAfter = first.bean(io.certdesk.inventory.CertificateInventory.class).findByRequestReference(reference).orElseThrow().notAfter();
+            notAfter = first.bean(CertificateInventory.class).findByRequestReference(reference).orElseThrow().notAfter();
         }
         try {
-            org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(notAfter.minus(Duration.ofDays(30)).plusSeconds(600)));
+            ClockUtil.setCurrentTime(Date.from(notAfter.minus(Duration.ofDays(30)).plusSeconds(600)));
             // the embedded mailbox starts empty again with each run; count reminders per run
             int reminders = 0;
             for (int run = 0; run < 2; run++) {
@@ -92,23 +102,23 @@ class RestartIT {
             }
             assertThat(reminders).as("one reminder over two restarts").isEqualTo(1);
         } finally {
-            org.camunda.bpm.engine.impl.util.ClockUtil.reset();
+            ClockUtil.reset();
         }
     }
 
-    private static java.util.Set<String> finishedSweeps(HistoryService history) {
+    private static Set<String> finishedSweeps(HistoryService history) {
         return history.createHistoricProcessInstanceQuery().processDefinitionKey("certificateLifecycleSweep").finished().list().stream()
-                .map(org.camunda.bpm.engine.history.HistoricProcessInstance::getId).collect(java.util.stream.Collectors.toSet());
+                .map(HistoricProcessInstance::getId).collect(Collectors.toSet());
     }
 
     /** Makes the lifecycle sweep due now and waits until it ran. */
     private static void runSweepNow(StandaloneCertdesk certdesk) throws InterruptedException {
-        var management = certdesk.bean(org.camunda.bpm.engine.ManagementService.class);
+        var management = certdesk.bean(ManagementService.class);
         var history = certdesk.bean(HistoryService.class);
         // which sweeps had run: the nightly history cleanup may remove old ones once the clock is moved far on
-        java.util.Set<String> before = finishedSweeps(history);
+        Set<String> before = finishedSweeps(history);
         var timer = management.createJobQuery().processDefinitionKey("certificateLifecycleSweep").timers().singleResult();
-        management.setJobDuedate(timer.getId(), org.camunda.bpm.engine.impl.util.ClockUtil.getCurrentTime());
+        management.setJobDuedate(timer.getId(), ClockUtil.getCurrentTime());
         for (int i = 0; i < 300; i++) {
             if (!before.containsAll(finishedSweeps(history))
                     && history.createHistoricProcessInstanceQuery().processDefinitionKey("certificateLifecycleSweep").unfinished().count() == 0) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -11,15 +12,18 @@ import java.util.stream.Collectors;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.certdesk.support.Approvals;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
-import io.certdesk.support.TestPostgres;
 import io.certdesk.support.TestCsrs;
+import io.certdesk.support.TestPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -98,13 +102,13 @@ class ClusterIT {
                 System.out.println("cluster diagnostics: requests " + debug.sql("select status, count(*) from certificate_request group by status").query().listOfRows());
                 System.out.println("cluster diagnostics: inbox " + mailbox.read(Mailbox.SUPPORT, "INBOX").size() + " processed " + mailbox.read(Mailbox.SUPPORT, "Processed").size()
                         + " attention " + mailbox.read(Mailbox.SUPPORT, "Needs-attention").size());
-                System.out.println("cluster diagnostics: jobs " + one.bean(org.camunda.bpm.engine.ManagementService.class).createJobQuery().count()
-                        + " incidents " + one.bean(org.camunda.bpm.engine.RuntimeService.class).createIncidentQuery().count());
+                System.out.println("cluster diagnostics: jobs " + one.bean(ManagementService.class).createJobQuery().count()
+                        + " incidents " + one.bean(RuntimeService.class).createIncidentQuery().count());
                 System.out.println("cluster diagnostics: activities " + debug.sql("select act_id_, count(*) from act_ru_execution group by act_id_").query().listOfRows());
             }
             assertThat(approvals).hasSize(REQUESTS);
             for (int i = 0; i < approvals.size(); i++) {
-                io.certdesk.support.Approvals.complete((i % 2 == 0 ? one : two), "approver", approvals.get(i).getId(), Map.of("approved", true));
+                Approvals.complete((i % 2 == 0 ? one : two), "approver", approvals.get(i).getId(), Map.of("approved", true));
             }
             JdbcClient jdbc = one.bean(JdbcClient.class);
             HistoryService history = one.bean(HistoryService.class);
@@ -125,9 +129,9 @@ class ClusterIT {
             assertThat(jdbc.sql("select count(*) from issued_certificate where purpose = 'CLIENT'").query(Long.class).single()).isEqualTo(REQUESTS);
             assertThat(jdbc.sql("select count(distinct request_reference) from issued_certificate where purpose = 'CLIENT'").query(Long.class).single()).isEqualTo(REQUESTS);
             assertThat(jdbc.sql("select count(*) from expiry_reminder").query(Long.class).single()).isEqualTo(4L * REQUESTS);
-            assertThat(one.bean(org.camunda.bpm.engine.RuntimeService.class).createIncidentQuery().count()).isZero();
+            assertThat(one.bean(RuntimeService.class).createIncidentQuery().count()).isZero();
 
-            Map<String, Long> mailsPerClient = java.util.Arrays.stream(mail.getReceivedMessages())
+            Map<String, Long> mailsPerClient = Arrays.stream(mail.getReceivedMessages())
                     .map(ClusterIT::recipient).filter(r -> r.endsWith("@cluster.test"))
                     .collect(Collectors.groupingBy(r -> r, Collectors.counting()));
             assertThat(mailsPerClient).hasSize(REQUESTS);

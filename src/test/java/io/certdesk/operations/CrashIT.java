@@ -2,6 +2,7 @@ package io.certdesk.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +17,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
@@ -107,7 +110,7 @@ class CrashIT {
                         .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
                     return process;
                 }
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 // still starting
             }
             Thread.sleep(250);
@@ -115,13 +118,13 @@ class CrashIT {
         throw new AssertionError("the node did not start within 120 s: " + tail());
     }
 
-    private String tail() throws java.io.IOException {
+    private String tail() throws IOException {
         String log = Files.readString(data.resolve("node-that-dies.log"));
         return log.substring(Math.max(0, log.length() - 3000));
     }
 
     private Connection db() throws Exception {
-        Map<String, Object> p = new java.util.HashMap<>();
+        Map<String, Object> p = new HashMap<>();
         database.configure(p);
         return DriverManager.getConnection((String) p.get("spring.datasource.url"), (String) p.get("spring.datasource.username"),
                 (String) p.get("spring.datasource.password"));
@@ -180,7 +183,7 @@ class CrashIT {
         try (StandaloneCertdesk survivor = StandaloneCertdesk.start(node("survivor", mail.getSmtp().getPort()))) {
             assertThat(dying.isAlive()).isTrue();
             new ProcessBuilder("kill", "-KILL", String.valueOf(dying.pid())).inheritIO().start().waitFor();
-            assertThat(dying.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(dying.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(dying.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
             Instant killed = Instant.now();
 

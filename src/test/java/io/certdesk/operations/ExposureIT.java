@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -12,11 +13,11 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509TrustManager;
@@ -84,7 +85,7 @@ class ExposureIT extends EmbeddedCertdeskTest {
         }}, null);
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", MTLS_PORT)) {
             socket.startHandshake();
-        } catch (java.io.IOException refusedWithoutClientCertificate) {
+        } catch (IOException refusedWithoutClientCertificate) {
             // the server certificate was presented before the listener asked for ours
         }
         assertThat(presented.get()).isNotNull();
@@ -92,7 +93,7 @@ class ExposureIT extends EmbeddedCertdeskTest {
         assertThat(jdbc.sql("select environment || ' ' || purpose || ' ' || status from issued_certificate where serial = ?")
                 .param(serial).query(String.class).optional()).contains("qa TLS_SERVER ACTIVE");
         // known to certdesk: the public validator (and so CRL and OCSP) has it as one of this CA's certificates
-        String pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+        String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
                 .encodeToString(presented.get().getEncoded()) + "\n-----END CERTIFICATE-----\n";
         assertThat(Rest.basic(http.getRootUri(), "nobody", "x").send("POST", "/pki/qa/validate", pem, "application/x-pem-file").body())
                 .contains("\"status\":\"ACTIVE\"");

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import io.certdesk.intake.SupportInboxPoller;
 import io.certdesk.onboarding.OnboardingProcess;
+import io.certdesk.support.Approvals;
 import io.certdesk.support.FaultyLink;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
@@ -96,7 +100,7 @@ class FaultsIT {
             String reference = request(contact, "relay-1");
             relay.cut();
             TaskService tasks = certdesk.bean(TaskService.class);
-            io.certdesk.support.Approvals.complete(certdesk, "approver", certdesk.awaitApprovalTask(reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
+            Approvals.complete(certdesk, "approver", certdesk.awaitApprovalTask(reference).getId(), Map.of(OnboardingProcess.APPROVED, true));
 
             Job failing = awaitFailingDelivery(certdesk, reference);
             assertThat(certificates(certdesk, reference)).as("signed once, before the failed delivery").isEqualTo(1);
@@ -104,7 +108,7 @@ class FaultsIT {
             ManagementService management = certdesk.bean(ManagementService.class);
             RuntimeService runtime = certdesk.bean(RuntimeService.class);
             for (int minute = 1; minute <= 6 && runtime.createIncidentQuery().processInstanceId(failing.getProcessInstanceId()).count() == 0; minute++) {
-                ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plus(Duration.ofMinutes(minute))));
+                ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(minute))));
                 Thread.sleep(1500);
             }
             Incident incident = runtime.createIncidentQuery().processInstanceId(failing.getProcessInstanceId()).singleResult();
@@ -134,7 +138,7 @@ class FaultsIT {
             try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties("faults-stop", relay, null))) {
                 reference = request(contact, "stop-1");
                 relay.cut();
-                io.certdesk.support.Approvals.complete(certdesk, "approver", certdesk.awaitApprovalTask(reference).getId(),
+                Approvals.complete(certdesk, "approver", certdesk.awaitApprovalTask(reference).getId(),
                         Map.of(OnboardingProcess.APPROVED, true));
                 awaitFailingDelivery(certdesk, reference);
                 serial = certdesk.bean(JdbcClient.class).sql("select serial from issued_certificate where request_reference = ?")
@@ -143,7 +147,7 @@ class FaultsIT {
             relay.restore();
             try (StandaloneCertdesk restarted = StandaloneCertdesk.start(properties("faults-stop", relay, null))) {
                 // the delivery job's retry is due a minute after its failure
-                ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plus(Duration.ofMinutes(2))));
+                ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(2))));
                 Mailbox.Received delivery = mailbox.await(contact, 1, Duration.ofSeconds(30)).get(0);
                 assertThat(delivery.subject()).contains(reference).contains("Your client certificate");
                 Thread.sleep(1500);
@@ -167,7 +171,7 @@ class FaultsIT {
                         .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Fault BV,CN=inbox-" + i, TestCsrs.p384())).getBytes()));
             }
             Thread.sleep(2000);
-            assertThat(certdesk.bean(io.certdesk.intake.SupportInboxPoller.class).lastError()).as("the outage is seen").isNotNull();
+            assertThat(certdesk.bean(SupportInboxPoller.class).lastError()).as("the outage is seen").isNotNull();
             for (String contact : contacts) {
                 assertThat(mailbox.read(contact, "INBOX")).as("nothing answered while the inbox is unreachable").isEmpty();
             }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.certdesk.CertdeskApplication;
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CaKeystore;
 import io.certdesk.authority.MailSigningKey;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -30,7 +32,7 @@ class MailSigningInProductionIT {
                 "--certdesk.environments.qa.ca-password=secret", "--certdesk.environments.qa.ca-keystore=" + dir.resolve("qa-ca.p12"),
                 "--certdesk.environments.production.ca-password=secret",
                 "--certdesk.environments.production.ca-keystore=" + dir.resolve("production-ca.p12")};
-        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        String[] all = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return all;
     }
@@ -47,7 +49,7 @@ class MailSigningInProductionIT {
     @Test
     void refusesToStartWithoutAMailSigningKeyAndNamesTheVariables() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(CertdeskApplication.class).run(production()))
-                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(rootMessage(e)).contains("production mode")
+                .satisfies(e -> Assertions.assertThat(rootMessage(e)).contains("production mode")
                         .contains("CERTDESK_MAIL_SIGNING_KEYSTORE").contains("CERTDESK_MAIL_SIGNING_PASSWORD"));
     }
 
@@ -56,7 +58,7 @@ class MailSigningInProductionIT {
         MailSigningKey.create(dir.resolve("mail-signing.p12"), "secret".toCharArray(), "support@example.test", "support");
         assertThatThrownBy(() -> new SpringApplicationBuilder(CertdeskApplication.class).run(production(
                 "--certdesk.mail-signing.keystore=" + dir.resolve("mail-signing.p12"), "--certdesk.mail-signing.password=")))
-                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(rootMessage(e)).contains("CERTDESK_MAIL_SIGNING_PASSWORD"));
+                .satisfies(e -> Assertions.assertThat(rootMessage(e)).contains("CERTDESK_MAIL_SIGNING_PASSWORD"));
     }
 
     @Test
@@ -64,6 +66,6 @@ class MailSigningInProductionIT {
         MailSigningKey.create(dir.resolve("mail-signing.p12"), "secret".toCharArray(), "support@example.test", "support");
         assertThatThrownBy(() -> new SpringApplicationBuilder(CertdeskApplication.class).run(production(
                 "--certdesk.mail-signing.keystore=" + dir.resolve("mail-signing.p12"), "--certdesk.mail-signing.password=wrong")))
-                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(rootMessage(e)).contains("cannot read the mail-signing keystore").contains("wrong password"));
+                .satisfies(e -> Assertions.assertThat(rootMessage(e)).contains("cannot read the mail-signing keystore").contains("wrong password"));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.Map;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.OptimisticLockingException;
@@ -53,7 +54,7 @@ class OperationsIT extends EmbeddedCertdeskTest {
     void historyOfAFinishedOnboardingIsRemovedAfterItsTimeToLiveWhileWaitingRequestsAndCertificatesStay() throws Exception {
         Issued issued = onboard("ops-history", "qa", TestCsrs.ec("secp384r1"));
         String contact = address("ops-history-waiting");
-        MAILBOX.send(io.certdesk.support.Mailbox.from(contact).body("Organization ID: ops-history-waiting\nCompany: ACME BV\n")
+        MAILBOX.send(Mailbox.from(contact).body("Organization ID: ops-history-waiting\nCompany: ACME BV\n")
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=ops-history-waiting", TestCsrs.p384())).getBytes()));
         String waiting = referenceIn(MAILBOX.awaitOne(contact).subject());
         awaitTask(waiting, "UserTask_ApproveRequest");
@@ -95,7 +96,7 @@ class OperationsIT extends EmbeddedCertdeskTest {
             identity.saveUser(viewer);
         }
         String contact = address("visibility");
-        MAILBOX.send(io.certdesk.support.Mailbox.from(contact).body("Organization ID: ops-visible\nCompany: ACME BV\n")
+        MAILBOX.send(Mailbox.from(contact).body("Organization ID: ops-visible\nCompany: ACME BV\n")
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=ops-visible", TestCsrs.p384())).getBytes()));
         String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
         awaitTask(reference, "UserTask_ApproveRequest");

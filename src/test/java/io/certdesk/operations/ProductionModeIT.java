@@ -3,6 +3,7 @@ package io.certdesk.operations;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certdesk.CertdeskApplication;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
@@ -22,7 +23,7 @@ class ProductionModeIT {
                         messages.append(root.getMessage()).append('\n');
                         root = root.getCause();
                     }
-                    org.assertj.core.api.Assertions.assertThat(messages.toString()).containsPattern("CERTDESK_[A-Z_]+");
+                    Assertions.assertThat(messages.toString()).containsPattern("CERTDESK_[A-Z_]+");
                 });
     }
 
@@ -40,7 +41,7 @@ class ProductionModeIT {
                     while (root.getCause() != null) {
                         root = root.getCause();
                     }
-                    org.assertj.core.api.Assertions.assertThat(root.getMessage())
+                    Assertions.assertThat(root.getMessage())
                             .contains("production mode").contains("CA keystore").contains("does not exist");
                 });
     }

@@ -3,6 +3,8 @@ package io.certdesk.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -101,8 +103,8 @@ class OpensslKeyTypesIT {
             assertThat(made.exitCode()).as(made.output()).isZero();
             try {
                 Files.move(partial, key, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         return key;

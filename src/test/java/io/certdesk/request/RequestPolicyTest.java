@@ -10,6 +10,9 @@ import java.util.stream.Stream;
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.support.TestCsrs;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -111,10 +114,10 @@ class RequestPolicyTest {
                         acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
                 Arguments.of("CN and OU in one RDN", TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42+OU=API Client", TestCsrs.p384()),
                         acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
-                Arguments.of("an empty RDN", p384(new X500Name(new org.bouncycastle.asn1.x500.RDN[]{
-                        org.bouncycastle.asn1.x500.RDN.getInstance(new org.bouncycastle.asn1.DERSet()),
-                        new org.bouncycastle.asn1.x500.RDN(BCStyle.O, new org.bouncycastle.asn1.DERUTF8String("ACME BV")),
-                        new org.bouncycastle.asn1.x500.RDN(BCStyle.CN, new org.bouncycastle.asn1.DERUTF8String("acme-42"))})),
+                Arguments.of("an empty RDN", p384(new X500Name(new RDN[]{
+                        RDN.getInstance(new DERSet()),
+                        new RDN(BCStyle.O, new DERUTF8String("ACME BV")),
+                        new RDN(BCStyle.CN, new DERUTF8String("acme-42"))})),
                         acme, List.of("SUBJECT_ATTRIBUTE_NOT_ALLOWED")),
                 Arguments.of("markup in L", p384(subject(BCStyle.C, "NL", BCStyle.L, "<script>alert(1)</script>", BCStyle.O, "ACME BV",
                         BCStyle.CN, "acme-42")), acme, List.of("SUBJECT_CHARACTERS_NOT_ALLOWED")),

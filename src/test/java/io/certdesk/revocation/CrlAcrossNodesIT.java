@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -113,7 +114,7 @@ class CrlAcrossNodesIT {
     }
 
     private BigInteger crlNumber(StandaloneCertdesk node) throws Exception {
-        String port = node.bean(org.springframework.core.env.Environment.class).getProperty("local.server.port");
+        String port = node.bean(Environment.class).getProperty("local.server.port");
         HttpResponse<byte[]> crl = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/pki/qa/crl"))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(crl.statusCode()).isEqualTo(200);

@@ -13,6 +13,9 @@ import java.util.Map;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Openssl;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,7 @@ class CrlNumbersIT extends EmbeddedCertdeskTest {
         byte[] after = http.getForObject("/pki/qa/crl", byte[].class);
 
         assertThat(crlNumber(dir, after)).as("the CRL signed with the clock two hours back").isGreaterThan(before);
-        assertThat(new org.bouncycastle.cert.X509CRLHolder(after).getRevokedCertificate(new BigInteger(second.serial(), 16)))
+        assertThat(new X509CRLHolder(after).getRevokedCertificate(new BigInteger(second.serial(), 16)))
                 .as("and it is the newer CRL").isNotNull();
         assertThat(crlNumber(dir, http.getForObject("/pki/qa/crl", byte[].class))).as("served again unchanged")
                 .isEqualTo(crlNumber(dir, after));
@@ -74,7 +77,7 @@ class CrlNumbersIT extends EmbeddedCertdeskTest {
             String out = Openssl.ok(dir, "openssl crl -inform DER -in number.crl -noout -crlnumber").trim();
             return new BigInteger(out.substring(out.indexOf("0x") + 2), 16);
         }
-        var extension = new org.bouncycastle.cert.X509CRLHolder(der).getExtension(org.bouncycastle.asn1.x509.Extension.cRLNumber);
-        return org.bouncycastle.asn1.x509.CRLNumber.getInstance(extension.getParsedValue()).getCRLNumber();
+        var extension = new X509CRLHolder(der).getExtension(Extension.cRLNumber);
+        return CRLNumber.getInstance(extension.getParsedValue()).getCRLNumber();
     }
 }

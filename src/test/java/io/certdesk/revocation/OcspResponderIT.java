@@ -10,10 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
 import java.util.Map;
 
 import io.certdesk.authority.SerialNumbers;
@@ -80,7 +83,7 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
         }
         if (nonceBytes >= 0) {
             byte[] nonce = new byte[nonceBytes];
-            new java.security.SecureRandom().nextBytes(nonce);
+            new SecureRandom().nextBytes(nonce);
             builder.setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
                     new DEROctetString(new DEROctetString(nonce).getEncoded()))));
         }
@@ -133,7 +136,7 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
         byte[] question = request(16, id(BigInteger.valueOf(777)));
         X509CertificateHolder before = ((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0];
         try {
-            ClockUtil.setCurrentTime(java.util.Date.from(Instant.now().plus(Duration.ofDays(3))));
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(3))));
             BasicOCSPResp later = (BasicOCSPResp) ocsp(question).getResponseObject();
             X509CertificateHolder after = later.getCerts()[0];
             assertThat(after.getSerialNumber()).as("a new responder certificate").isNotEqualTo(before.getSerialNumber());
@@ -163,7 +166,7 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
             Thread.sleep(100);
         }
         try {
-            ClockUtil.setCurrentTime(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(2))));
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(2))));
             X509CertificateHolder next = ((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0];
             assertThat(SerialNumbers.hex(next.getSerialNumber())).as("a new responder certificate within a minute").isNotEqualTo(serial);
         } finally {
@@ -224,7 +227,7 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = id(BigInteger.valueOf(1000 + i));
         }
-        assertThat(ocsp(request(-1, java.util.Arrays.copyOf(ids, 10))).getStatus()).isEqualTo(OCSPResp.SUCCESSFUL);
+        assertThat(ocsp(request(-1, Arrays.copyOf(ids, 10))).getStatus()).isEqualTo(OCSPResp.SUCCESSFUL);
         assertThat(ocsp(request(-1, ids)).getStatus()).isEqualTo(OCSPResp.MALFORMED_REQUEST);
     }
 

@@ -2,9 +2,16 @@ package io.certdesk.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +19,14 @@ import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,7 +115,7 @@ class RevocationIT extends EmbeddedCertdeskTest {
         assertThat(ocsp("revoked.pem")).contains("Response verify OK").contains("revoked.pem: revoked").contains("keyCompromise");
         assertThat(ocsp("good.pem")).contains("Response verify OK").contains("good.pem: good");
 
-        assertThat(ocspOverGet(revoked.certificatePem())).as("RFC 6960 GET").isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class);
+        assertThat(ocspOverGet(revoked.certificatePem())).as("RFC 6960 GET").isInstanceOf(RevokedStatus.class);
         assertThat(ocspOverGet(good.certificatePem())).as("RFC 6960 GET: good").isNull();
 
         HttpHeaders text = new HttpHeaders();
@@ -112,24 +127,24 @@ class RevocationIT extends EmbeddedCertdeskTest {
 
     /** The status OCSP gives over GET: null for good, else the status object. */
     private Object ocspOverGet(String certificatePem) throws Exception {
-        var factory = java.security.cert.CertificateFactory.getInstance("X.509");
-        var certificate = (java.security.cert.X509Certificate) factory.generateCertificate(
-                new java.io.ByteArrayInputStream(certificatePem.getBytes()));
-        var ca = (java.security.cert.X509Certificate) factory.generateCertificate(
-                new java.io.ByteArrayInputStream(http.getForObject("/pki/qa/ca.pem", String.class).getBytes()));
-        var id = new org.bouncycastle.cert.ocsp.CertificateID(
-                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
-                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
-        byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
-        String encoded = java.net.URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(request), java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] answer = http.getRestTemplate().getForObject(java.net.URI.create(http.getRootUri() + "/pki/qa/ocsp/" + encoded), byte[].class);
-        var response = new org.bouncycastle.cert.ocsp.OCSPResp(answer);
-        assertThat(response.getStatus()).isEqualTo(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL);
-        var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) response.getResponseObject();
+        var factory = CertificateFactory.getInstance("X.509");
+        var certificate = (X509Certificate) factory.generateCertificate(
+                new ByteArrayInputStream(certificatePem.getBytes()));
+        var ca = (X509Certificate) factory.generateCertificate(
+                new ByteArrayInputStream(http.getForObject("/pki/qa/ca.pem", String.class).getBytes()));
+        var id = new CertificateID(
+                new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                new JcaX509CertificateHolder(ca), certificate.getSerialNumber());
+        byte[] request = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+        String encoded = URLEncoder.encode(Base64.getEncoder().encodeToString(request), StandardCharsets.US_ASCII);
+        byte[] answer = http.getRestTemplate().getForObject(URI.create(http.getRootUri() + "/pki/qa/ocsp/" + encoded), byte[].class);
+        var response = new OCSPResp(answer);
+        assertThat(response.getStatus()).isEqualTo(OCSPResp.SUCCESSFUL);
+        var basic = (BasicOCSPResp) response.getResponseObject();
         var responder = basic.getCerts()[0];
-        assertThat(responder.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca.getPublicKey())))
+        assertThat(responder.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ca.getPublicKey())))
                 .as("the responder certificate is the CA's").isTrue();
-        assertThat(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(responder))).isTrue();
+        assertThat(basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(responder))).isTrue();
         return basic.getResponses()[0].getCertStatus();
     }
 

@@ -1,9 +1,19 @@
 package io.certdesk.rollover;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -20,15 +30,13 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A CA rollover end to end, on a certdesk of its own: certificates of the first CA (one of them revoked), a
@@ -172,27 +180,27 @@ class CaRolloverIT {
     @Test
     void operatorsAreRemindedOnceAtEachOffsetBeforeTheIssuingCaExpires() throws Exception {
         CaExpiryReminders reminders = certdesk.bean(CaExpiryReminders.class);
-        org.camunda.bpm.engine.impl.util.ClockUtil.reset();
+        ClockUtil.reset();
         try {
             int before = MAILBOX.read(OPERATOR, "INBOX").size();
             // production's CA is ten years away from expiry; qa's first CA 200 days (a rollover may have replaced it)
             String qaSubject = certdesk.bean(CertificateAuthorities.class).get("qa").certificate().getSubjectX500Principal().getName();
             reminders.sendDue();
-            long qaDaysLeft = Duration.between(java.time.Instant.now(),
+            long qaDaysLeft = Duration.between(Instant.now(),
                     certdesk.bean(CertificateAuthorities.class).get("qa").certificate().getNotAfter().toInstant()).toDays();
             if (qaDaysLeft <= 180) {
                 return;
             }
             assertThat(MAILBOX.read(OPERATOR, "INBOX")).hasSize(before);
             // the lifecycle sweep sends due reminders by itself; the test calls it as well, and counts the mails
-            org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plus(Duration.ofDays(25))));
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(25))));
             reminders.sendDue();
             List<Mailbox.Received> mails = MAILBOX.await(OPERATOR, before + 1, Duration.ofSeconds(30));
             Mailbox.Received reminder = mails.get(mails.size() - 1);
             assertThat(reminder.subject()).startsWith("[certdesk] The qa CA expires in 175 days");
             assertThat(reminder.text()).contains(qaSubject).contains("/admin/ca-rollovers").contains("\"environment\": \"qa\"");
             assertThat(reminders.sendDue()).as("once per offset").isZero();
-            org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plus(Duration.ofDays(175))));
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(175))));
             reminders.sendDue();
             reminders.sendDue();
             Thread.sleep(3000);
@@ -200,7 +208,7 @@ class CaRolloverIT {
             assertThat(all).as("90 and 30 days fall due together: one mail, for 30").hasSize(before + 2);
             assertThat(all.get(all.size() - 1).subject()).startsWith("[certdesk] The qa CA expires in 25 days");
         } finally {
-            org.camunda.bpm.engine.impl.util.ClockUtil.reset();
+            ClockUtil.reset();
         }
     }
 
@@ -336,21 +344,21 @@ class CaRolloverIT {
     }
 
     static String get(String path) throws Exception {
-        return new String(getBytes(path), java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(getBytes(path), StandardCharsets.US_ASCII);
     }
 
     static byte[] getBytes(String path) throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var client = HttpClient.newHttpClient();
+        var response = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();
     }
 
     static String validate(String pem) throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/pki/qa/validate"))
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(pem)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body().replace(" ", "");
+        var client = HttpClient.newHttpClient();
+        return client.send(HttpRequest.newBuilder(URI.create(base + "/pki/qa/validate"))
+                        .POST(HttpRequest.BodyPublishers.ofString(pem)).build(),
+                HttpResponse.BodyHandlers.ofString()).body().replace(" ", "");
     }
 }

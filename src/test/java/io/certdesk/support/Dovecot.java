@@ -6,11 +6,15 @@ import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
@@ -111,7 +115,7 @@ public final class Dovecot implements AutoCloseable {
         Files.createDirectories(dir);
         // Dovecot's unprivileged processes walk into the directory
         for (Path p = dir; p != null && p.startsWith(dir.getRoot().resolve("tmp")) && !p.equals(dir.getRoot().resolve("tmp")); p = p.getParent()) {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Files.createDirectories(dir.resolve("mail"));
         Files.createDirectories(dir.resolve("run"));
@@ -258,7 +262,7 @@ public final class Dovecot implements AutoCloseable {
     public List<String> folders(String address) throws Exception {
         Store store = connect(address);
         try {
-            return java.util.Arrays.stream(store.getDefaultFolder().list("*")).map(Folder::getFullName).toList();
+            return Arrays.stream(store.getDefaultFolder().list("*")).map(Folder::getFullName).toList();
         } finally {
             store.close();
         }
@@ -266,7 +270,7 @@ public final class Dovecot implements AutoCloseable {
 
     private void throwAwayCertificates() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", "SunEC");
-        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair caKeys = generator.generateKeyPair();
         KeyPair serverKeys = generator.generateKeyPair();
         Instant now = Instant.now();
@@ -290,7 +294,7 @@ public final class Dovecot implements AutoCloseable {
         write(dir.resolve("ca.pem"), caCertificate);
         write(dir.resolve("server.pem"), serverCertificate, caCertificate);
         Files.writeString(dir.resolve("server-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(serverKeys.getPrivate().getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(serverKeys.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
     }
 

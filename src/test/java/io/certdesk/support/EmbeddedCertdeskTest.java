@@ -4,16 +4,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngines;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
@@ -54,7 +62,7 @@ public abstract class EmbeddedCertdeskTest {
             DATA_DIR = Files.createTempDirectory("certdesk-test-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try (var files = Files.walk(DATA_DIR)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 } catch (IOException ignored) {
                     // a temporary directory left behind
                 }
@@ -100,12 +108,12 @@ public abstract class EmbeddedCertdeskTest {
     @Autowired
     protected TestRestTemplate http;
     @Autowired
-    protected org.camunda.bpm.engine.IdentityService identity;
+    protected IdentityService identity;
 
     /** Another member of the approvers group, {@code <id>-secret} as password, made once per context. */
     protected void approverUser(String id) {
         if (identity.createUserQuery().userId(id).count() == 0) {
-            org.camunda.bpm.engine.identity.User user = identity.newUser(id);
+            User user = identity.newUser(id);
             user.setPassword(id + "-secret");
             identity.saveUser(user);
             identity.createMembership(id, "approvers");
@@ -113,7 +121,7 @@ public abstract class EmbeddedCertdeskTest {
     }
 
     /** Completes {@code taskId} as the logged-in {@code user}. */
-    protected void decide(String user, String taskId, java.util.Map<String, Object> variables) {
+    protected void decide(String user, String taskId, Map<String, Object> variables) {
         Approvals.complete(identity, tasks, user, taskId, variables);
     }
 
@@ -123,8 +131,8 @@ public abstract class EmbeddedCertdeskTest {
         Webapps.restore();
         // other tests start and stop whole certdesk instances in this JVM; a stopped engine of theirs may have
         // taken this one's name out of Camunda's static registry, which the REST API looks engines up in
-        if (org.camunda.bpm.engine.ProcessEngines.getProcessEngine(engine.getName()) != engine) {
-            org.camunda.bpm.engine.ProcessEngines.registerProcessEngine(engine);
+        if (ProcessEngines.getProcessEngine(engine.getName()) != engine) {
+            ProcessEngines.registerProcessEngine(engine);
         }
     }
 
@@ -179,13 +187,13 @@ public abstract class EmbeddedCertdeskTest {
     public record Issued(String reference, String serial, String certificatePem, String contact) {
     }
 
-    protected Issued onboard(String organizationId, String environment, java.security.KeyPair keys) throws Exception {
+    protected Issued onboard(String organizationId, String environment, KeyPair keys) throws Exception {
         String contact = address(organizationId);
         MAILBOX.send(Mailbox.from(contact).body("Organization ID: " + organizationId + "\nCompany: ACME BV\nEnvironment: " + environment + "\n")
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + organizationId, keys)).getBytes()));
         String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
         Task approval = awaitTask(reference, "UserTask_ApproveRequest");
-        decide("approver", approval.getId(), java.util.Map.of("approved", true));
+        decide("approver", approval.getId(), Map.of("approved", true));
         Mailbox.Received delivery = MAILBOX.await(contact, 2, WAIT).get(1);
         awaitEnded(reference, "EndEvent_CertificateDelivered");
         String serial = jdbc.sql("select serial from issued_certificate where request_reference = ?").param(reference)
@@ -195,11 +203,11 @@ public abstract class EmbeddedCertdeskTest {
 
     /** What the approval form of {@code task} shows: the JSON of its {@code approvalFacts} variable. */
     @SuppressWarnings("unchecked")
-    protected java.util.Map<String, Object> approvalFacts(Task task) {
+    protected Map<String, Object> approvalFacts(Task task) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readValue((String) tasks.getVariable(task.getId(), "approvalFacts"),
-                    java.util.Map.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ObjectMapper().readValue((String) tasks.getVariable(task.getId(), "approvalFacts"),
+                    Map.class);
+        } catch (JsonProcessingException e) {
             throw new AssertionError("approvalFacts is not JSON", e);
         }
     }

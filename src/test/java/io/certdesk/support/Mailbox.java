@@ -1,16 +1,29 @@
 package io.certdesk.support;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 
+import jakarta.mail.Address;
+import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
+import jakarta.mail.MessageRemovedException;
+import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
@@ -20,6 +33,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.search.FromStringTerm;
 
 /** A client's view of the mail server: sends over SMTP, reads over IMAP, as a person's mail program would. */
 public final class Mailbox {
@@ -40,7 +54,7 @@ public final class Mailbox {
     public record Received(String subject, String text, Map<String, byte[]> attachments, Map<String, String> headers) {
         public String attachmentText(String name) {
             byte[] content = attachments.get(name);
-            return content == null ? null : new String(content, java.nio.charset.StandardCharsets.US_ASCII);
+            return content == null ? null : new String(content, StandardCharsets.US_ASCII);
         }
     }
 
@@ -106,7 +120,7 @@ public final class Mailbox {
         String fixedId = draft.messageId;
         MimeMessage message = new MimeMessage(session) {
             @Override
-            protected void updateMessageID() throws jakarta.mail.MessagingException {
+            protected void updateMessageID() throws MessagingException {
                 if (fixedId == null) {
                     super.updateMessageID();
                 } else {
@@ -143,8 +157,8 @@ public final class Mailbox {
      * Sends {@code count} mails to the support address over one SMTP connection, as a burst of clients would:
      * mail {@code i} comes from {@code client-i@<domain>} with the text and, if not null, the CSR the functions give.
      */
-    public void sendMany(int count, String domain, java.util.function.IntFunction<String> text,
-                         java.util.function.IntFunction<byte[]> csr) throws Exception {
+    public void sendMany(int count, String domain, IntFunction<String> text,
+                         IntFunction<byte[]> csr) throws Exception {
         Properties props = new Properties();
         props.put("mail.smtp.host", host);
         props.put("mail.smtp.port", String.valueOf(smtpPort));
@@ -182,13 +196,13 @@ public final class Mailbox {
         // the envelope sender, so that a From header no parser accepts still goes out as written
         props.put("mail.smtp.from", "raw-sender@hostile.test");
         Session session = Session.getInstance(props);
-        MimeMessage message = new MimeMessage(session, new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) {
+        MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1))) {
             @Override
             protected void updateMessageID() {
                 // keep the Message-ID as written
             }
         };
-        Transport.send(message, new jakarta.mail.Address[]{new InternetAddress(SUPPORT)});
+        Transport.send(message, new Address[]{new InternetAddress(SUPPORT)});
     }
 
     /**
@@ -196,38 +210,38 @@ public final class Mailbox {
      * which a MIME library re-writing the mail would not guarantee), from {@code envelopeFrom} to the support address.
      */
     public void sendExactly(String envelopeFrom, byte[] raw) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket(host, smtpPort)) {
+        try (Socket socket = new Socket(host, smtpPort)) {
             socket.setSoTimeout(30_000);
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.ISO_8859_1));
-            java.io.OutputStream out = socket.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
             expect(in, "220");
             for (String[] step : new String[][]{{"HELO client.test", "250"}, {"MAIL FROM:<" + envelopeFrom + ">", "250"},
                     {"RCPT TO:<" + SUPPORT + ">", "250"}, {"DATA", "354"}}) {
-                out.write((step[0] + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.write((step[0] + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 expect(in, step[1]);
             }
-            String text = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("\r?\n", "\r\n");
+            String text = new String(raw, StandardCharsets.ISO_8859_1).replaceAll("\r?\n", "\r\n");
             if (!text.endsWith("\r\n")) {
                 text += "\r\n";
             }
             // dot-stuffing: a line that starts with "." gets one more
             text = text.replaceAll("(?m)^\\.", "..");
-            out.write((text + ".\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write((text + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             expect(in, "250");
-            out.write("QUIT\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write("QUIT\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         }
     }
 
-    private static void expect(java.io.BufferedReader in, String code) throws java.io.IOException {
+    private static void expect(BufferedReader in, String code) throws IOException {
         String line;
         do {
             line = in.readLine();
             if (line == null || !line.startsWith(code)) {
-                throw new java.io.IOException("SMTP server answered " + line + ", expected " + code);
+                throw new IOException("SMTP server answered " + line + ", expected " + code);
             }
         } while (line.length() > 3 && line.charAt(3) == '-');
     }
@@ -292,9 +306,9 @@ public final class Mailbox {
                     } else {
                         collect(message, text, attachments);
                     }
-                } catch (jakarta.mail.MessagingException movedMeanwhile) {
+                } catch (MessagingException movedMeanwhile) {
                     continue;
-                } catch (java.io.IOException unreadable) {
+                } catch (IOException unreadable) {
                     // a hostile mail in a support folder: kept in the list, its text unread
                     text.append("(unreadable: ").append(unreadable).append(')');
                 }
@@ -303,7 +317,7 @@ public final class Mailbox {
                     String[] values;
                     try {
                         values = message.getHeader(name);
-                    } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
+                    } catch (MessageRemovedException movedMeanwhile) {
                         values = null;
                     }
                     if (values != null) {
@@ -313,7 +327,7 @@ public final class Mailbox {
                 try {
                     String subject = message.getSubject();
                     received.add(new Received(subject == null ? "" : subject, text.toString(), attachments, headers));
-                } catch (jakarta.mail.MessagingException movedMeanwhile) {
+                } catch (MessagingException movedMeanwhile) {
                     // moved by certdesk while being read: it is no longer in this folder
                 }
             }
@@ -345,20 +359,20 @@ public final class Mailbox {
                 folder.open(Folder.READ_ONLY);
                 try {
                     // searched on the server: other tests leave mail in these folders that no parser reads
-                    for (Message message : folder.search(new jakarta.mail.search.FromStringTerm(sender))) {
+                    for (Message message : folder.search(new FromStringTerm(sender))) {
                         try {
-                            if (message.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                            if (message.isSet(Flags.Flag.DELETED)) {
                                 continue;
                             }
                             String raw = rawText(message);
                             String subject;
                             try {
                                 subject = String.valueOf(message.getSubject());
-                            } catch (jakarta.mail.MessagingException unreadableSubject) {
+                            } catch (MessagingException unreadableSubject) {
                                 subject = "(unreadable)";
                             }
                             found.add(new Stored(folder.getFullName(), subject, holdsPrivateKey(raw) || decodedPartsHoldPrivateKey(message)));
-                        } catch (jakarta.mail.MessageRemovedException movedMeanwhile) {
+                        } catch (MessageRemovedException movedMeanwhile) {
                             // certdesk moved it while it was being read
                         }
                     }
@@ -375,10 +389,10 @@ public final class Mailbox {
     private static String rawText(Message message) throws Exception {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         message.writeTo(raw);
-        return raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return raw.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static final java.util.regex.Pattern PRIVATE_KEY = java.util.regex.Pattern.compile("-----BEGIN[A-Z0-9 ]*PRIVATE KEY");
+    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN[A-Z0-9 ]*PRIVATE KEY");
 
     private static boolean holdsPrivateKey(String text) {
         return PRIVATE_KEY.matcher(text).find();
@@ -396,7 +410,7 @@ public final class Mailbox {
                 return false;
             }
             try (InputStream in = part.getInputStream()) {
-                return holdsPrivateKey(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                return holdsPrivateKey(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
             }
         } catch (Exception undecodable) {
             return false;

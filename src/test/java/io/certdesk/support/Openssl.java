@@ -1,8 +1,10 @@
 package io.certdesk.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -30,14 +32,14 @@ public final class Openssl {
 
     /** Runs a shell command line (pipes allowed) and returns its exit code and combined output. */
     public static Result run(Path dir, String commandLine) {
-        return run(dir, commandLine, java.time.Duration.ofSeconds(60));
+        return run(dir, commandLine, Duration.ofSeconds(60));
     }
 
     /** As {@link #run(Path, String)}, for a command that may take longer than a minute (an 8192-bit RSA key). */
-    public static Result run(Path dir, String commandLine, java.time.Duration timeout) {
+    public static Result run(Path dir, String commandLine, Duration timeout) {
         try {
             Process process = new ProcessBuilder("bash", "-o", "pipefail", "-c", commandLine).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

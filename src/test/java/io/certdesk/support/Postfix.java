@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +66,7 @@ public final class Postfix implements AutoCloseable {
         Files.createDirectories(conf);
         Files.createDirectories(dir.resolve("queue"));
         Files.createDirectories(dir.resolve("data"));
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         new ProcessBuilder("chown", "postfix", dir.resolve("data").toString()).inheritIO().start().waitFor();
         Path certificate = dovecot.caFile().resolveSibling("server.pem");
         Path key = dovecot.caFile().resolveSibling("server-key.pem");

@@ -2,6 +2,7 @@ package io.certdesk.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -70,7 +71,7 @@ public final class SoftHsm {
         try (var dirs = Files.list(tokenDir)) {
             for (Path dir : dirs.toList()) {
                 Path token = dir.resolve("token.object");
-                if (Files.exists(token) && new String(Files.readAllBytes(token), java.nio.charset.StandardCharsets.ISO_8859_1).contains(label)) {
+                if (Files.exists(token) && new String(Files.readAllBytes(token), StandardCharsets.ISO_8859_1).contains(label)) {
                     return dir;
                 }
             }

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.certdesk.CertdeskApplication;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.Task;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** A certdesk started and stopped by the test itself, for restarts and other databases. */
@@ -44,8 +47,8 @@ public final class StandaloneCertdesk implements AutoCloseable {
     }
 
     /** Waits up to 30 s for the approval task of a request and returns it. */
-    public org.camunda.bpm.engine.task.Task awaitApprovalTask(String reference) throws InterruptedException {
-        var tasks = bean(org.camunda.bpm.engine.TaskService.class);
+    public Task awaitApprovalTask(String reference) throws InterruptedException {
+        var tasks = bean(TaskService.class);
         for (int i = 0; i < 300; i++) {
             var task = tasks.createTaskQuery().processInstanceBusinessKey(reference).taskDefinitionKey("UserTask_ApproveRequest").singleResult();
             if (task != null) {
@@ -58,7 +61,7 @@ public final class StandaloneCertdesk implements AutoCloseable {
 
     /** The port of its web server (Tasklist, REST API, public pages). */
     public int port() {
-        return ((org.springframework.boot.web.context.WebServerApplicationContext) context).getWebServer().getPort();
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     public <T> T bean(Class<T> type) {

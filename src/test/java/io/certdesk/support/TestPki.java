@@ -2,6 +2,7 @@ package io.certdesk.support;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public final class TestPki {
         Instant now = Instant.now();
         try {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
-                    new BigInteger(64, new java.security.SecureRandom()).add(BigInteger.ONE), Date.from(now.minus(Duration.ofDays(1))),
+                    new BigInteger(64, new SecureRandom()).add(BigInteger.ONE), Date.from(now.minus(Duration.ofDays(1))),
                     Date.from(now.plus(Duration.ofDays(200))), new X500Name(name), keys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -83,7 +84,7 @@ public final class TestPki {
                                          Instant notAfter, int pathLength, KeyPurposeId purpose, String algorithm) {
         try {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    new BigInteger(64, new java.security.SecureRandom()).add(BigInteger.ONE), Date.from(notBefore), Date.from(notAfter),
+                    new BigInteger(64, new SecureRandom()).add(BigInteger.ONE), Date.from(notBefore), Date.from(notAfter),
                     new X500Name(subject), subjectKeys.getPublic());
             if (pathLength >= 0) {
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength));

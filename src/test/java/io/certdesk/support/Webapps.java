@@ -1,5 +1,14 @@
 package io.certdesk.support;
 
+import org.camunda.bpm.admin.Admin;
+import org.camunda.bpm.admin.impl.DefaultAdminRuntimeDelegate;
+import org.camunda.bpm.cockpit.Cockpit;
+import org.camunda.bpm.cockpit.impl.DefaultCockpitRuntimeDelegate;
+import org.camunda.bpm.tasklist.Tasklist;
+import org.camunda.bpm.tasklist.impl.DefaultTasklistRuntimeDelegate;
+import org.camunda.bpm.welcome.Welcome;
+import org.camunda.bpm.welcome.impl.DefaultWelcomeRuntimeDelegate;
+
 /**
  * Camunda's webapps (Cockpit, Tasklist, Admin, Welcome) keep their runtime in static fields, which a certdesk
  * stopped by another test in this JVM clears: the shared test context's Tasklist would then answer HTTP 500. Setting
@@ -11,17 +20,17 @@ final class Webapps {
     }
 
     static void restore() {
-        if (org.camunda.bpm.cockpit.Cockpit.getRuntimeDelegate() == null) {
-            org.camunda.bpm.cockpit.Cockpit.setCockpitRuntimeDelegate(new org.camunda.bpm.cockpit.impl.DefaultCockpitRuntimeDelegate());
+        if (Cockpit.getRuntimeDelegate() == null) {
+            Cockpit.setCockpitRuntimeDelegate(new DefaultCockpitRuntimeDelegate());
         }
-        if (org.camunda.bpm.tasklist.Tasklist.getRuntimeDelegate() == null) {
-            org.camunda.bpm.tasklist.Tasklist.setTasklistRuntimeDelegate(new org.camunda.bpm.tasklist.impl.DefaultTasklistRuntimeDelegate());
+        if (Tasklist.getRuntimeDelegate() == null) {
+            Tasklist.setTasklistRuntimeDelegate(new DefaultTasklistRuntimeDelegate());
         }
-        if (org.camunda.bpm.admin.Admin.getRuntimeDelegate() == null) {
-            org.camunda.bpm.admin.Admin.setAdminRuntimeDelegate(new org.camunda.bpm.admin.impl.DefaultAdminRuntimeDelegate());
+        if (Admin.getRuntimeDelegate() == null) {
+            Admin.setAdminRuntimeDelegate(new DefaultAdminRuntimeDelegate());
         }
-        if (org.camunda.bpm.welcome.Welcome.getRuntimeDelegate() == null) {
-            org.camunda.bpm.welcome.Welcome.setRuntimeDelegate(new org.camunda.bpm.welcome.impl.DefaultWelcomeRuntimeDelegate());
+        if (Welcome.getRuntimeDelegate() == null) {
+            Welcome.setRuntimeDelegate(new DefaultWelcomeRuntimeDelegate());
         }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CaKeystore;
 import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.IssuanceProfile;
 import io.certdesk.authority.Pem;
@@ -80,7 +81,7 @@ class MtlsEndpointIT extends EmbeddedCertdeskTest {
         KeyPair pair = TestCsrs.ec("secp384r1");
         PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=Evil,CN=mallory", pair);
         String pem = Pem.encode(new ClientCertificateIssuer().issue(stranger, new IssuanceProfile(Duration.ofDays(1), Duration.ZERO, null, null),
-                io.certdesk.authority.CertificateSubject.of(csr.getSubject()), csr.getSubjectPublicKeyInfo(), SerialNumbers.next(), Instant.now()));
+                CertificateSubject.of(csr.getSubject()), csr.getSubjectPublicKeyInfo(), SerialNumbers.next(), Instant.now()));
         writeKeyAndCertificate("mallory", pair, pem);
         Openssl.Result curl = Openssl.run(client, curl("mallory.crt", "mallory.key"));
         assertThat(curl.output()).isNotEqualTo("404");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -135,7 +136,7 @@ class PartnerTrustBoundsIT extends EmbeddedCertdeskTest {
 
     /** A reference of the kind certdesk gave before clientAuth was required at the handshake. */
     private static String legacyReference(String prefix) {
-        return prefix + "-2025-" + String.format("%06d", new java.security.SecureRandom().nextInt(1_000_000));
+        return prefix + "-2025-" + String.format("%06d", new SecureRandom().nextInt(1_000_000));
     }
 
     @Test

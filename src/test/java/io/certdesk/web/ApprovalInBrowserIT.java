@@ -2,11 +2,16 @@ package io.certdesk.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import io.certdesk.config.CertdeskProperties;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -47,7 +53,7 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
     @LocalServerPort
     int port;
     @org.springframework.beans.factory.annotation.Autowired
-    io.certdesk.config.CertdeskProperties properties;
+    CertdeskProperties properties;
     WebDriver browser;
     boolean passed;
 
@@ -137,7 +143,7 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
         click(approve);
         WebElement complete = completeButton();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(complete));
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1250));
+        browser.manage().window().setSize(new Dimension(1400, 1250));
         Files.createDirectories(Path.of("target/screenshots"));
         Files.write(Path.of("target/screenshots/approval-form.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         click(complete);
@@ -200,7 +206,7 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
             Thread.sleep(200);
         }
         assertThat(mail).as("task mail to the approver").isNotNull();
-        java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http\\S+/camunda/app/tasklist/\\S+)").matcher(mail.text());
+        Matcher link = Pattern.compile("(http\\S+/camunda/app/tasklist/\\S+)").matcher(mail.text());
         assertThat(link.find()).as("a link in the mail").isTrue();
         // the link starts with certdesk.public-url; this test's certdesk listens on a random port instead
         String publicUrl = properties.publicUrl();
@@ -209,13 +215,13 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
 
         // the mail as an approver's mail program shows it (docs/images/task-mail.png), with a public URL as in production
         Files.createDirectories(Path.of("target/screenshots"));
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(900, 440));
-        browser.get("data:text/html;charset=utf-8," + java.net.URLEncoder.encode("<html><body style='font-family:sans-serif'>"
+        browser.manage().window().setSize(new Dimension(900, 440));
+        browser.get("data:text/html;charset=utf-8," + URLEncoder.encode("<html><body style='font-family:sans-serif'>"
                 + "<p><b>Subject:</b> " + escape(mail.subject()) + "<br><b>To:</b> approver@certdesk.local</p><pre style='font-size:14px'>"
                 + escape(mail.text().replace(publicUrl, "https://certdesk.example.com")) + "</pre></body></html>",
-                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+                StandardCharsets.UTF_8).replace("+", "%20"));
         Files.write(Path.of("target/screenshots/task-mail.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+        browser.manage().window().setSize(new Dimension(1400, 1000));
 
         browser.get(opened);
         visible(By.cssSelector("input[ng-model='username']")).sendKeys("approver");

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Rest;
+import org.assertj.core.api.Assertions;
 import org.camunda.bpm.engine.FilterService;
 import org.camunda.bpm.engine.filter.Filter;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -91,10 +93,10 @@ class EngineApiGuardIT extends EmbeddedCertdeskTest {
         // the engine no longer stores one ...
         Filter refused = filters.newTaskFilter("stored with an expression")
                 .setQuery(tasks.createTaskQuery().taskAssigneeExpression(EXPRESSION));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> filters.saveFilter(refused))
+        Assertions.assertThatThrownBy(() -> filters.saveFilter(refused))
                 .hasMessageContaining("Expressions are forbidden in stored queries");
         // ... and one stored before (by an older certdesk) is not evaluated when an approver lists it
-        var configuration = (org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+        var configuration = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
         configuration.setEnableExpressionsInStoredQueries(true);
         Filter stored = filters.newTaskFilter("stored with an expression")
                 .setQuery(tasks.createTaskQuery().taskAssigneeExpression(EXPRESSION));

@@ -2,21 +2,33 @@ package io.certdesk.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
+import java.util.Random;
 
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CaKeystore;
 import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.IssuanceProfile;
 import io.certdesk.authority.Pem;
 import io.certdesk.authority.SerialNumbers;
+import io.certdesk.intake.FuzzTest;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Openssl;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,8 +90,8 @@ class PublicPagesIT extends EmbeddedCertdeskTest {
                 "CN=certdesk QA Client CA,O=certdesk,C=NL", Duration.ofDays(30));
         PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.p384());
         String foreign = Pem.encode(new ClientCertificateIssuer().issue(other,
-                new IssuanceProfile(Duration.ofDays(1), Duration.ZERO, null, null), io.certdesk.authority.CertificateSubject.of(csr.getSubject()), csr.getSubjectPublicKeyInfo(),
-                SerialNumbers.next(), java.time.Instant.now()));
+                new IssuanceProfile(Duration.ofDays(1), Duration.ZERO, null, null), CertificateSubject.of(csr.getSubject()), csr.getSubjectPublicKeyInfo(),
+                SerialNumbers.next(), Instant.now()));
         ResponseEntity<Map> verdict = validate("qa", foreign);
         assertThat(verdict.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(verdict.getBody()).containsEntry("valid", false).containsEntry("issuedByThisCa", false)
@@ -114,25 +126,25 @@ class PublicPagesIT extends EmbeddedCertdeskTest {
     @Test
     void theValidatorAndTheOcspResponderNeverFailOnDamagedInput() throws Exception {
         Issued issued = onboard("fuzz-web-1", "qa", TestCsrs.ec("secp384r1"));
-        var factory = java.security.cert.CertificateFactory.getInstance("X.509");
-        var certificate = (java.security.cert.X509Certificate) factory.generateCertificate(
-                new java.io.ByteArrayInputStream(issued.certificatePem().getBytes()));
-        var ca = (java.security.cert.X509Certificate) factory.generateCertificate(
-                new java.io.ByteArrayInputStream(http.getForObject("/pki/qa/ca.pem", String.class).getBytes()));
-        var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
-                .build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
-                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
-        byte[] ocspRequest = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
-        java.util.Random random = new java.util.Random(20261123L);
+        var factory = CertificateFactory.getInstance("X.509");
+        var certificate = (X509Certificate) factory.generateCertificate(
+                new ByteArrayInputStream(issued.certificatePem().getBytes()));
+        var ca = (X509Certificate) factory.generateCertificate(
+                new ByteArrayInputStream(http.getForObject("/pki/qa/ca.pem", String.class).getBytes()));
+        var id = new CertificateID(new JcaDigestCalculatorProviderBuilder()
+                .build().get(CertificateID.HASH_SHA1),
+                new JcaX509CertificateHolder(ca), certificate.getSerialNumber());
+        byte[] ocspRequest = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+        Random random = new Random(20261123L);
         HttpHeaders ocspHeaders = new HttpHeaders();
         ocspHeaders.setContentType(MediaType.parseMediaType("application/ocsp-request"));
         for (int i = 0; i < 300; i++) {
-            byte[] der = io.certdesk.intake.FuzzTest.mutate(certificate.getEncoded(), random);
-            String pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+            byte[] der = FuzzTest.mutate(certificate.getEncoded(), random);
+            String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE-----\n";
             ResponseEntity<String> verdict = http.postForEntity("/pki/qa/validate", new HttpEntity<>(pem), String.class);
             assertThat(verdict.getStatusCode().value()).as("validator, input %d", i).isLessThan(500);
             ResponseEntity<byte[]> answer = http.postForEntity("/pki/qa/ocsp",
-                    new HttpEntity<>(io.certdesk.intake.FuzzTest.mutate(ocspRequest, random), ocspHeaders), byte[].class);
+                    new HttpEntity<>(FuzzTest.mutate(ocspRequest, random), ocspHeaders), byte[].class);
             assertThat(answer.getStatusCode().value()).as("OCSP, input %d", i).isLessThan(500);
         }
     }

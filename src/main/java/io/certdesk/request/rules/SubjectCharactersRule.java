@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.request.CsrFacts;
@@ -52,7 +53,7 @@ public final class SubjectCharactersRule implements RequestRule {
         }
     }
 
-    private static String named(java.util.stream.IntStream characters) {
+    private static String named(IntStream characters) {
         return characters.distinct().limit(8).mapToObj(c -> Quoted.of(new String(Character.toChars(c)))
                 + (c > 0x7E ? String.format(Locale.ROOT, " (U+%04X)", c) : "")).collect(Collectors.joining(" "));
     }
