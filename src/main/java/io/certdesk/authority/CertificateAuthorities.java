@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -317,7 +318,7 @@ public final class CertificateAuthorities {
         char[] password = passwords.get(environment);
         if (password == null) {
             throw new IllegalStateException("environment '" + environment + "' has no CA password to protect the key of a "
-                    + "new CA generation; set CERTDESK_ENVIRONMENTS_" + environment.toUpperCase() + "_CA_PASSWORD");
+                    + "new CA generation; set CERTDESK_ENVIRONMENTS_" + environment.toUpperCase(Locale.ROOT) + "_CA_PASSWORD");
         }
         return password;
     }
@@ -340,7 +341,7 @@ public final class CertificateAuthorities {
         if (!settings.embedded()) {
             if (!hasPassword) {
                 throw new IllegalStateException("production mode: no password for the '" + name + "' CA keystore; set "
-                        + "CERTDESK_ENVIRONMENTS_" + name.toUpperCase() + "_CA_PASSWORD");
+                        + "CERTDESK_ENVIRONMENTS_" + name.toUpperCase(Locale.ROOT) + "_CA_PASSWORD");
             }
             if (!Files.isReadable(keystore)) {
                 throw new IllegalStateException("production mode: the '" + name + "' CA keystore " + keystore

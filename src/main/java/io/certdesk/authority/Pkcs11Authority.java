@@ -1,6 +1,7 @@
 package io.certdesk.authority;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -134,7 +135,7 @@ public final class Pkcs11Authority {
 
     private static boolean signs(Provider provider, PrivateKey key, PublicKey publicKey, String algorithm) {
         try {
-            byte[] probe = "certdesk CA key check".getBytes();
+            byte[] probe = "certdesk CA key check".getBytes(StandardCharsets.UTF_8);
             Signature signer = Signature.getInstance(algorithm, provider);
             signer.initSign(key);
             signer.update(probe);

@@ -12,6 +12,7 @@ import java.security.Security;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +51,7 @@ final class Pkcs11Token {
 
     /** Logs in to the token; a wrong or missing PIN stops here with what to set. */
     static KeyStore login(String environment, Pkcs11Settings settings, Provider provider) {
-        String pinVariable = "CERTDESK_" + environment.toUpperCase().replace('-', '_') + "_PKCS11_PIN";
+        String pinVariable = "CERTDESK_" + environment.toUpperCase(Locale.ROOT).replace('-', '_') + "_PKCS11_PIN";
         if (settings.pin() == null || settings.pin().isEmpty()) {
             throw new IllegalStateException("environment '" + environment + "': no PIN for PKCS#11 token "
                     + settings.tokenName() + "; set " + pinVariable);

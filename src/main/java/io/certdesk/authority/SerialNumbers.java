@@ -2,6 +2,7 @@ package io.certdesk.authority;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Locale;
 
 /** Random positive serial numbers with 127 bits of entropy (CA/Browser Forum asks for at least 64). */
 public final class SerialNumbers {
@@ -21,6 +22,6 @@ public final class SerialNumbers {
 
     /** Upper-case hex without separators, as {@code openssl x509 -serial} prints it. */
     public static String hex(BigInteger serial) {
-        return serial.toString(16).toUpperCase();
+        return serial.toString(16).toUpperCase(Locale.ROOT);
     }
 }

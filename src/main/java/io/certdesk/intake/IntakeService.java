@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.certdesk.authority.Fingerprints;
@@ -60,7 +61,7 @@ public class IntakeService {
     @Transactional
     public Result accept(IncomingMail mail) {
         Result result = take(mail);
-        metrics.counter("certdesk.mails.received", "outcome", result.outcome().name().toLowerCase()).increment();
+        metrics.counter("certdesk.mails.received", "outcome", result.outcome().name().toLowerCase(Locale.ROOT)).increment();
         return result;
     }
 

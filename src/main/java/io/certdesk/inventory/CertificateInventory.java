@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,7 +39,7 @@ public class CertificateInventory {
 
     /** Which generation of its environment's CA signed the certificate. */
     public Optional<Integer> caGeneration(String serialHex) {
-        return jdbc.sql("select ca_generation from issued_certificate where serial = ?").param(serialHex.toUpperCase())
+        return jdbc.sql("select ca_generation from issued_certificate where serial = ?").param(serialHex.toUpperCase(Locale.ROOT))
                 .query(Integer.class).optional();
     }
 
@@ -97,7 +98,7 @@ public class CertificateInventory {
     }
 
     public Optional<IssuedCertificate> findBySerial(String serialHex) {
-        return jdbc.sql("select * from issued_certificate where serial = ?").param(serialHex.toUpperCase())
+        return jdbc.sql("select * from issued_certificate where serial = ?").param(serialHex.toUpperCase(Locale.ROOT))
                 .query(CertificateInventory::map).optional();
     }
 
@@ -130,12 +131,12 @@ public class CertificateInventory {
     public boolean markRevoked(String serialHex, String reason, Instant at, String revokedBy) {
         return jdbc.sql("update issued_certificate set status = 'REVOKED', revoked_at = ?, revocation_reason = ?, revoked_by = ? "
                         + "where serial = ? and status <> 'REVOKED'")
-                .params(Timestamp.from(at), reason, revokedBy, serialHex.toUpperCase()).update() == 1;
+                .params(Timestamp.from(at), reason, revokedBy, serialHex.toUpperCase(Locale.ROOT)).update() == 1;
     }
 
     public Optional<Revoked> revocation(String serialHex) {
         return jdbc.sql("select serial, revoked_at, revocation_reason from issued_certificate where serial = ? and status = 'REVOKED'")
-                .param(serialHex.toUpperCase())
+                .param(serialHex.toUpperCase(Locale.ROOT))
                 .query((rs, n) -> new Revoked(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3))).optional();
     }
 
@@ -145,7 +146,7 @@ public class CertificateInventory {
 
     public Optional<State> state(String serialHex) {
         return jdbc.sql("select environment, ca_generation, status, revoked_at, revocation_reason from issued_certificate where serial = ?")
-                .param(serialHex.toUpperCase())
+                .param(serialHex.toUpperCase(Locale.ROOT))
                 .query((rs, n) -> new State(rs.getString(1), rs.getInt(2), IssuedCertificate.Status.valueOf(rs.getString(3)),
                         rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(), rs.getString(5))).optional();
     }

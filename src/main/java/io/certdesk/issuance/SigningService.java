@@ -2,6 +2,7 @@ package io.certdesk.issuance;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public class SigningService {
         }
         PKCS10CertificationRequest csr;
         try {
-            csr = CsrParser.parse(request.csrPem().getBytes());
+            csr = CsrParser.parse(request.csrPem().getBytes(StandardCharsets.UTF_8));
         } catch (CsrFormatException e) {
             throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
         }

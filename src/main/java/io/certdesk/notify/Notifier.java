@@ -1,6 +1,7 @@
 package io.certdesk.notify;
 
 import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -342,8 +343,8 @@ public class Notifier {
             helper.setSubject(template.renderSubject(values));
             helper.setText(template.renderBody(values));
             if (delivery != null) {
-                helper.addAttachment("client-cert.pem", new ByteArrayResource(delivery.certificatePem().getBytes()), "application/x-pem-file");
-                helper.addAttachment("ca-cert.pem", new ByteArrayResource(delivery.caCertificatePem().getBytes()), "application/x-pem-file");
+                helper.addAttachment("client-cert.pem", new ByteArrayResource(delivery.certificatePem().getBytes(StandardCharsets.UTF_8)), "application/x-pem-file");
+                helper.addAttachment("ca-cert.pem", new ByteArrayResource(delivery.caCertificatePem().getBytes(StandardCharsets.UTF_8)), "application/x-pem-file");
                 // base64 keeps the files byte for byte (7bit transfer may drop the final newline)
                 MimeMultipart parts = helper.getRootMimeMultipart();
                 for (int i = 0; i < parts.getCount(); i++) {

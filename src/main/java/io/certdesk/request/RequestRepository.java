@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -30,7 +31,7 @@ public class RequestRepository {
         this.jdbc = jdbc;
         this.json = json;
         String product = JdbcUtils.extractDatabaseMetaData(dataSource, meta -> meta.getDatabaseProductName());
-        this.nextReferenceSql = product.toLowerCase().contains("postgres")
+        this.nextReferenceSql = product.toLowerCase(Locale.ROOT).contains("postgres")
                 ? "select nextval('request_reference_seq')"
                 : "select next value for request_reference_seq";
     }

@@ -1,6 +1,7 @@
 package io.certdesk.request;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ public class RequestService {
         String publicKeyHash = null;
         if (request.csrPem() != null) {
             try {
-                CsrFacts facts = CsrFacts.read(request.csrPem().getBytes());
+                CsrFacts facts = CsrFacts.read(request.csrPem().getBytes(StandardCharsets.UTF_8));
                 claims = claims(request, facts);
                 findings.addAll(policy.evaluate(facts, claims));
                 // the subject the approver is shown is the one signing builds, by the same function; a refused
@@ -294,7 +295,7 @@ public class RequestService {
     }
 
     static String toPem(byte[] der) {
-        String base64 = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.UTF_8)).encodeToString(der);
         return "-----BEGIN CERTIFICATE REQUEST-----\n" + base64 + "\n-----END CERTIFICATE REQUEST-----\n";
     }
 }

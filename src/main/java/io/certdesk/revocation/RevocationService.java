@@ -73,7 +73,7 @@ public class RevocationService {
         IssuedCertificate found = find(certificate).orElseThrow(() -> new Refused(
                 "No certificate issued by certdesk has the serial or request reference \"" + certificate + "\".", false));
         if (found.status() == IssuedCertificate.Status.REVOKED || found.status() == IssuedCertificate.Status.EXPIRED) {
-            throw new Refused("Certificate " + found.serial() + " is already " + found.status().name().toLowerCase() + ".", true);
+            throw new Refused("Certificate " + found.serial() + " is already " + found.status().name().toLowerCase(Locale.ROOT) + ".", true);
         }
         if (source == Source.CONTACT) {
             boolean registered = organizations.contacts(found.organizationId()).stream()
