@@ -429,7 +429,7 @@ public final class PipelineBenchmark {
         return count / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** cfssl from Debian's golang-cfssl, installed when missing and the benchmark runs as root (as on CI machines). */
+    /** Whether cfssl is here to compare with (.ci/bench-tools installs Debian's golang-cfssl before the benchmarks). */
     static boolean cfsslInstalled() {
         Path here = Path.of(".");
         if (!Openssl.available()) {
@@ -439,13 +439,7 @@ public final class PipelineBenchmark {
         if (Openssl.run(here, "command -v cfssl").exitCode() == 0) {
             return true;
         }
-        System.out.println("cfssl is missing: installing Debian's golang-cfssl");
-        Openssl.run(here, "[ \"$(id -u)\" = 0 ] && export DEBIAN_FRONTEND=noninteractive && (apt-get install -y -qq golang-cfssl "
-                + "|| (apt-get update -qq && apt-get install -y -qq golang-cfssl))");
-        if (Openssl.run(here, "command -v cfssl").exitCode() == 0) {
-            return true;
-        }
-        System.out.println("cfssl comparison skipped: cfssl could not be installed (as root: apt-get install golang-cfssl)");
+        System.out.println("cfssl comparison skipped: cfssl is not installed (as root: apt-get install golang-cfssl, or run .ci/bench-tools)");
         return false;
     }
 
