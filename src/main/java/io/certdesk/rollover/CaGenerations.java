@@ -21,6 +21,9 @@ public class CaGenerations {
 
     public enum State { PENDING, ISSUING, RETIRED }
 
+    /** Where a rollover stands: asked for, approved (the new CA being made), closed as rejected, abandoned or done. */
+    public enum RolloverState { REQUESTED, APPROVED, REJECTED, ABANDONED, DONE }
+
     /** One generation as recorded. */
     public record Row(String environment, int generation, State state, String certificatePem, String fingerprint, Instant notAfter,
                       String tokenKeyLabel, byte[] keystore, String rolloverReference, Instant activatedAt, Instant trustedUntil) {
@@ -29,13 +32,13 @@ public class CaGenerations {
     /** A rollover as asked for and decided. */
     public record Rollover(String reference, String environment, String requestedBy, Instant requestedAt, int overlapDays,
                            String reason, String firstDecidedBy, Boolean firstApproved, String secondDecidedBy, Boolean secondApproved,
-                           String state, Integer generation, String processInstanceId, String startToken) {
+                           RolloverState state, Integer generation, String processInstanceId, String startToken) {
 
         /** Both approvals on record, by two different administrators, and nothing since that ended it. */
         public boolean approved() {
             return Boolean.TRUE.equals(firstApproved) && Boolean.TRUE.equals(secondApproved) && firstDecidedBy != null
                     && secondDecidedBy != null && !firstDecidedBy.equals(secondDecidedBy)
-                    && (state.equals("REQUESTED") || state.equals("APPROVED") || state.equals("DONE"));
+                    && (state == RolloverState.REQUESTED || state == RolloverState.APPROVED || state == RolloverState.DONE);
         }
     }
 
@@ -156,17 +159,17 @@ public class CaGenerations {
     }
 
     /** Moves the rollover on; only from a state that is still open. */
-    public void recordState(String reference, String state, Integer generation) {
+    public void recordState(String reference, RolloverState state, Integer generation) {
         jdbc.sql("update ca_rollover set state = ?, generation = coalesce(?, generation) where reference = ? "
                         + "and state in ('REQUESTED', 'APPROVED')")
-                .params(state, generation, reference).update();
+                .params(state.name(), generation, reference).update();
     }
 
     private static Rollover rollover(ResultSet rs, int n) throws SQLException {
         return new Rollover(rs.getString("reference"), rs.getString("environment"), rs.getString("requested_by"),
                 rs.getTimestamp("requested_at").toInstant(), rs.getInt("overlap_days"), rs.getString("reason"),
                 rs.getString("first_decided_by"), (Boolean) rs.getObject("first_approved"), rs.getString("second_decided_by"),
-                (Boolean) rs.getObject("second_approved"), rs.getString("state"), (Integer) rs.getObject("generation"),
+                (Boolean) rs.getObject("second_approved"), RolloverState.valueOf(rs.getString("state")), (Integer) rs.getObject("generation"),
                 rs.getString("process_instance_id"), rs.getString("start_token"));
     }
 

@@ -19,6 +19,7 @@ import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.notify.Notifier;
+import io.certdesk.rollover.CaGenerations.RolloverState;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.BpmnError;
@@ -86,7 +87,7 @@ public class CaRolloverService {
                 return "a rollover of the " + environment + " CA is already under way (" + open.reference() + ")";
             }
             // its process is gone (it failed to start, or was deleted): it blocks nothing
-            generations.recordState(open.reference(), "ABANDONED", null);
+            generations.recordState(open.reference(), RolloverState.ABANDONED, null);
             log.warn("CA rollover {} of '{}' has no process any more: abandoned", open.reference(), environment);
         }
         return null;
@@ -109,7 +110,7 @@ public class CaRolloverService {
         String shortReason = reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000));
         String token = UUID.randomUUID().toString();
         generations.recordRollover(new CaGenerations.Rollover(reference, environment, requestedBy, clock.instant(),
-                overlapDays.intValue(), shortReason, null, null, null, null, "REQUESTED", null, null, token));
+                overlapDays.intValue(), shortReason, null, null, null, null, RolloverState.REQUESTED, null, null, token));
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put(CaRolloverProcess.ENVIRONMENT, environment);
         variables.put(CaRolloverProcess.OVERLAP_DAYS, overlapDays);
@@ -156,7 +157,7 @@ public class CaRolloverService {
             String reason = CaRolloverProcess.reason(execution);
             generations.recordRollover(new CaGenerations.Rollover(reference, environment, requestedBy, clock.instant(),
                     overlapDays.intValue(), reason == null ? "" : reason.substring(0, Math.min(reason.length(), 2000)), null, null,
-                    null, null, "REQUESTED", null, execution.getProcessInstanceId(), null));
+                    null, null, RolloverState.REQUESTED, null, execution.getProcessInstanceId(), null));
             record = generations.rollover(reference).orElseThrow();
         }
         execution.removeVariable(CaRolloverProcess.START_TOKEN);
@@ -198,12 +199,12 @@ public class CaRolloverService {
                     + " cannot be recorded: it was made already, the first is not an approval on record, or the rollover is closed");
         }
         if (!approved) {
-            generations.recordState(reference, "REJECTED", null);
+            generations.recordState(reference, RolloverState.REJECTED, null);
         }
     }
 
     public void recordRejected(String reference) {
-        generations.recordState(reference, "REJECTED", null);
+        generations.recordState(reference, RolloverState.REJECTED, null);
     }
 
     /**
@@ -219,7 +220,7 @@ public class CaRolloverService {
         int number = generations.nextGeneration(rollover.environment());
         CertificateAuthorities.NewGeneration created = authorities.createGeneration(rollover.environment(), number);
         generations.insert(created.ca(), CaGenerations.State.PENDING, created.tokenKeyLabel(), created.pkcs12(), reference, clock.instant());
-        generations.recordState(reference, "APPROVED", number);
+        generations.recordState(reference, RolloverState.APPROVED, number);
         log.info("CA rollover {}: generation {} of '{}' made ({}), SHA-256 fingerprint {}", reference, number, rollover.environment(),
                 created.ca().certificate().getSubjectX500Principal().getName(), created.ca().sha256Fingerprint());
         return number;
@@ -236,7 +237,7 @@ public class CaRolloverService {
             log.info("CA rollover {}: '{}' issues from generation {}; the previous CA is trusted until {}", reference,
                     rollover.environment(), row.generation(), trustedUntil);
         }
-        generations.recordState(reference, "DONE", row.generation());
+        generations.recordState(reference, RolloverState.DONE, row.generation());
         sync.refresh();
         return trustedUntil;
     }
