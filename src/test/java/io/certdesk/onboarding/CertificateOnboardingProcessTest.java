@@ -243,13 +243,13 @@ class CertificateOnboardingProcessTest {
     void approvalTaskRemindsAtFollowUpAndEscalatesWhenOverdueOnceEach() throws Exception {
         ProcessInstance pi = waitingForApproval();
 
-        fireTimer(pi, "BoundaryEvent_ApproveRequestFollowUpReached", ApproverDates.FOLLOW_UP);
+        fireTimer(pi, "BoundaryEvent_ApproveRequestFollowUpReached", START.plus(ApproverDates.FOLLOW_UP));
         assertThat(pi).isWaitingAt(OnboardingProcess.APPROVE_REQUEST)
                 .hasPassed("EndEvent_ApproveRequestApproversReminded");
         verify(remindApprovers, times(1)).execute(any());
         verify(escalateOverdueTask, never()).execute(any());
 
-        fireTimer(pi, "BoundaryEvent_ApproveRequestOverdue", ApproverDates.DUE);
+        fireTimer(pi, "BoundaryEvent_ApproveRequestOverdue", START.plus(ApproverDates.DUE));
         assertThat(pi).isWaitingAt(OnboardingProcess.APPROVE_REQUEST)
                 .hasPassed("EndEvent_ApproveRequestOverdueEscalated");
         verify(escalateOverdueTask, times(1)).execute(any());
@@ -281,8 +281,8 @@ class CertificateOnboardingProcessTest {
         executeJobAt(pi, OnboardingProcess.SEND_PRIVATE_KEY_WARNING);
         executeJobAt(pi, OnboardingProcess.REVOKE_EXPOSED_CERTIFICATES);
 
-        fireTimer(pi, "BoundaryEvent_ReviewExposedKeyFollowUpReached", ApproverDates.FOLLOW_UP);
-        fireTimer(pi, "BoundaryEvent_ReviewExposedKeyOverdue", ApproverDates.DUE);
+        fireTimer(pi, "BoundaryEvent_ReviewExposedKeyFollowUpReached", START.plus(ApproverDates.FOLLOW_UP));
+        fireTimer(pi, "BoundaryEvent_ReviewExposedKeyOverdue", START.plus(ApproverDates.DUE));
 
         assertThat(pi).isWaitingAt(OnboardingProcess.REVIEW_EXPOSED_KEY).hasPassed(
                 "EndEvent_ReviewExposedKeyApproversReminded", "EndEvent_ReviewExposedKeyOverdueEscalated");

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -140,14 +139,10 @@ public final class ProcessTestEngine implements BeforeEachCallback, AfterEachCal
         execute(job(activityId, instance));
     }
 
-    /**
-     * Asserts the timer at the given boundary event is due the given time after {@link #START}, moves the engine
-     * clock there and fires it.
-     */
-    public static void fireTimer(ProcessInstance instance, String boundaryEventId, Duration afterStart) {
+    /** Asserts the timer at the given boundary event is due at the given moment, moves the engine clock there and fires it. */
+    public static void fireTimer(ProcessInstance instance, String boundaryEventId, Instant due) {
         Job timer = job(boundaryEventId, instance);
         assertThat(timer).as("timer job at %s", boundaryEventId).isNotNull();
-        Instant due = START.plus(afterStart);
         assertThat(timer.getDuedate()).as("due date of %s", boundaryEventId).isEqualTo(Date.from(due));
         clockAt(due);
         execute(timer);
