@@ -76,6 +76,9 @@ public final class ProcessTestEngine implements BeforeEachCallback, AfterEachCal
             configuration.setJobExecutorActivate(false);
             configuration.setExpressionManager(new MockExpressionManager());
             configuration.setMetricsEnabled(false);
+            // certdesk models no cases and no decision tables: less schema to create at start
+            configuration.setCmmnEnabled(false);
+            configuration.setDmnEnabled(false);
             configuration.setProcessEngineName("certdesk-process-tests");
             engine = configuration.buildProcessEngine();
             // the failures the tests provoke (a delegate that throws, a refused decision) reach the test as
