@@ -18,6 +18,10 @@ class KeyMarkersTest {
         return Base64.getMimeEncoder().encodeToString((prefix + text).getBytes(StandardCharsets.US_ASCII));
     }
 
+    private static String pem(String type) {
+        return "-----BEGIN " + type + "-----\nMIIBVAIBADANBgkqhkiG9w0BAQEFAASCAT4wggE6AgEAAkEA\n-----END " + type + "-----\n";
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
             "pem key in the text|true",
@@ -27,7 +31,16 @@ class KeyMarkersTest {
             "attachment named .key|true",
             "attachment named .p12 with RFC 2231 name|true",
             "pkcs12 content type|true",
+            "quoted-printable pem key|true",
+            "rsa pem key|true",
+            "encrypted pem key|true",
+            "openssh key|true",
+            "attachment named .pfx without quotes|true",
+            "content type named .p8|true",
+            "pkcs8 content type|true",
             "csr in the text|false",
+            "public key pem|false",
+            "attachment named .key.txt|false",
             "csr base64|false",
             "plain text|false",
     })
@@ -41,6 +54,15 @@ class KeyMarkersTest {
             case "attachment named .key" -> "Content-Disposition: attachment; filename=\"client.key\"\r\n\r\nAAAA";
             case "attachment named .p12 with RFC 2231 name" -> "Content-Disposition: attachment; filename*=UTF-8''client.p12\r\n\r\nAAAA";
             case "pkcs12 content type" -> "Content-Type: application/x-pkcs12\r\n\r\nAAAA";
+            case "quoted-printable pem key" -> headers + "-----BEGIN=20private=20key-----=\r\nMIGHAgEAMBMGByqGSM49AgEG\r\n";
+            case "rsa pem key" -> headers + pem("RSA PRIVATE KEY");
+            case "encrypted pem key" -> headers + pem("ENCRYPTED PRIVATE KEY");
+            case "openssh key" -> headers + pem("OPENSSH PRIVATE KEY");
+            case "attachment named .pfx without quotes" -> "Content-Disposition: attachment; filename=client.PFX\r\n\r\nAAAA";
+            case "content type named .p8" -> "Content-Type: application/octet-stream; name=\"client.p8\"\r\n\r\nAAAA";
+            case "pkcs8 content type" -> "Content-Type: application/pkcs8\r\n\r\nAAAA";
+            case "public key pem" -> headers + pem("PUBLIC KEY");
+            case "attachment named .key.txt" -> "Content-Disposition: attachment; filename=\"client.key.txt\"\r\n\r\nAAAA";
             case "csr in the text" -> headers + CSR;
             case "csr base64" -> headers + base64("", CSR);
             default -> headers + "Hello, please sign my key request.";

@@ -171,18 +171,13 @@ public final class Dovecot implements AutoCloseable {
     private void launch() throws Exception {
         process = new ProcessBuilder("/usr/sbin/dovecot", "-F", "-c", dir.resolve("dovecot.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dovecot.out").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
+        Polling.until(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("dovecot stopped: " + Files.readString(dir.resolve("dovecot.out"))
                         + (Files.exists(dir.resolve("dovecot.log")) ? Files.readString(dir.resolve("dovecot.log")) : ""));
             }
-            if (listening(imapsPort) && listening(imapPort)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("dovecot did not listen within 20 s");
+            return listening(imapsPort) && listening(imapPort);
+        }, () -> new IllegalStateException("dovecot did not listen within 20 s"));
     }
 
     private static boolean listening(int port) {
@@ -201,10 +196,8 @@ public final class Dovecot implements AutoCloseable {
                 process.destroyForcibly().waitFor();
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((listening(imapsPort) || listening(imapPort)) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Polling.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> !listening(imapsPort) && !listening(imapPort),
+                Boolean.TRUE::equals, stillListening -> null);
     }
 
     /** Stops and starts Dovecot again on the same ports, keeping every mailbox. */

@@ -154,28 +154,16 @@ public abstract class EmbeddedCertdeskTest {
     }
 
     protected Task awaitTask(String reference, String taskKey) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Task> found = tasks.createTaskQuery().processInstanceBusinessKey(reference).taskDefinitionKey(taskKey).list();
-            if (!found.isEmpty()) {
-                return found.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no task " + taskKey + " for " + reference + " within " + WAIT);
+        return Polling.until(WAIT, Duration.ofMillis(100),
+                () -> tasks.createTaskQuery().processInstanceBusinessKey(reference).taskDefinitionKey(taskKey).list(),
+                found -> !found.isEmpty(), none -> new AssertionError("no task " + taskKey + " for " + reference + " within " + WAIT))
+                .get(0);
     }
 
     protected void awaitEnded(String reference, String endEventId) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean ended = history.createHistoricActivityInstanceQuery().activityId(endEventId)
-                    .processInstanceId(historicId(reference)).count() > 0;
-            if (ended) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(reference + " did not reach " + endEventId + " within " + WAIT);
+        Polling.until(WAIT, Duration.ofMillis(100), () -> history.createHistoricActivityInstanceQuery().activityId(endEventId)
+                        .processInstanceId(historicId(reference)).count() > 0,
+                () -> new AssertionError(reference + " did not reach " + endEventId + " within " + WAIT));
     }
 
     private String historicId(String reference) {

@@ -268,17 +268,9 @@ public final class Mailbox {
 
     /** Waits until the address's inbox holds at least {@code count} mails, and returns them all. */
     public List<Received> await(String address, int count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Received> mails = read(address, "INBOX");
-        while (mails.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(150);
-            mails = read(address, "INBOX");
-        }
-        if (mails.size() < count) {
-            throw new AssertionError("expected " + count + " mail(s) for " + address + " within " + timeout + ", got "
-                    + mails.size() + ": " + mails.stream().map(Received::subject).toList());
-        }
-        return mails;
+        return Polling.until(timeout, Duration.ofMillis(150), () -> read(address, "INBOX"), mails -> mails.size() >= count,
+                mails -> new AssertionError("expected " + count + " mail(s) for " + address + " within " + timeout + ", got "
+                        + mails.size() + ": " + mails.stream().map(Received::subject).toList()));
     }
 
     public Received awaitOne(String address) throws Exception {

@@ -118,18 +118,13 @@ public final class Postfix implements AutoCloseable {
     private void launch() throws Exception {
         process = new ProcessBuilder("/usr/sbin/postfix", "-c", dir.resolve("conf").toString(), "start-fg")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("postfix.out").toFile())).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
+        Polling.until(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("postfix stopped: " + Files.readString(dir.resolve("postfix.out"))
                         + (Files.exists(dir.resolve("postfix.log")) ? Files.readString(dir.resolve("postfix.log")) : ""));
             }
-            if (listening(smtpPort) && listening(submissionPort)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("postfix did not listen within 20 s");
+            return listening(smtpPort) && listening(submissionPort);
+        }, () -> new IllegalStateException("postfix did not listen within 20 s"));
     }
 
     private static boolean listening(int port) {
@@ -148,10 +143,8 @@ public final class Postfix implements AutoCloseable {
         if (process != null && !process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((listening(smtpPort) || listening(submissionPort)) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Polling.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> !listening(smtpPort) && !listening(submissionPort),
+                Boolean.TRUE::equals, stillListening -> null);
     }
 
     public void start() throws Exception {

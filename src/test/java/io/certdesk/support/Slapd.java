@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -104,19 +105,17 @@ public final class Slapd implements AutoCloseable {
     public void startServer() throws Exception {
         process = new ProcessBuilder(SLAPD.toString(), "-d", "0", "-f", dir.resolve("slapd.conf").toString(), "-h", url() + "/")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
+        Polling.until(Duration.ofSeconds(20), Duration.ofMillis(100), () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
+                return true;
             } catch (IOException notYet) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("slapd exited: " + Files.readString(dir.resolve("slapd.log")));
                 }
-                Thread.sleep(100);
+                return false;
             }
-        }
-        throw new IllegalStateException("slapd did not listen on " + url() + " within 20 s");
+        }, () -> new IllegalStateException("slapd did not listen on " + url() + " within 20 s"));
     }
 
     @Override

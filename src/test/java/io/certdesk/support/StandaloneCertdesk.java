@@ -1,8 +1,10 @@
 package io.certdesk.support;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.certdesk.CertdeskApplication;
 import org.camunda.bpm.engine.TaskService;
@@ -49,14 +51,9 @@ public final class StandaloneCertdesk implements AutoCloseable {
     /** Waits up to 30 s for the approval task of a request and returns it. */
     public Task awaitApprovalTask(String reference) throws InterruptedException {
         var tasks = bean(TaskService.class);
-        for (int i = 0; i < 300; i++) {
-            var task = tasks.createTaskQuery().processInstanceBusinessKey(reference).taskDefinitionKey("UserTask_ApproveRequest").singleResult();
-            if (task != null) {
-                return task;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no approval task for " + reference + " within 30 s");
+        return Polling.until(Duration.ofSeconds(30), Duration.ofMillis(100),
+                () -> tasks.createTaskQuery().processInstanceBusinessKey(reference).taskDefinitionKey("UserTask_ApproveRequest").singleResult(),
+                Objects::nonNull, none -> new AssertionError("no approval task for " + reference + " within 30 s"));
     }
 
     /** The port of its web server (Tasklist, REST API, public pages). */
