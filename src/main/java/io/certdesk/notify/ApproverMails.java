@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certdesk.config.CertdeskProperties;
+import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.Quoted;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -45,6 +46,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class ApproverMails implements SmartLifecycle {
 
+    /**
+     * The partner-trust approval's warnings, which its mail counts as WARNING findings. Every approval task names its
+     * organization, environment and findings as onboarding does ({@link OnboardingProcess}); partner trust names its
+     * warnings with this.
+     */
+    public static final String TRUST_WARNINGS = "trustWarnings";
     private static final Logger log = LoggerFactory.getLogger(ApproverMails.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofMinutes(1);
@@ -279,8 +286,8 @@ public class ApproverMails implements SmartLifecycle {
         if (task == null) {
             return null;
         }
-        Map<String, Object> variables = tasks.getVariables(taskId, List.of("organizationId", "environment", "approvalFacts",
-                "trustWarnings"));
+        Map<String, Object> variables = tasks.getVariables(taskId, List.of(OnboardingProcess.ORGANIZATION_ID, OnboardingProcess.ENVIRONMENT,
+                OnboardingProcess.APPROVAL_FACTS, TRUST_WARNINGS));
         ProcessInstance instance = task.getProcessInstanceId() == null ? null
                 : runtime.createProcessInstanceQuery().processInstanceId(task.getProcessInstanceId()).singleResult();
         String reference = instance == null || instance.getBusinessKey() == null ? taskId : instance.getBusinessKey();
@@ -290,8 +297,8 @@ public class ApproverMails implements SmartLifecycle {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("reference", Quoted.shown(reference, 64));
         v.put("what", Quoted.shown(task.getName(), 160));
-        v.put("organizationId", shown(variables.get("organizationId")));
-        v.put("environment", shown(variables.get("environment")));
+        v.put("organizationId", shown(variables.get(OnboardingProcess.ORGANIZATION_ID)));
+        v.put("environment", shown(variables.get(OnboardingProcess.ENVIRONMENT)));
         v.put("severities", severities(variables));
         v.put("due", when(task.getDueDate()));
         v.put("created", when(task.getCreateTime()));
@@ -310,7 +317,7 @@ public class ApproverMails implements SmartLifecycle {
     /** How many findings of each severity the request has, e.g. "1 WARNING, 2 NOTE"; "none" without any. */
     String severities(Map<String, Object> variables) {
         Map<String, Integer> counts = new TreeMap<>();
-        Object facts = variables.get("approvalFacts");
+        Object facts = variables.get(OnboardingProcess.APPROVAL_FACTS);
         if (facts instanceof String text) {
             try {
                 for (JsonNode finding : json.readTree(text).path("findings")) {
@@ -320,7 +327,7 @@ public class ApproverMails implements SmartLifecycle {
                 return "see the task";
             }
         }
-        Object warnings = variables.get("trustWarnings");
+        Object warnings = variables.get(TRUST_WARNINGS);
         if (warnings instanceof String text && !text.isBlank()) {
             counts.merge("WARNING", text.split("\n\n").length, Integer::sum);
         }

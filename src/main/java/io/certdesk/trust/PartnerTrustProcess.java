@@ -1,5 +1,6 @@
 package io.certdesk.trust;
 
+import io.certdesk.notify.ApproverMails;
 import org.camunda.bpm.engine.delegate.VariableScope;
 
 /**
@@ -27,7 +28,7 @@ public final class PartnerTrustProcess {
     public static final String CLIENT_CERTIFICATE = "clientCertificate";
     public static final String CA_CERTIFICATES = "caCertificates";
     /** Warnings for both approvers (a CA of the public Web PKI), empty when there are none. */
-    public static final String TRUST_WARNINGS = "trustWarnings";
+    public static final String TRUST_WARNINGS = ApproverMails.TRUST_WARNINGS;
     public static final String FIRST_APPROVED = "firstApproved";
     public static final String SECOND_APPROVED = "secondApproved";
     public static final String FIRST_APPROVER = "firstApprover";
