@@ -30,6 +30,7 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.mock.Mocks;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +43,9 @@ class EstEnrollmentProcessTest {
 
     private static final String REFERENCE = "CR-2026-000043";
     private static final String CLIENT_SERIAL = "4e21";
+
+    @RegisterExtension
+    static final ProcessEngineCoverageExtension coverage = ProcessTestEngine.coverage();
 
     @RegisterExtension
     final ProcessTestEngine engine = new ProcessTestEngine("bpmn/estEnrollment.bpmn");

@@ -25,6 +25,7 @@ import org.assertj.core.api.Assertions;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,6 +36,9 @@ class CertificateLifecycleSweepProcessTest {
 
     private static final String REMIND_OPERATORS = "Task_RemindOperatorsOfCaExpiry";
     private static final String END_SWEEP_DONE = "EndEvent_SweepDone";
+
+    @RegisterExtension
+    static final ProcessEngineCoverageExtension coverage = ProcessTestEngine.coverage();
 
     @RegisterExtension
     final ProcessTestEngine engine = new ProcessTestEngine("bpmn/certificateLifecycleSweep.bpmn");

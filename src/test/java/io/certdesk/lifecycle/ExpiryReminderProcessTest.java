@@ -17,12 +17,16 @@ import io.certdesk.support.ProcessTestEngine;
 import org.assertj.core.api.Assertions;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** bpmn/expiryReminder.bpmn alone: one reminder, sent by its own retried step. */
 class ExpiryReminderProcessTest {
+
+    @RegisterExtension
+    static final ProcessEngineCoverageExtension coverage = ProcessTestEngine.coverage();
 
     @RegisterExtension
     final ProcessTestEngine engine = new ProcessTestEngine("bpmn/expiryReminder.bpmn");

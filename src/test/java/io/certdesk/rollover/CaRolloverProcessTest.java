@@ -33,6 +33,7 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.mock.Mocks;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,9 @@ class CaRolloverProcessTest {
     private static final String END_ROLLED_OVER = "EndEvent_CaRolledOver";
     private static final String END_REJECTED = "EndEvent_RolloverRejected";
     private static final String END_REFUSED = "EndEvent_RolloverRefused";
+
+    @RegisterExtension
+    static final ProcessEngineCoverageExtension coverage = ProcessTestEngine.coverage();
 
     @RegisterExtension
     final ProcessTestEngine engine = new ProcessTestEngine("bpmn/caRollover.bpmn");

@@ -8,6 +8,8 @@ import static org.mockito.Mockito.mock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -22,7 +24,6 @@ import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
-import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.repository.Deployment;
@@ -32,6 +33,8 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.camunda.bpm.engine.test.mock.MockExpressionManager;
 import org.camunda.bpm.engine.test.mock.Mocks;
+import org.camunda.community.process_test_coverage.engine.platform7.ProcessCoverageConfigurator;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,8 +47,15 @@ import org.slf4j.LoggerFactory;
  * {@code ${approverGroup.due}}) is a Mockito mock or a small stand-in the test registers with {@link Mocks}.
  * The job executor is off: the test runs each async continuation and timer itself with {@code execute(job(..))},
  * and moves the engine clock, which starts every test at {@link #START}.
+ * <p>
+ * The engine records which flow nodes and sequence flows each test walks: every test class registers
+ * {@link #coverage()} as a static extension, which writes the class's report (HTML and JSON) under
+ * {@code target/process-test-coverage/} when the class ends.
  *
  * <pre>
+ * &#64;RegisterExtension
+ * static final ProcessEngineCoverageExtension coverage = ProcessTestEngine.coverage();
+ *
  * &#64;RegisterExtension
  * final ProcessTestEngine engine = new ProcessTestEngine("bpmn/certificateOnboarding.bpmn");
  * </pre>
@@ -57,7 +67,14 @@ public final class ProcessTestEngine implements BeforeEachCallback, AfterEachCal
 
     private static final Pattern FORM_KEY = Pattern.compile("embedded:deployment:([^\"]+)\"");
 
-    private static ProcessEngine engine;
+    /**
+     * The smallest share of flow nodes and sequence flows a test class must walk, 1.0 (all). Lower it on the command
+     * line to run single test methods: {@code mvn test -Dtest='PartnerTrustProcessTest#chainApprovedByBothIsTrusted'
+     * -Dcertdesk.process-coverage.minimum=0}.
+     */
+    public static final String MINIMUM_COVERAGE_PROPERTY = "certdesk.process-coverage.minimum";
+
+    private static final SharedEngineConfiguration CONFIGURATION = new SharedEngineConfiguration();
 
     private final String processResource;
     private String deploymentId;
@@ -67,35 +84,36 @@ public final class ProcessTestEngine implements BeforeEachCallback, AfterEachCal
     }
 
     /** The shared engine, built at first use. */
-    public static synchronized ProcessEngine engine() {
-        if (engine == null) {
-            ProcessEngineConfigurationImpl configuration = new StandaloneInMemProcessEngineConfiguration();
-            configuration.setJdbcUrl("jdbc:h2:mem:certdesk-process-tests;DB_CLOSE_DELAY=-1");
-            configuration.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_CREATE_DROP);
-            configuration.setHistory(ProcessEngineConfiguration.HISTORY_FULL);
-            configuration.setJobExecutorActivate(false);
-            configuration.setExpressionManager(new MockExpressionManager());
-            configuration.setMetricsEnabled(false);
-            // certdesk models no cases and no decision tables: less schema to create at start
-            configuration.setCmmnEnabled(false);
-            configuration.setDmnEnabled(false);
-            configuration.setProcessEngineName("certdesk-process-tests");
-            engine = configuration.buildProcessEngine();
-            // the failures the tests provoke (a delegate that throws, a refused decision) reach the test as
-            // exceptions; the engine's error log of each would only bury the test report
-            ((Logger) LoggerFactory.getLogger("org.camunda.bpm.engine.context")).setLevel(Level.OFF);
-        }
-        return engine;
+    public static ProcessEngine engine() {
+        return CONFIGURATION.buildProcessEngine();
+    }
+
+    /**
+     * The coverage report of one test class on the shared engine; register it in a static field, so it sees the
+     * whole class, writes the report when the class ends and fails the class if it leaves an element of its
+     * process unwalked (see {@link #MINIMUM_COVERAGE_PROPERTY}).
+     */
+    public static ProcessEngineCoverageExtension coverage() {
+        double minimum = Double.parseDouble(System.getProperty(MINIMUM_COVERAGE_PROPERTY, "1.0"));
+        return ProcessEngineCoverageExtension.builder(CONFIGURATION)
+                .assertClassCoverageAtLeast(minimum)
+                .build();
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        if (!registersCoverage(testClass)) {
+            throw new IllegalStateException(testClass.getSimpleName() + " does not register the coverage report: add"
+                    + " '@RegisterExtension static final ProcessEngineCoverageExtension coverage ="
+                    + " ProcessTestEngine.coverage();'");
+        }
         ProcessEngine processEngine = engine();
         BpmnAwareTests.init(processEngine);
         Mocks.reset();
         ClockUtil.setCurrentTime(Date.from(START));
         DeploymentBuilder deployment = processEngine.getRepositoryService().createDeployment()
-                .name(context.getRequiredTestClass().getSimpleName())
+                .name(testClass.getSimpleName())
                 .addClasspathResource(processResource);
         for (String form : formsNamedBy(processResource)) {
             deployment.addClasspathResource(form);
@@ -151,6 +169,16 @@ public final class ProcessTestEngine implements BeforeEachCallback, AfterEachCal
         execute(timer);
     }
 
+    /** Whether the test class holds a coverage extension in a static field (called around the whole class). */
+    static boolean registersCoverage(Class<?> testClass) {
+        for (Field field : testClass.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ProcessEngineCoverageExtension.class) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The resources an embedded form key of the model names ({@code embedded:deployment:bpmn/forms/x.html}). */
     static Set<String> formsNamedBy(String processResource) {
         Set<String> forms = new LinkedHashSet<>();
@@ -166,5 +194,40 @@ public final class ProcessTestEngine implements BeforeEachCallback, AfterEachCal
             throw new UncheckedIOException(e);
         }
         return forms;
+    }
+
+    /**
+     * The engine of the process tests, built once: every coverage extension asks its configuration for the engine,
+     * and gets the same one.
+     */
+    private static final class SharedEngineConfiguration extends StandaloneInMemProcessEngineConfiguration {
+
+        private ProcessEngine engine;
+
+        SharedEngineConfiguration() {
+            setJdbcUrl("jdbc:h2:mem:certdesk-process-tests;DB_CLOSE_DELAY=-1");
+            setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_CREATE_DROP);
+            setHistory(ProcessEngineConfiguration.HISTORY_FULL);
+            setJobExecutorActivate(false);
+            setExpressionManager(new MockExpressionManager());
+            setMetricsEnabled(false);
+            // certdesk models no cases and no decision tables: less schema to create at start
+            setCmmnEnabled(false);
+            setDmnEnabled(false);
+            setProcessEngineName("certdesk-process-tests");
+            // the parse listener and compensation handler that record the coverage
+            ProcessCoverageConfigurator.initializeProcessCoverageExtensions(this);
+        }
+
+        @Override
+        public synchronized ProcessEngine buildProcessEngine() {
+            if (engine == null) {
+                engine = super.buildProcessEngine();
+                // the failures the tests provoke (a delegate that throws, a refused decision) reach the test as
+                // exceptions; the engine's error log of each would only bury the test report
+                ((Logger) LoggerFactory.getLogger("org.camunda.bpm.engine.context")).setLevel(Level.OFF);
+            }
+            return engine;
+        }
     }
 }

@@ -30,6 +30,7 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.mock.Mocks;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,6 +49,9 @@ class PartnerTrustProcessTest {
     private static final String SEND_ACKNOWLEDGEMENT = "Task_SendTrustAcknowledgement";
     private static final String SEND_CHAIN_REJECTION = "Task_SendChainRejection";
     private static final String SEND_TRUST_REJECTION = "Task_SendTrustRejection";
+
+    @RegisterExtension
+    static final ProcessEngineCoverageExtension coverage = ProcessTestEngine.coverage();
 
     @RegisterExtension
     final ProcessTestEngine engine = new ProcessTestEngine("bpmn/partnerTrust.bpmn");
