@@ -286,8 +286,17 @@ public class ApproverMails implements SmartLifecycle {
         if (task == null) {
             return null;
         }
-        Map<String, Object> variables = tasks.getVariables(taskId, List.of(OnboardingProcess.ORGANIZATION_ID, OnboardingProcess.ENVIRONMENT,
-                OnboardingProcess.APPROVAL_FACTS, TRUST_WARNINGS));
+        Map<String, Object> variables;
+        try {
+            variables = tasks.getVariables(taskId, List.of(OnboardingProcess.ORGANIZATION_ID, OnboardingProcess.ENVIRONMENT,
+                    OnboardingProcess.APPROVAL_FACTS, TRUST_WARNINGS));
+        } catch (RuntimeException raced) {
+            if (tasks.createTaskQuery().taskId(taskId).count() == 0) {
+                // decided while its mail was being written: nothing to tell
+                return null;
+            }
+            throw raced;
+        }
         ProcessInstance instance = task.getProcessInstanceId() == null ? null
                 : runtime.createProcessInstanceQuery().processInstanceId(task.getProcessInstanceId()).singleResult();
         String reference = instance == null || instance.getBusinessKey() == null ? taskId : instance.getBusinessKey();
