@@ -1,14 +1,9 @@
 package io.certdesk.est;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.KeyStoreException;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +16,16 @@ import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.Pem;
 import io.certdesk.authority.SerialNumbers;
-import io.certdesk.authority.ServerCertificates;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.rollover.CaGenerationSync;
+import io.certdesk.trust.ClientCertificateConnectors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Connector;
-import org.apache.coyote.http11.Http11NioProtocol;
-import org.apache.tomcat.util.net.SSLHostConfig;
-import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
@@ -209,40 +201,19 @@ public class EstEndpointConfiguration {
 
     private static Connector connector(String environment, int port, CertificateAuthorities authorities, List<String> hostNames,
                                        Map<String, X509Certificate> issued) {
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        String password = Base64.getEncoder().encodeToString(random);
-        KeyStore keyStore = ServerCertificates.issue(authorities.get(environment), hostNames, List.of("127.0.0.1"), password.toCharArray());
-        try {
-            issued.put(environment, (X509Certificate) keyStore.getCertificate("server"));
-        } catch (KeyStoreException e) {
-            throw new IllegalStateException("the EST server certificate for " + environment + " cannot be read back", e);
-        }
-        Connector connector = new Connector(Http11NioProtocol.class.getName());
-        connector.setPort(port);
-        connector.setScheme("https");
-        connector.setSecure(true);
-        Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
-        protocol.setSSLEnabled(true);
-        // a machine protocol with small bodies: slow or idle connections are closed quickly, and the listener's
-        // threads stay below the database pool, so EST cannot starve the rest of certdesk
-        protocol.setConnectionTimeout(10_000);
-        protocol.setKeepAliveTimeout(10_000);
-        protocol.setMaxKeepAliveRequests(20);
-        protocol.setMaxThreads(8);
-        protocol.setMaxConnections(256);
-        SSLHostConfig ssl = new SSLHostConfig();
-        ssl.setHostName("_default_");
-        ssl.setProtocols("TLSv1.2+TLSv1.3");
-        // asked for, not required: a missing or unknown certificate gets an HTTP answer that says why
-        ssl.setCertificateVerification("optional");
-        ssl.setTrustManagerClassName(EstTrustManager.class.getName());
-        SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED);
-        certificate.setCertificateKeystore(keyStore);
-        certificate.setCertificateKeystorePassword(password);
-        certificate.setCertificateKeyAlias("server");
-        ssl.addCertificate(certificate);
-        protocol.addSslHostConfig(ssl);
-        return connector;
+        return ClientCertificateConnectors.connector("EST", environment, port, authorities, hostNames, issued,
+                EstTrustManager.class.getName(), ssl -> {
+                    ssl.setProtocols("TLSv1.2+TLSv1.3");
+                    // asked for, not required: a missing or unknown certificate gets an HTTP answer that says why
+                    ssl.setCertificateVerification("optional");
+                }, protocol -> {
+                    // a machine protocol with small bodies: slow or idle connections are closed quickly, and the
+                    // listener's threads stay below the database pool, so EST cannot starve the rest of certdesk
+                    protocol.setConnectionTimeout(10_000);
+                    protocol.setKeepAliveTimeout(10_000);
+                    protocol.setMaxKeepAliveRequests(20);
+                    protocol.setMaxThreads(8);
+                    protocol.setMaxConnections(256);
+                });
     }
 }

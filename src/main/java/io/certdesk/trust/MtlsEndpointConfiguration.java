@@ -1,12 +1,8 @@
 package io.certdesk.trust;
 
-import java.security.KeyStore;
-import java.security.KeyStoreException;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +12,12 @@ import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.Pem;
 import io.certdesk.authority.SerialNumbers;
-import io.certdesk.authority.ServerCertificates;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.rollover.CaGenerationSync;
 import jakarta.annotation.PreDestroy;
 import org.apache.catalina.connector.Connector;
-import org.apache.coyote.http11.Http11NioProtocol;
-import org.apache.tomcat.util.net.SSLHostConfig;
-import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -125,38 +117,19 @@ public class MtlsEndpointConfiguration {
 
     private static Connector connector(String environment, int port, String trustManagerClass, CertificateAuthorities authorities,
                                        List<String> hostNames, Map<String, X509Certificate> issued) {
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        String password = Base64.getEncoder().encodeToString(random);
-        KeyStore keyStore = ServerCertificates.issue(authorities.get(environment), hostNames, List.of("127.0.0.1"), password.toCharArray());
-        try {
-            issued.put(environment, (X509Certificate) keyStore.getCertificate("server"));
-        } catch (KeyStoreException e) {
-            throw new IllegalStateException("the mTLS server certificate for " + environment + " cannot be read back", e);
-        }
-        Connector connector = new Connector(Http11NioProtocol.class.getName());
-        connector.setPort(port);
-        connector.setScheme("https");
-        connector.setSecure(true);
-        Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
-        protocol.setSSLEnabled(true);
-        SSLHostConfig ssl = new SSLHostConfig();
-        ssl.setHostName("_default_");
-        // TLS 1.2: the client certificate is judged inside the handshake, so the guide's
-        // "openssl s_client ... -brief" prints CONNECTION ESTABLISHED only for a trusted certificate
-        // (with TLS 1.3 the refusal arrives after the client already reported success)
-        ssl.setProtocols("TLSv1.2");
-        ssl.setCertificateVerification("required");
-        // a resumed TLS session skips the trust manager: sessions live one second, so a block or a revocation
-        // reaches a client that connected before it at its next handshake (see noStatelessSessionTickets)
-        ssl.setSessionTimeout(SESSION_SECONDS);
-        ssl.setTrustManagerClassName(trustManagerClass);
-        SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED);
-        certificate.setCertificateKeystore(keyStore);
-        certificate.setCertificateKeystorePassword(password);
-        certificate.setCertificateKeyAlias("server");
-        ssl.addCertificate(certificate);
-        protocol.addSslHostConfig(ssl);
+        Connector connector = ClientCertificateConnectors.connector("mTLS", environment, port, authorities, hostNames, issued,
+                trustManagerClass, ssl -> {
+                    // TLS 1.2: the client certificate is judged inside the handshake, so the guide's
+                    // "openssl s_client ... -brief" prints CONNECTION ESTABLISHED only for a trusted certificate
+                    // (with TLS 1.3 the refusal arrives after the client already reported success)
+                    ssl.setProtocols("TLSv1.2");
+                    ssl.setCertificateVerification("required");
+                    // a resumed TLS session skips the trust manager: sessions live one second, so a block or a
+                    // revocation reaches a client that connected before it at its next handshake (see
+                    // noStatelessSessionTickets)
+                    ssl.setSessionTimeout(SESSION_SECONDS);
+                }, protocol -> {
+                });
         log.info("mTLS test endpoint for environment '{}' on https://{}:{}/", environment, hostNames.get(0), port);
         return connector;
     }
