@@ -138,8 +138,10 @@ class CaRolloverIT {
 
         // the revoked certificate of the first CA stays revoked in its CRL and OCSP
         Files.write(dir.resolve("ca1.crl"), getBytes("/pki/qa/crl"));
+        // openssl prints a serial with an even number of hex digits
+        String listed = doomed.serial().length() % 2 == 0 ? doomed.serial() : "0" + doomed.serial();
         assertThat(Openssl.ok(dir, "openssl crl -inform DER -in ca1.crl -noout -text"))
-                .contains("Serial Number: " + doomed.serial()).contains("Key Compromise");
+                .contains("Serial Number: " + listed).contains("Key Compromise");
         Openssl.ok(dir, "openssl crl -inform DER -in ca1.crl -out ca1-crl.pem");
         assertThat(Openssl.run(dir, "openssl verify -crl_check -CAfile ca1.pem -CRLfile ca1-crl.pem doomed.pem").output()).contains("revoked");
         assertThat(Openssl.ok(dir, "openssl verify -crl_check -CAfile ca1.pem -CRLfile ca1-crl.pem old.pem").trim()).isEqualTo("old.pem: OK");
