@@ -17,14 +17,6 @@ public class EstEnrollments {
         this.jdbc = jdbc;
     }
 
-    /**
-     * Locks the client certificate's inventory row for the rest of the transaction: requests of one certificate
-     * are taken one at a time (one pending request, one certificate per CSR), other certificates' go on.
-     */
-    public void lockClient(String clientSerial) {
-        jdbc.sql("select serial from issued_certificate where serial = ? for update").param(clientSerial).query(String.class).list();
-    }
-
     /** The request already made for this certificate and CSR, if any. */
     public Optional<Long> find(String clientSerial, String csrSha256) {
         return jdbc.sql("select request_id from est_enrollment where client_serial = ? and csr_sha256 = ?")

@@ -30,11 +30,13 @@ import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.RotationCommands;
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.CertificateRequest;
+import io.certdesk.request.CsrFacts;
 import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
 import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.Quoted;
 import io.certdesk.request.RequestService;
+import io.certdesk.revocation.RevocationService;
 import io.certdesk.trust.ChainCheck;
 import io.certdesk.trust.ClientCertificateBlocks;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -75,11 +77,13 @@ public class EstService {
     private final Clock clock;
     private final String supportAddress;
     private final ClientCertificateBlocks blocks;
+    private final RevocationService revocations;
 
     public EstService(CertificateAuthorities authorities, CertificateInventory inventory, Organizations organizations,
                       RequestService requests, EstEnrollments enrollments, RuntimeService runtime, EstSettings settings, Clock clock,
-                      CertdeskProperties properties, ClientCertificateBlocks blocks) {
+                      CertdeskProperties properties, ClientCertificateBlocks blocks, RevocationService revocations) {
         this.blocks = blocks;
+        this.revocations = revocations;
         this.authorities = authorities;
         this.inventory = inventory;
         this.organizations = organizations;
@@ -143,10 +147,20 @@ public class EstService {
             return EstAnswer.text(400, refused.getMessage());
         }
         String csrSha256 = Fingerprints.sha256Hex(encoded(csr));
-        enrollments.lockClient(current.serial());
+        // from here on the certificate's row is locked: its enrollments and its revocation take turns, and what it is
+        // now is read again (a concurrent enrollment may have superseded it, a revocation revoked it)
+        try {
+            current = standing(clientChain[0], inventory.findBySerialForUpdate(current.serial()).orElseThrow());
+        } catch (Refused refused) {
+            return EstAnswer.text(403, refused.getMessage());
+        }
         Optional<Long> earlier = enrollments.find(current.serial(), csrSha256);
         if (earlier.isPresent()) {
             return answer(requests.get(earlier.get()));
+        }
+        if (revocations.pending(current.serial())) {
+            return EstAnswer.text(403, "REVOCATION_PENDING: certificate " + current.serial() + " is being revoked; it renews nothing while "
+                    + "that is decided. If the revocation is a mistake, ask " + supportAddress + "; otherwise request a new certificate by mail.");
         }
         if (current.status() != IssuedCertificate.Status.ACTIVE) {
             return EstAnswer.text(403, "CERTIFICATE_SUPERSEDED: certificate " + current.serial() + " was already renewed"
@@ -172,7 +186,11 @@ public class EstService {
         List<IssuedCertificate> sameKey = new ArrayList<>(inventory.findByPublicKeyHash(keySha256));
         canonicalKeyHash(csr).filter(canonical -> !canonical.equals(keySha256))
                 .ifPresent(canonical -> sameKey.addAll(inventory.findByPublicKeyHash(canonical)));
-        if (!sameKey.isEmpty()) {
+        if (!sameKey.isEmpty() && !CsrFacts.of(csr).signatureValid()) {
+            // which certificate holds a key is told only to whoever proves they hold that key
+            problems.add("CSR_SIGNATURE_INVALID: the CSR's signature does not verify with the public key inside it.\n  Fix: make the CSR "
+                    + "again from your new key (openssl req -new -key <new key> ...) and send it unchanged.");
+        } else if (!sameKey.isEmpty()) {
             problems.add("KEY_REUSED: the CSR's public key (SHA-256 " + keySha256 + ") is the key of certificate "
                     + sameKey.get(0).serial() + ". " + (reenroll ? "Re-enrollment" : "A new certificate") + " needs a new key.\n  Fix: "
                     + RotationCommands.newKeyCommand(current.certificatePem())[0] + ", then a new CSR from it.");
@@ -227,6 +245,12 @@ public class EstService {
         if (known.organizationId().startsWith("certdesk/")) {
             throw new Refused("CERTIFICATE_NOT_A_CLIENT: " + who + " is one of certdesk's own certificates, not a client's.");
         }
+        return standing(presented, known);
+    }
+
+    /** The inventory's record of the presented certificate, if it may act now: not revoked, within its validity. */
+    private IssuedCertificate standing(X509Certificate presented, IssuedCertificate known) throws Refused {
+        String who = presented.getSubjectX500Principal().getName() + " (serial " + SerialNumbers.hex(presented.getSerialNumber()) + ")";
         if (known.status() == IssuedCertificate.Status.REVOKED) {
             String when = inventory.revocation(known.serial()).map(r -> " on " + r.revokedAt() + " (" + r.reason() + ")").orElse("");
             throw new Refused("CERTIFICATE_REVOKED: " + who + " was revoked" + when + " and cannot renew itself. Request a new "

@@ -102,6 +102,16 @@ public class CertificateInventory {
                 .query(CertificateInventory::map).optional();
     }
 
+    /**
+     * The certificate, its row locked until the transaction ends: whoever acts on the authority of a certificate
+     * (an EST enrollment, signing what it asked for) and whoever revokes it take their turns, each seeing what the
+     * other did.
+     */
+    public Optional<IssuedCertificate> findBySerialForUpdate(String serialHex) {
+        return jdbc.sql("select * from issued_certificate where serial = ? for update").param(serialHex.toUpperCase(Locale.ROOT))
+                .query(CertificateInventory::map).optional();
+    }
+
     public Optional<IssuedCertificate> findByRequestReference(String reference) {
         return jdbc.sql("select * from issued_certificate where request_reference = ?").param(reference)
                 .query(CertificateInventory::map).optional();

@@ -71,6 +71,17 @@ public class SigningService {
         if (request.status() != CertificateRequest.Status.APPROVED) {
             throw new IllegalStateException(request.reference() + " is " + request.status() + ", not APPROVED: not signing");
         }
+        if (request.overEst()) {
+            // asked on the authority of a client certificate: that certificate must still stand when signing (its
+            // row stays locked until this commits, so a revocation waits and then sees what was issued)
+            String clientSerial = request.estClientSerial();
+            IssuedCertificate client = inventory.findBySerialForUpdate(clientSerial)
+                    .orElseThrow(() -> new IllegalStateException(request.reference() + ": client certificate " + clientSerial + " is unknown"));
+            if (client.status() == IssuedCertificate.Status.REVOKED) {
+                throw new IllegalStateException(request.reference() + " was asked for over EST by certificate " + clientSerial
+                        + ", which has been revoked since: not signing");
+            }
+        }
         PKCS10CertificationRequest csr;
         try {
             csr = CsrParser.parse(request.csrPem().getBytes(StandardCharsets.UTF_8));

@@ -113,6 +113,25 @@ public class RequestRepository {
         jdbc.sql("update certificate_request set est_kind = ?, est_client_serial = ? where id = ?").params(kind, clientSerial, id).update();
     }
 
+    /** The serials of the certificates issued for what this client certificate asked over EST. */
+    public List<String> issuedOverEstBy(String clientSerial) {
+        return jdbc.sql("select certificate_serial from certificate_request where est_client_serial = ? and certificate_serial is not null")
+                .param(clientSerial).query(String.class).list();
+    }
+
+    /** What this client certificate asked over EST that is neither refused, decided against nor signed yet. */
+    public List<CertificateRequest> openOverEstBy(String clientSerial) {
+        return jdbc.sql("select * from certificate_request where est_client_serial = ? and status in ('RECEIVED', 'AWAITING_APPROVAL', 'APPROVED')")
+                .param(clientSerial).query(this::map).list();
+    }
+
+    /** Closes a request that is not signed yet as rejected, with the reason its client reads; false when it was no longer open. */
+    public boolean recordClosed(long id, String closedBy, String reason, Instant at) {
+        return jdbc.sql("update certificate_request set status = 'REJECTED', decided_by = ?, decision_reason = ?, decided_at = ? "
+                        + "where id = ? and status in ('RECEIVED', 'AWAITING_APPROVAL', 'APPROVED')")
+                .params(closedBy, reason, Timestamp.from(at), id).update() == 1;
+    }
+
     public void recordStatus(long id, CertificateRequest.Status status) {
         jdbc.sql("update certificate_request set status = ? where id = ?").params(status.name(), id).update();
     }

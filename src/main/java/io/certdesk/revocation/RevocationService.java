@@ -11,8 +11,11 @@ import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
+import io.certdesk.request.CertificateRequest;
+import io.certdesk.request.RequestRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -41,13 +44,15 @@ public class RevocationService {
     }
 
     private final CertificateInventory inventory;
+    private final RequestRepository requests;
     private final Organizations organizations;
     private final RuntimeService runtime;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public RevocationService(CertificateInventory inventory, Organizations organizations, RuntimeService runtime, Clock clock,
-                             MeterRegistry metrics) {
+    public RevocationService(CertificateInventory inventory, RequestRepository requests, Organizations organizations, RuntimeService runtime,
+                             Clock clock, MeterRegistry metrics) {
+        this.requests = requests;
         this.metrics = metrics;
         this.inventory = inventory;
         this.organizations = organizations;
@@ -66,6 +71,11 @@ public class RevocationService {
         }
         String hex = value.replace(":", "").replaceFirst("^(?i)0x", "").replaceFirst("^0+(?=.)", "").toUpperCase(Locale.ROOT);
         return hex.matches("[0-9A-F]{1,64}") ? inventory.findBySerial(hex) : Optional.empty();
+    }
+
+    /** Whether a revocation of this certificate is under way (waiting for an approver, or about to revoke). */
+    public boolean pending(String serial) {
+        return runtime.createProcessInstanceQuery().processDefinitionKey(RevocationProcess.KEY).processInstanceBusinessKey(serial).count() > 0;
     }
 
     /** Checks a request and returns the certificate it is about; refuses unknown or already revoked ones. */
@@ -105,14 +115,42 @@ public class RevocationService {
         return runtime.startProcessInstanceByKey(RevocationProcess.KEY, businessKey, variables).getId();
     }
 
-    /** Revokes; false when it was revoked meanwhile, so nobody is told twice and the CRL lists it once. */
+    /**
+     * Revokes; false when it was revoked meanwhile, so nobody is told twice and the CRL lists it once. What the
+     * certificate asked for over EST and is not signed yet is closed: its authority is gone. After a key compromise,
+     * the certificates it renewed or added over EST are revoked too, since whoever held its key could have asked
+     * for them.
+     */
     @Transactional
     public boolean revoke(String serial, RevocationReason reason, String revokedBy) {
+        // marking it revoked locks its row: an EST enrollment or a signing on its authority that runs now finishes
+        // first, and what it issued is seen below
         boolean revoked = inventory.markRevoked(serial, reason.rfcName(), clock.instant(), revokedBy);
-        if (revoked) {
-            metrics.counter("certdesk.certificates.revoked", "reason", reason.rfcName()).increment();
+        if (!revoked) {
+            return false;
         }
-        return revoked;
+        metrics.counter("certdesk.certificates.revoked", "reason", reason.rfcName()).increment();
+        closeOpenEstRequests(serial, reason);
+        if (reason == RevocationReason.KEY_COMPROMISE) {
+            for (String successor : requests.issuedOverEstBy(serial)) {
+                inventory.findBySerial(successor)
+                        .filter(c -> c.status() != IssuedCertificate.Status.REVOKED && c.status() != IssuedCertificate.Status.EXPIRED)
+                        .ifPresent(c -> start(c.serial(), RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (issued over EST on "
+                                + "the authority of certificate " + serial + ", whose key was compromised)", null));
+            }
+        }
+        return true;
+    }
+
+    private void closeOpenEstRequests(String serial, RevocationReason reason) {
+        for (CertificateRequest open : requests.openOverEstBy(serial)) {
+            String why = "certificate " + serial + ", which asked for it over EST, was revoked (" + reason.rfcName() + ")";
+            if (requests.recordClosed(open.id(), "certdesk (revocation of certificate " + serial + ")", why, clock.instant())) {
+                for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(open.reference()).list()) {
+                    runtime.deleteProcessInstance(instance.getId(), "Closed: " + why, true, true);
+                }
+            }
+        }
     }
 
     /** Everyone to tell about a certificate of the organization: its technical contacts. */

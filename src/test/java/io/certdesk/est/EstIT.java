@@ -2,23 +2,35 @@ package io.certdesk.est;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.certdesk.revocation.RevocationProcess;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
+import io.certdesk.support.Polling;
 import io.certdesk.support.StrongswanPki;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
@@ -456,6 +468,129 @@ class EstIT extends EmbeddedCertdeskTest {
                 + "/camunda/app/tasklist/")).as("the EST listener serves nothing else").isEqualTo("404");
         assertThat(http.getForEntity("/.well-known/est/qa/cacerts", String.class).getStatusCode().value())
                 .as("no EST on the plain web port").isEqualTo(404);
+    }
+
+    // --- a certificate's authority ends with its revocation: attacks by whoever holds a compromised key ---
+
+    /** Asks an administrator's revocation; a key compromise goes through at once, other reasons wait for an approver. */
+    private void revoke(String serial, String reason) {
+        assertThat(http.withBasicAuth("admin", "admin").postForEntity("/admin/revocations", new HttpEntity<>(
+                "{\"certificate\":\"" + serial + "\",\"reason\":\"" + reason + "\"}", jsonHeaders()), String.class)
+                .getStatusCode().is2xxSuccessful()).as("revocation of " + serial + " accepted").isTrue();
+    }
+
+    private void awaitStatus(String serial, String expected) throws InterruptedException {
+        Polling.until(WAIT, Duration.ofMillis(100), () -> expected.equals(status(serial)),
+                () -> new AssertionError(serial + " is " + status(serial) + ", not " + expected + ", after " + WAIT));
+    }
+
+    @Test
+    void aCertificateBeingRevokedRenewsNothingWhileAnApproverDecides() throws Exception {
+        Issued old = issuedAgo("est-revoking", Duration.ofDays(350));
+        revoke(old.serial(), "cessationOfOperation");
+        awaitTask(old.serial(), RevocationProcess.APPROVE_REVOCATION);
+
+        newCsr(SUBJECT + "est-revoking");
+        Answer answer = curl("simplereenroll", "new.b64", true);
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.body()).contains("REVOCATION_PENDING").contains(old.serial());
+        assertThat(Openssl.run(client, pkiEst("new.csr")).exitCode()).isNotZero();
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-revoking'").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aKeyCompromiseAlsoRevokesWhatTheCertificateRenewedOverEstAndAnotherReasonDoesNot() throws Exception {
+        // whoever stole old.key re-enrolls inside the window before the theft is noticed
+        Issued stolen = issuedAgo("est-stolen", Duration.ofDays(350));
+        newCsr(SUBJECT + "est-stolen");
+        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
+        certificateFromAnswer("thief.pem");
+        String thiefs = serialOf("thief.pem");
+        assertThat(status(thiefs)).isEqualTo("ACTIVE");
+
+        revoke(stolen.serial(), "keyCompromise");
+        awaitStatus(stolen.serial(), "REVOKED");
+        awaitStatus(thiefs, "REVOKED");
+        assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(thiefs).query(String.class).single())
+                .isEqualTo("keyCompromise");
+        Files.writeString(client.resolve("old.pem"), Files.readString(client.resolve("thief.pem")));
+        Files.writeString(client.resolve("old.key"), Files.readString(client.resolve("new.key")));
+        newCsr(SUBJECT + "est-stolen");
+        Answer again = curl("simplereenroll", "new.b64", true);
+        assertThat(again.status()).as("the thief's certificate renews nothing either").isEqualTo(403);
+        assertThat(again.body()).contains("CERTIFICATE_REVOKED").contains("keyCompromise");
+
+        // a certificate retired for another reason leaves its successor alone
+        Issued retired = issuedAgo("est-retired", Duration.ofDays(350));
+        newCsr(SUBJECT + "est-retired");
+        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
+        certificateFromAnswer("successor.pem");
+        revoke(retired.serial(), "superseded");
+        decide("approver", awaitTask(retired.serial(), RevocationProcess.APPROVE_REVOCATION).getId(), Map.of("approved", true));
+        awaitStatus(retired.serial(), "REVOKED");
+        assertThat(status(serialOf("successor.pem"))).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void aReenrollmentWaitingForAnApproverIsClosedWhenItsCertificateIsRevoked() throws Exception {
+        Issued old = issuedAgo("est-closed", Duration.ofDays(10));
+        newCsr(SUBJECT + "est-closed");
+        Answer waiting = curl("simplereenroll", "new.b64", true);
+        assertThat(waiting.status()).isEqualTo(202);
+        String reference = referenceIn(waiting.body());
+        awaitTask(reference, EstProcess.APPROVE_REQUEST);
+
+        revoke(old.serial(), "keyCompromise");
+        awaitStatus(old.serial(), "REVOKED");
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(reference).count()).as("nothing left to approve").isZero();
+        assertThat(processOf(reference)).isNull();
+        assertThat(jdbc.sql("select status || ' ' || decision_reason from certificate_request where reference = ?").param(reference)
+                .query(String.class).single()).isEqualTo("REJECTED certificate " + old.serial()
+                + ", which asked for it over EST, was revoked (keyCompromise)");
+        Answer asksAgain = curl("simplereenroll", "new.b64", true);
+        assertThat(asksAgain.status()).isEqualTo(403);
+        assertThat(asksAgain.body()).contains("CERTIFICATE_REVOKED");
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-closed'").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void concurrentReenrollmentsWithDifferentKeysGetOneCertificate() throws Exception {
+        issuedAgo("est-rush", Duration.ofDays(350));
+        StringBuilder parallel = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            Openssl.ok(client, "openssl ecparam -genkey -name secp384r1 -noout -out k" + i + ".key && openssl req -new -key k" + i
+                    + ".key -subj '" + SUBJECT + "est-rush' -outform DER | base64 > k" + i + ".b64");
+            parallel.append("curl -s --cacert ca.pem --cert old.pem --key old.key -H 'Content-Type: application/pkcs10' --data-binary @k")
+                    .append(i).append(".b64 -o a").append(i).append(".out -w '%{http_code} ' ").append(url("simplereenroll")).append(" & ");
+        }
+        String codes = Openssl.ok(client, parallel + "wait");
+        assertThat(codes.trim().split(" ")).as("answers: " + codes).containsOnlyOnce("200");
+        for (int i = 0; i < 6; i++) {
+            // the others learn that the certificate was just renewed (or is being renewed), never an internal error
+            String answer = Files.readString(client.resolve("a" + i + ".out"));
+            assertThat(answer.startsWith("MI") || answer.contains("CERTIFICATE_SUPERSEDED") || answer.contains("REQUEST_PENDING"))
+                    .as("answer " + i + ": " + answer).isTrue();
+        }
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-rush'").query(Long.class).single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aCsrCarryingSomeoneElsesKeyLearnsNotWhoseKeyItIs() throws Exception {
+        Issued victim = issuedAgo("est-victim", Duration.ofDays(350));
+        issuedAgo("est-prober", Duration.ofDays(350));
+        // the prober copies the victim's public key out of its certificate into a CSR signed with a key of its own
+        PublicKey victims = CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(victim.certificatePem().getBytes(StandardCharsets.US_ASCII))).getPublicKey();
+        PKCS10CertificationRequest probe = new PKCS10CertificationRequestBuilder(new X500Name("C=NL,O=ACME BV,OU=API Client,CN=est-prober"),
+                SubjectPublicKeyInfo.getInstance(victims.getEncoded()))
+                .build(new JcaContentSignerBuilder("SHA384withECDSA").build(TestCsrs.ec("secp384r1").getPrivate()));
+        Files.writeString(client.resolve("probe.b64"), Base64.getEncoder().encodeToString(probe.getEncoded()));
+        Answer answer = curl("simplereenroll", "probe.b64", true);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("CSR_SIGNATURE_INVALID").doesNotContain(victim.serial()).doesNotContain("KEY_REUSED");
     }
 
     private static HttpHeaders jsonHeaders() {
