@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.revocation.RevocationProcess;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
@@ -26,6 +27,7 @@ import io.certdesk.support.Openssl;
 import io.certdesk.support.Polling;
 import io.certdesk.support.StrongswanPki;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -591,6 +593,56 @@ class EstIT extends EmbeddedCertdeskTest {
         Answer answer = curl("simplereenroll", "probe.b64", true);
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.body()).contains("CSR_SIGNATURE_INVALID").doesNotContain(victim.serial()).doesNotContain("KEY_REUSED");
+    }
+
+    /** Whether a revocation of the certificate is still under way. */
+    private boolean revocationRunning(String serial) {
+        return runtime.createProcessInstanceQuery().processDefinitionKey(RevocationProcess.KEY).processInstanceBusinessKey(serial).count() > 0;
+    }
+
+    @Test
+    void aForgedPrivateKeyMailedByAStrangerRevokesNeitherTheCertificateNorWhatItRenewedOverEst() throws Exception {
+        // the victim renews over EST; its new certificate and key are seen by nobody else
+        Issued victim = issuedAgo("est-forged", Duration.ofDays(350));
+        newCsr(SUBJECT + "est-forged");
+        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
+        certificateFromAnswer("renewed.pem");
+        String renewed = serialOf("renewed.pem");
+
+        // a stranger who saw the old certificate (a partner it authenticated to) mails an "EC PRIVATE KEY" that carries
+        // that certificate's public key next to a private value of its own choosing: no private key of the victim's
+        SubjectPublicKeyInfo victims = SubjectPublicKeyInfo.getInstance(CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(victim.certificatePem().getBytes(StandardCharsets.US_ASCII))).getPublicKey().getEncoded());
+        byte[] forged = new ECPrivateKey(384, BigInteger.valueOf(7), victims.getPublicKeyData(), victims.getAlgorithm().getParameters())
+                .getEncoded();
+        String forgedPem = "-----BEGIN EC PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(forged) + "\n-----END EC PRIVATE KEY-----\n";
+        String stranger = address("stranger");
+        MAILBOX.send(Mailbox.from(stranger).body("Organization ID: est-forged\nCompany: ACME BV\nEnvironment: qa\n")
+                .attach("client-key.pem", forgedPem.getBytes(StandardCharsets.US_ASCII)));
+        awaitTask(referenceIn(MAILBOX.awaitOne(stranger).subject()), OnboardingProcess.REVIEW_EXPOSED_KEY);
+        Polling.until(WAIT, Duration.ofMillis(100), () -> !revocationRunning(victim.serial()) && !revocationRunning(renewed),
+                () -> new AssertionError("revocations of " + victim.serial() + " or " + renewed + " still running after " + WAIT));
+
+        assertThat(status(renewed)).as("the renewed certificate, whose key the stranger never saw").isEqualTo("ACTIVE");
+        assertThat(status(victim.serial())).as("the old certificate, whose private key the stranger never had").isEqualTo("SUPERSEDED");
+    }
+
+    @Test
+    void aKeyCompromiseFoundAfterTheSupersededRevocationStillRevokesWhatTheKeyRenewedOverEst() throws Exception {
+        // whoever stole old.key renews with it; the old certificate is then retired as superseded, as every renewed one is
+        Issued stolen = issuedAgo("est-late", Duration.ofDays(350));
+        newCsr(SUBJECT + "est-late");
+        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
+        certificateFromAnswer("thief.pem");
+        String thiefs = serialOf("thief.pem");
+        revoke(stolen.serial(), "superseded");
+        decide("approver", awaitTask(stolen.serial(), RevocationProcess.APPROVE_REVOCATION).getId(), Map.of("approved", true));
+        awaitStatus(stolen.serial(), "REVOKED");
+
+        // the theft comes to light afterwards: the key's compromise still reaches what was asked for with it
+        revoke(stolen.serial(), "keyCompromise");
+        awaitStatus(thiefs, "REVOKED");
     }
 
     private static HttpHeaders jsonHeaders() {
