@@ -146,6 +146,11 @@ public class EstService {
         } catch (Refused refused) {
             return EstAnswer.text(400, refused.getMessage());
         }
+        if (CsrFacts.failsProofOfPossession(csr)) {
+            // before anything is looked up: a CSR that does not prove its key learns nothing about that key
+            return EstAnswer.text(400, "CSR_SIGNATURE_INVALID: the CSR's signature does not verify with the public key inside it.\n"
+                    + "  Fix: make the CSR again from your new key (openssl req -new -key <new key> ...) and send it unchanged.");
+        }
         String csrSha256 = Fingerprints.sha256Hex(encoded(csr));
         // from here on the certificate's row is locked: its enrollments and its revocation take turns, and what it is
         // now is read again (a concurrent enrollment may have superseded it, a revocation revoked it)
@@ -186,11 +191,7 @@ public class EstService {
         List<IssuedCertificate> sameKey = new ArrayList<>(inventory.findByPublicKeyHash(keySha256));
         canonicalKeyHash(csr).filter(canonical -> !canonical.equals(keySha256))
                 .ifPresent(canonical -> sameKey.addAll(inventory.findByPublicKeyHash(canonical)));
-        if (!sameKey.isEmpty() && !CsrFacts.of(csr).signatureValid()) {
-            // which certificate holds a key is told only to whoever proves they hold that key
-            problems.add("CSR_SIGNATURE_INVALID: the CSR's signature does not verify with the public key inside it.\n  Fix: make the CSR "
-                    + "again from your new key (openssl req -new -key <new key> ...) and send it unchanged.");
-        } else if (!sameKey.isEmpty()) {
+        if (!sameKey.isEmpty()) {
             problems.add("KEY_REUSED: the CSR's public key (SHA-256 " + keySha256 + ") is the key of certificate "
                     + sameKey.get(0).serial() + ". " + (reenroll ? "Re-enrollment" : "A new certificate") + " needs a new key.\n  Fix: "
                     + RotationCommands.newKeyCommand(current.certificatePem())[0] + ", then a new CSR from it.");

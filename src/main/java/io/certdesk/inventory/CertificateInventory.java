@@ -144,6 +144,16 @@ public class CertificateInventory {
                 .params(Timestamp.from(at), reason, revokedBy, serialHex.toUpperCase(Locale.ROOT)).update() == 1;
     }
 
+    /**
+     * A certificate revoked for another reason turns out to have had its key compromised: the reason becomes
+     * keyCompromise (what CRL and OCSP say from now on), the revocation time stays; false when it already was.
+     */
+    public boolean markKeyCompromised(String serialHex, Instant at, String revokedBy) {
+        return jdbc.sql("update issued_certificate set revocation_reason = 'keyCompromise', revoked_by = coalesce(revoked_by, '') || '; ' || ? "
+                        + "where serial = ? and status = 'REVOKED' and revocation_reason <> 'keyCompromise'")
+                .params("keyCompromise reported on " + at + ", " + revokedBy, serialHex.toUpperCase(Locale.ROOT)).update() == 1;
+    }
+
     public Optional<Revoked> revocation(String serialHex) {
         return jdbc.sql("select serial, revoked_at, revocation_reason from issued_certificate where serial = ? and status = 'REVOKED'")
                 .param(serialHex.toUpperCase(Locale.ROOT))

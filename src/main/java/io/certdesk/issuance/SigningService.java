@@ -23,6 +23,7 @@ import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
 import io.certdesk.request.RequestRepository;
 import io.certdesk.request.RequestService;
+import io.certdesk.revocation.RevocationService;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -47,11 +48,13 @@ public class SigningService {
     private final LifecycleService lifecycle;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final RevocationService revocations;
 
     public SigningService(RequestService requests, RequestRepository requestRepository, CertificateInventory inventory,
                           Organizations organizations, CertificateAuthorities authorities, LifecycleService lifecycle, Clock clock,
-                          MeterRegistry metrics) {
+                          MeterRegistry metrics, RevocationService revocations) {
         this.metrics = metrics;
+        this.revocations = revocations;
         this.lifecycle = lifecycle;
         this.requests = requests;
         this.requestRepository = requestRepository;
@@ -80,6 +83,11 @@ public class SigningService {
             if (client.status() == IssuedCertificate.Status.REVOKED) {
                 throw new IllegalStateException(request.reference() + " was asked for over EST by certificate " + clientSerial
                         + ", which has been revoked since: not signing");
+            }
+            if (revocations.pending(clientSerial)) {
+                // decided either way, the request is closed (revoked) or this step is retried (revocation declined)
+                throw new IllegalStateException(request.reference() + " was asked for over EST by certificate " + clientSerial
+                        + ", whose revocation waits for an approver: not signing until that is decided");
             }
         }
         PKCS10CertificationRequest csr;

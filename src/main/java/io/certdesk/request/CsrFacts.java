@@ -207,6 +207,14 @@ public record CsrFacts(
         }
     }
 
+    /**
+     * Whether the CSR fails its proof of possession: its key is one certdesk verifies at all, and the signature does
+     * not verify with it (a key beyond what certdesk verifies is refused by the policy for its size instead).
+     */
+    public static boolean failsProofOfPossession(PKCS10CertificationRequest csr) {
+        return worthVerifying(csr.getSubjectPublicKeyInfo()) && !signatureValid(csr);
+    }
+
     private static boolean signatureValid(PKCS10CertificationRequest csr) {
         try {
             // an EC key through BouncyCastle's own API shares the named curve's precomputed generator multiples

@@ -56,30 +56,50 @@ public final class ExposedKeys {
         return hashes;
     }
 
+    /**
+     * The public key the private key itself determines, never a public key written beside it: a "private key" file
+     * can carry anyone's public key (copied from a certificate) next to a private value of the sender's choosing, and
+     * must not revoke that certificate. EC: d·G. RSA: only when p·q is the modulus (knowing p and q is holding the key).
+     */
     private static SubjectPublicKeyInfo publicKey(Object parsed) throws IOException {
         if (parsed instanceof PEMKeyPair pair) {
-            if (pair.getPublicKeyInfo() != null) {
-                return pair.getPublicKeyInfo();
-            }
             return publicKey(pair.getPrivateKeyInfo());
         }
         if (parsed instanceof PrivateKeyInfo info) {
             ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
             if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
                 RSAPrivateKey rsa = RSAPrivateKey.getInstance(info.parsePrivateKey());
+                if (!holdsRsaKey(rsa)) {
+                    return null;
+                }
                 return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), new RSAPublicKey(rsa.getModulus(), rsa.getPublicExponent()));
             }
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
                 ECPrivateKey ec = ECPrivateKey.getInstance(info.parsePrivateKey());
                 AlgorithmIdentifier id = info.getPrivateKeyAlgorithm();
-                if (ec.getPublicKey() != null) {
-                    return new SubjectPublicKeyInfo(id, ec.getPublicKey().getBytes());
-                }
                 X9ECParameters curve = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(id.getParameters()));
                 BigInteger d = ec.getKey();
+                if (curve == null || d.signum() <= 0 || d.compareTo(curve.getN()) >= 0) {
+                    return null;
+                }
                 return new SubjectPublicKeyInfo(id, new DERBitString(curve.getG().multiply(d).normalize().getEncoded(false)).getBytes());
             }
         }
         return null;
+    }
+
+    /** p·q = n with both factors above one, and the private exponent undoes the public one. */
+    private static boolean holdsRsaKey(RSAPrivateKey rsa) {
+        BigInteger n = rsa.getModulus();
+        BigInteger p = rsa.getPrime1();
+        BigInteger q = rsa.getPrime2();
+        if (n.bitLength() > CsrFacts.MAX_VERIFIED_RSA_BITS) {
+            return false;  // certdesk certifies no such key, and checking one would cost seconds
+        }
+        if (p.compareTo(BigInteger.ONE) <= 0 || q.compareTo(BigInteger.ONE) <= 0 || !p.multiply(q).equals(n)) {
+            return false;
+        }
+        BigInteger probe = BigInteger.valueOf(0x10001).mod(n);
+        return probe.modPow(rsa.getPublicExponent(), n).modPow(rsa.getPrivateExponent(), n).equals(probe);
     }
 }

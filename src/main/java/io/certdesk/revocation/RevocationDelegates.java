@@ -49,7 +49,7 @@ public class RevocationDelegates {
             }
             try {
                 IssuedCertificate certificate = revocations.check(
-                        RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), source, requestedBy);
+                        RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), reason, source, requestedBy);
                 RevocationProcess.setChecked(execution, certificate.serial(), certificate.subject(), certificate.organizationId(),
                         certificate.environment(), reason.rfcName(), RevocationService.approvalNeeded(source, reason));
                 // the business key names the certificate for good (a Tasklist start has none of its own)

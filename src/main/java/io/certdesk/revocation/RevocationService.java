@@ -1,11 +1,14 @@
 package io.certdesk.revocation;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
@@ -73,16 +76,30 @@ public class RevocationService {
         return hex.matches("[0-9A-F]{1,64}") ? inventory.findBySerial(hex) : Optional.empty();
     }
 
-    /** Whether a revocation of this certificate is under way (waiting for an approver, or about to revoke). */
+    /**
+     * Whether a revocation of this certificate was checked and waits for an approver or to be carried out (one being
+     * refused, or still unchecked, does not count: anyone may mail a revocation request).
+     */
     public boolean pending(String serial) {
-        return runtime.createProcessInstanceQuery().processDefinitionKey(RevocationProcess.KEY).processInstanceBusinessKey(serial).count() > 0;
+        return runtime.createProcessInstanceQuery().processDefinitionKey(RevocationProcess.KEY).processInstanceBusinessKey(serial)
+                .activityIdIn(RevocationProcess.APPROVE_REVOCATION, RevocationProcess.REVOKE_CERTIFICATE).count() > 0;
     }
 
-    /** Checks a request and returns the certificate it is about; refuses unknown or already revoked ones. */
-    public IssuedCertificate check(String certificate, Source source, String requestedBy) {
+    private boolean revokedForKeyCompromise(IssuedCertificate certificate) {
+        return certificate.status() == IssuedCertificate.Status.REVOKED && inventory.revocation(certificate.serial())
+                .map(r -> RevocationReason.KEY_COMPROMISE.rfcName().equals(r.reason())).orElse(false);
+    }
+
+    /**
+     * Checks a request and returns the certificate it is about; refuses unknown or already revoked ones. A key
+     * compromise is the exception: it is taken for a certificate revoked for another reason or expired, since what
+     * the key obtained over EST must still be reached, and relying parties should see the reason that matters.
+     */
+    public IssuedCertificate check(String certificate, RevocationReason reason, Source source, String requestedBy) {
         IssuedCertificate found = find(certificate).orElseThrow(() -> new Refused(
                 "No certificate issued by certdesk has the serial or request reference \"" + certificate + "\".", false));
-        if (found.status() == IssuedCertificate.Status.REVOKED || found.status() == IssuedCertificate.Status.EXPIRED) {
+        boolean compromiseNews = reason == RevocationReason.KEY_COMPROMISE && !revokedForKeyCompromise(found);
+        if ((found.status() == IssuedCertificate.Status.REVOKED || found.status() == IssuedCertificate.Status.EXPIRED) && !compromiseNews) {
             throw new Refused("Certificate " + found.serial() + " is already " + found.status().name().toLowerCase(Locale.ROOT) + ".", true);
         }
         if (source == Source.CONTACT) {
@@ -125,21 +142,40 @@ public class RevocationService {
     public boolean revoke(String serial, RevocationReason reason, String revokedBy) {
         // marking it revoked locks its row: an EST enrollment or a signing on its authority that runs now finishes
         // first, and what it issued is seen below
-        boolean revoked = inventory.markRevoked(serial, reason.rfcName(), clock.instant(), revokedBy);
+        Instant now = clock.instant();
+        boolean revoked = inventory.markRevoked(serial, reason.rfcName(), now, revokedBy)
+                || reason == RevocationReason.KEY_COMPROMISE && inventory.markKeyCompromised(serial, now, revokedBy);
         if (!revoked) {
             return false;
         }
         metrics.counter("certdesk.certificates.revoked", "reason", reason.rfcName()).increment();
         closeOpenEstRequests(serial, reason);
         if (reason == RevocationReason.KEY_COMPROMISE) {
-            for (String successor : requests.issuedOverEstBy(serial)) {
-                inventory.findBySerial(successor)
-                        .filter(c -> c.status() != IssuedCertificate.Status.REVOKED && c.status() != IssuedCertificate.Status.EXPIRED)
-                        .ifPresent(c -> start(c.serial(), RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (issued over EST on "
-                                + "the authority of certificate " + serial + ", whose key was compromised)", null));
-            }
+            revokeWhatItObtainedOverEst(serial, serial, new HashSet<>());
         }
         return true;
+    }
+
+    /**
+     * Starts a keyCompromise revocation of every certificate {@code serial} renewed or added over EST; each carries
+     * the cascade on to its own. An expired one is passed through to what it obtained in turn.
+     */
+    private void revokeWhatItObtainedOverEst(String compromised, String serial, Set<String> seen) {
+        for (String obtained : requests.issuedOverEstBy(serial)) {
+            if (!seen.add(obtained)) {
+                continue;
+            }
+            IssuedCertificate certificate = inventory.findBySerial(obtained).orElse(null);
+            if (certificate == null || revokedForKeyCompromise(certificate)) {
+                continue;
+            }
+            if (certificate.status() == IssuedCertificate.Status.EXPIRED) {
+                revokeWhatItObtainedOverEst(compromised, obtained, seen);
+            } else {
+                start(obtained, RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (issued over EST on the authority of certificate "
+                        + compromised + ", whose key was compromised)", null);
+            }
+        }
     }
 
     private void closeOpenEstRequests(String serial, RevocationReason reason) {
@@ -164,7 +200,7 @@ public class RevocationService {
         int started = 0;
         for (String hash : publicKeyHashes) {
             for (IssuedCertificate certificate : inventory.findByPublicKeyHash(hash)) {
-                if (certificate.status() != IssuedCertificate.Status.REVOKED) {
+                if (!revokedForKeyCompromise(certificate)) {
                     start(certificate.serial(), RevocationReason.KEY_COMPROMISE, Source.DETECTION,
                             "certdesk (private key found in " + detectedIn + ")", null);
                     started++;

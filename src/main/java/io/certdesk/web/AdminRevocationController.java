@@ -44,7 +44,7 @@ public class AdminRevocationController {
         String admin = (String) http.getAttribute(AdminAuthenticationFilter.USER_ATTRIBUTE);
         IssuedCertificate certificate;
         try {
-            certificate = revocations.check(body.certificate(), RevocationService.Source.ADMIN, admin);
+            certificate = revocations.check(body.certificate(), reason, RevocationService.Source.ADMIN, admin);
         } catch (RevocationService.Refused refused) {
             return answer(refused.alreadyRevoked() ? HttpStatus.CONFLICT : HttpStatus.NOT_FOUND, Map.of("error", refused.getMessage()));
         }

@@ -1,0 +1,64 @@
+package io.certdesk.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.util.Base64;
+
+import io.certdesk.authority.Fingerprints;
+import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which certificates a private key in a mail unlocks: only those whose public key the private key itself
+ * determines, never a public key written beside it.
+ */
+class ExposedKeysTest {
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static String hashOf(KeyPair keys) {
+        return Fingerprints.sha256Hex(keys.getPublic().getEncoded());
+    }
+
+    @Test
+    void aRealEcKeyInEveryEncodingUnlocksItsOwnPublicKey() {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        assertThat(ExposedKeys.publicKeyHashes("look:\n" + TestCsrs.privateKeyPem(keys))).containsExactly(hashOf(keys));
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))).containsExactly(hashOf(keys));
+    }
+
+    @Test
+    void aRealRsaKeyUnlocksItsOwnPublicKey() {
+        KeyPair keys = TestCsrs.rsa2048();
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))).containsExactly(hashOf(keys));
+    }
+
+    @Test
+    void anEcPublicKeyCopiedBesideAPrivateValueOfTheSendersChoosingUnlocksNothingOfItsOwner() throws Exception {
+        KeyPair victim = TestCsrs.ec("secp384r1");
+        SubjectPublicKeyInfo victims = SubjectPublicKeyInfo.getInstance(victim.getPublic().getEncoded());
+        byte[] forged = new ECPrivateKey(384, BigInteger.valueOf(7), victims.getPublicKeyData(), victims.getAlgorithm().getParameters())
+                .getEncoded();
+        assertThat(ExposedKeys.publicKeyHashes(pem("EC PRIVATE KEY", forged))).doesNotContain(hashOf(victim)).hasSize(1);
+    }
+
+    @Test
+    void anRsaModulusCopiedWithFactorsThatAreNotItsOwnUnlocksNothing() throws Exception {
+        RSAPrivateCrtKey victim = (RSAPrivateCrtKey) TestCsrs.rsa2048().getPrivate();
+        RSAPrivateCrtKey other = (RSAPrivateCrtKey) TestCsrs.rsa(2048).getPrivate();
+        byte[] forged = new RSAPrivateKey(victim.getModulus(), victim.getPublicExponent(), other.getPrivateExponent(),
+                other.getPrimeP(), other.getPrimeQ(), other.getPrimeExponentP(), other.getPrimeExponentQ(), other.getCrtCoefficient())
+                .getEncoded();
+        assertThat(ExposedKeys.publicKeyHashes(pem("RSA PRIVATE KEY", forged))).isEmpty();
+    }
+}
