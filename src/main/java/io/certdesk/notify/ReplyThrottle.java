@@ -16,6 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Decides whether an automatic reply may go to an address: at most {@code max-per-recipient} replies to one
@@ -24,8 +27,9 @@ import org.springframework.stereotype.Component;
  * goes on as if it had been sent, so a held-back reply never fails or retries a request.
  *
  * <p>The decision for one reply (request reference, template, recipient) is kept: a retried mail step gets the
- * same answer and does not count twice. Callers run inside a transaction; the lock row keeps two nodes from
- * both taking the last reply of a quota.
+ * same answer and does not count twice. The decision is taken and committed in a short transaction of its own:
+ * the lock row keeps two nodes from both taking the last reply of a quota, and is held for those few statements
+ * only, not while the caller signs and sends its mail (a slow relay would otherwise hold every other reply back).
  */
 @Component
 public class ReplyThrottle {
@@ -41,9 +45,13 @@ public class ReplyThrottle {
     private final CertdeskProperties.AutoReplies limits;
     private final Counter throttled;
     private final AtomicLong decisions = new AtomicLong();
+    private final TransactionTemplate decisionTransactions;
 
-    public ReplyThrottle(JdbcClient jdbc, Clock clock, CertdeskProperties properties, MeterRegistry metrics) {
+    public ReplyThrottle(JdbcClient jdbc, Clock clock, CertdeskProperties properties, MeterRegistry metrics,
+                         PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.decisionTransactions = new TransactionTemplate(transactionManager);
+        this.decisionTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.clock = clock;
         this.limits = properties.autoReplies();
         this.throttled = metrics.counter("certdesk.mails.throttled");
@@ -51,11 +59,15 @@ public class ReplyThrottle {
 
     /** True when the automatic reply {@code template} about {@code reference} may be sent to {@code recipient}. */
     public boolean permit(String recipient, String template, String reference) {
+        return Boolean.TRUE.equals(decisionTransactions.execute(status -> decide(recipient, template, reference)));
+    }
+
+    private boolean decide(String recipient, String template, String reference) {
         String address = recipient.trim().toLowerCase(Locale.ROOT);
         String domain = address.substring(address.lastIndexOf('@') + 1);
         String key = Fingerprints.sha256Hex((reference + "\n" + template + "\n" + address).getBytes(StandardCharsets.UTF_8));
         Instant now = clock.instant();
-        // one reply at a time across all nodes: taken here, released when the caller's transaction ends
+        // one decision at a time across all nodes: taken here, released when this decision's transaction commits
         jdbc.sql("update auto_reply_lock set locked_at = ? where name = 'auto-replies'").param(Timestamp.from(now)).update();
         Boolean decided = jdbc.sql("select throttled from auto_reply where reply_key = ?").param(key)
                 .query(Boolean.class).optional().orElse(null);

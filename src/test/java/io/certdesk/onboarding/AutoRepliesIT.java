@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.certdesk.notify.ReplyThrottle;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
@@ -14,6 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * certdesk's automatic replies cannot be aimed at someone else: an address written in a mail hears nothing until an
@@ -24,6 +30,12 @@ class AutoRepliesIT extends EmbeddedCertdeskTest {
 
     @Autowired
     MeterRegistry metrics;
+
+    @Autowired
+    ReplyThrottle throttle;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
 
     private static String victim() {
         return "victim-" + UUID.randomUUID().toString().substring(0, 8) + "@other.test";
@@ -131,6 +143,32 @@ class AutoRepliesIT extends EmbeddedCertdeskTest {
         Map<String, Object> details = (Map<String, Object>) autoReplies.get("details");
         assertThat(((Number) details.get("throttledLastHour")).longValue()).isGreaterThanOrEqualTo(mails - 5);
         assertThat(references).hasSize(mails);
+    }
+
+    @Test
+    void aReplyStillBeingSentHoldsNoOtherReplyBack() throws Exception {
+        // one reply's mail step has its decision and is still signing and sending (a slow relay): its transaction is open
+        CountDownLatch decided = new CountDownLatch(1);
+        CountDownLatch sent = new CountDownLatch(1);
+        Thread slowRelay = new Thread(() -> new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
+            throttle.permit(victim(), "acknowledgement", "CR-SLOW-RELAY");
+            decided.countDown();
+            try {
+                sent.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        slowRelay.start();
+        try {
+            assertThat(decided.await(10, TimeUnit.SECONDS)).isTrue();
+            // another request's reply is decided meanwhile, at once
+            CompletableFuture<Boolean> other = CompletableFuture.supplyAsync(() -> throttle.permit(victim(), "acknowledgement", "CR-OTHER"));
+            assertThat(other.get(5, TimeUnit.SECONDS)).as("decided while the first reply is still being sent").isTrue();
+        } finally {
+            sent.countDown();
+            slowRelay.join();
+        }
     }
 
     private long heldBack(String recipient) {
