@@ -209,7 +209,7 @@ public abstract class EmbeddedCertdeskTest {
             delivery = MAILBOX.await(contact, 2, WAIT).get(1);
             awaitEnded(reference, "EndEvent_CertificateDelivered");
         } finally {
-            clock.reset();
+            clock.moveBy(ago);
         }
         String serial = jdbc.sql("select serial from issued_certificate where request_reference = ?").param(reference)
                 .query(String.class).single();
