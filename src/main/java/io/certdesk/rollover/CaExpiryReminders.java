@@ -1,7 +1,6 @@
 package io.certdesk.rollover;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.config.CertdeskProperties;
+import io.certdesk.lifecycle.LifecycleService;
 import io.certdesk.notify.Notifier;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -27,7 +27,8 @@ import org.springframework.context.annotation.Configuration;
  * Reminds the operators (the rollover approver group's members with an address, and
  * {@code certdesk.ca-rollover.operator-address}) of an issuing CA's expiry, once per configured offset
  * (default 180, 90 and 30 days before). A node that finds several offsets due at once (first start close to
- * expiry) sends one mail, for the nearest. Run by the lifecycle sweep ({@code Task_RemindOperatorsOfCaExpiry}).
+ * expiry) sends one mail, for the nearest. The days left are counted as in a certificate's expiry reminder
+ * ({@link LifecycleService#daysLeft}). Run by the lifecycle sweep ({@code Task_RemindOperatorsOfCaExpiry}).
  */
 @Configuration
 public class CaExpiryReminders {
@@ -64,7 +65,7 @@ public class CaExpiryReminders {
         for (String environment : authorities.environments()) {
             CertificateAuthority ca = authorities.get(environment);
             Instant notAfter = ca.certificate().getNotAfter().toInstant();
-            long daysLeft = Math.max(0, (Duration.between(now, notAfter).toHours() + 23) / 24);
+            long daysLeft = LifecycleService.daysLeft(now, notAfter);
             List<Integer> due = properties.caRollover().reminderDays().stream().filter(days -> daysLeft <= days)
                     .filter(days -> !generations.expiryReminderSent(environment, ca.generation(), days))
                     .sorted().toList();

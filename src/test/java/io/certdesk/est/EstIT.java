@@ -35,10 +35,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.task.Task;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +47,8 @@ import org.springframework.http.MediaType;
 /**
  * EST re-enrollment against a running certdesk, with real clients as the oracle: strongSwan's {@code pki --est}
  * and curl on the client's side, openssl to check what they got. A certificate "inside the renewal window" was
- * issued with the engine's clock set 350 days back (validity 365 days, window 30 days).
+ * signed with certdesk's clock set 350 days back (validity 365 days, window 30 days); the engine's clock, and with it
+ * every other test's timers, stays where it is.
  */
 class EstIT extends EmbeddedCertdeskTest {
 
@@ -65,21 +64,10 @@ class EstIT extends EmbeddedCertdeskTest {
         Files.writeString(client.resolve("ca.pem"), http.getForObject("/pki/qa/ca.pem", String.class));
     }
 
-    @AfterEach
-    void resetClock() {
-        ClockUtil.reset();
-    }
-
     /** A qa certificate issued through the mail path {@code ago} before now, saved as old.pem and old.key. */
     private Issued issuedAgo(String organizationId, Duration ago) throws Exception {
         KeyPair keys = TestCsrs.ec("secp384r1");
-        ClockUtil.setCurrentTime(Date.from(Instant.now().minus(ago)));
-        Issued issued;
-        try {
-            issued = onboard(organizationId, "qa", keys);
-        } finally {
-            ClockUtil.reset();
-        }
+        Issued issued = onboardSignedAgo(organizationId, "qa", keys, ago);
         Files.writeString(client.resolve("old.key"), TestCsrs.privateKeyPem(keys));
         Files.writeString(client.resolve("old.pem"), issued.certificatePem());
         return issued;

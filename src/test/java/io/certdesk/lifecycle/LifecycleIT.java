@@ -18,10 +18,8 @@ import io.certdesk.support.TestCsrs;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.task.Task;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpEntity;
@@ -30,18 +28,14 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 
 /**
- * Expiry reminders, renewal and expiry with the engine's clock moved forward: each reminder is sent once, a
- * renewal stops them and retires the old certificate, and an expiry without renewal reaches the approvers.
+ * Expiry reminders, renewal and expiry with certdesk's clock moved forward: each reminder is sent once, a
+ * renewal stops them and retires the old certificate, and an expiry without renewal reaches the approvers. The
+ * engine's clock stays: only the lifecycle sweep's timer is fired, not every other test's timers in the context.
  */
 class LifecycleIT extends EmbeddedCertdeskTest {
 
     @Autowired
     ManagementService management;
-
-    @AfterEach
-    void resetClock() {
-        ClockUtil.reset();
-    }
 
     private Instant notAfter(String serial) {
         return jdbc.sql("select not_after from issued_certificate where serial = ?").param(serial)
@@ -52,15 +46,16 @@ class LifecycleIT extends EmbeddedCertdeskTest {
         return jdbc.sql("select status from issued_certificate where serial = ?").param(serial).query(String.class).single();
     }
 
-    /** Sets the engine's clock and lets the job executor run the lifecycle sweep, as its timer would. */
+    /** Moves certdesk's clock to {@code now} and lets the job executor run the lifecycle sweep, as its timer would. */
     private void sweepAt(Instant now) throws InterruptedException {
-        ClockUtil.setCurrentTime(Date.from(now));
-        // which sweeps had run: the nightly history cleanup may remove old ones once the clock is moved far on
+        clock.moveTo(now);
         Set<String> before = finishedSweeps();
+        Date due = new Date();
+        String timerId;
         for (int attempt = 0; ; attempt++) {
             try {
-                Job timer = management.createJobQuery().processDefinitionKey(LifecycleProcesses.SWEEP).timers().singleResult();
-                management.setJobDuedate(timer.getId(), Date.from(now.minusSeconds(1)));
+                timerId = management.createJobQuery().processDefinitionKey(LifecycleProcesses.SWEEP).timers().singleResult().getId();
+                management.setJobDuedate(timerId, due);
                 break;
             } catch (OptimisticLockingException firedMeanwhile) {
                 if (attempt > 20) {
@@ -70,13 +65,19 @@ class LifecycleIT extends EmbeddedCertdeskTest {
             }
         }
         long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (before.containsAll(finishedSweeps())
+        while (!fired(timerId, due) || before.containsAll(finishedSweeps())
                 || history.createHistoricProcessInstanceQuery().processDefinitionKey(LifecycleProcesses.SWEEP).unfinished().count() > 0) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("the lifecycle sweep did not run");
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The sweep's timer has run (and the sweep it started exists): it is gone or due again, at its next cycle. */
+    private boolean fired(String timerId, Date due) {
+        Job timer = management.createJobQuery().jobId(timerId).singleResult();
+        return timer == null || timer.getDuedate().after(due);
     }
 
     private Set<String> finishedSweeps() {

@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Map;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -23,7 +22,6 @@ import io.certdesk.authority.SerialNumbers;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestPostgres;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +54,6 @@ class CrlAcrossNodesIT {
 
     @AfterEach
     void tearDown() throws SQLException {
-        ClockUtil.reset();
         if (mail != null) {
             mail.stop();
         }
@@ -86,8 +83,10 @@ class CrlAcrossNodesIT {
             for (int round = 1; round <= 6; round++) {
                 StandaloneCertdesk signer = nodes[round % 2];
                 StandaloneCertdesk other = nodes[(round + 1) % 2];
-                // each round the shared clock is ten minutes further back, as a node with a slow clock would see it
-                ClockUtil.setCurrentTime(Date.from(start.minus(Duration.ofMinutes(10L * round))));
+                // each round both nodes' clocks are ten minutes further back, as a node with a slow clock would see it
+                for (StandaloneCertdesk node : nodes) {
+                    node.clock().moveTo(start.minus(Duration.ofMinutes(10L * round)));
+                }
                 String serial = insertCertificate(jdbc, round);
                 assertThat(signer.bean(RevocationService.class).revoke(serial, RevocationReason.KEY_COMPROMISE, "test")).isTrue();
 

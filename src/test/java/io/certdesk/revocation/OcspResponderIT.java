@@ -14,9 +14,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.Map;
 
 import io.certdesk.authority.SerialNumbers;
@@ -36,7 +34,6 @@ import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -135,18 +132,14 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
     void theResponderCertificateIsReplacedBeforeItExpires() throws Exception {
         byte[] question = request(16, id(BigInteger.valueOf(777)));
         X509CertificateHolder before = ((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0];
-        try {
-            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(3))));
-            BasicOCSPResp later = (BasicOCSPResp) ocsp(question).getResponseObject();
-            X509CertificateHolder after = later.getCerts()[0];
-            assertThat(after.getSerialNumber()).as("a new responder certificate").isNotEqualTo(before.getSerialNumber());
-            assertThat(after.getNotAfter()).isAfter(before.getNotAfter());
-            assertThat(later.getResponses()[0].getNextUpdate()).as("no answer outlives its responder certificate")
-                    .isBeforeOrEqualTo(after.getNotAfter());
-            assertThat(later.isSignatureValid(new JcaContentVerifierProviderBuilder().build(after))).isTrue();
-        } finally {
-            ClockUtil.reset();
-        }
+        clock.moveBy(Duration.ofDays(3));
+        BasicOCSPResp later = (BasicOCSPResp) ocsp(question).getResponseObject();
+        X509CertificateHolder after = later.getCerts()[0];
+        assertThat(after.getSerialNumber()).as("a new responder certificate").isNotEqualTo(before.getSerialNumber());
+        assertThat(after.getNotAfter()).isAfter(before.getNotAfter());
+        assertThat(later.getResponses()[0].getNextUpdate()).as("no answer outlives its responder certificate")
+                .isBeforeOrEqualTo(after.getNotAfter());
+        assertThat(later.isSignatureValid(new JcaContentVerifierProviderBuilder().build(after))).isTrue();
     }
 
     @Test
@@ -165,13 +158,9 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
             assertThat(System.currentTimeMillis()).as("revocation of the responder certificate ends").isLessThan(deadline);
             Thread.sleep(100);
         }
-        try {
-            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(2))));
-            X509CertificateHolder next = ((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0];
-            assertThat(SerialNumbers.hex(next.getSerialNumber())).as("a new responder certificate within a minute").isNotEqualTo(serial);
-        } finally {
-            ClockUtil.reset();
-        }
+        clock.moveBy(Duration.ofMinutes(2));
+        X509CertificateHolder next = ((BasicOCSPResp) ocsp(question).getResponseObject()).getCerts()[0];
+        assertThat(SerialNumbers.hex(next.getSerialNumber())).as("a new responder certificate within a minute").isNotEqualTo(serial);
     }
 
     @Test

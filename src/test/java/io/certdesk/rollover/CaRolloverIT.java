@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +29,6 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.identity.User;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,7 +180,7 @@ class CaRolloverIT {
     @Test
     void operatorsAreRemindedOnceAtEachOffsetBeforeTheIssuingCaExpires() throws Exception {
         CaExpiryReminders reminders = certdesk.bean(CaExpiryReminders.class);
-        ClockUtil.reset();
+        certdesk.clock().reset();
         try {
             int before = MAILBOX.read(OPERATOR, "INBOX").size();
             // production's CA is ten years away from expiry; qa's first CA 200 days (a rollover may have replaced it)
@@ -195,14 +193,14 @@ class CaRolloverIT {
             }
             assertThat(MAILBOX.read(OPERATOR, "INBOX")).hasSize(before);
             // the lifecycle sweep sends due reminders by itself; the test calls it as well, and counts the mails
-            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(25))));
+            certdesk.clock().moveTo(Instant.now().plus(Duration.ofDays(25)));
             reminders.sendDue();
             List<Mailbox.Received> mails = MAILBOX.await(OPERATOR, before + 1, Duration.ofSeconds(30));
             Mailbox.Received reminder = mails.get(mails.size() - 1);
             assertThat(reminder.subject()).startsWith("[certdesk] The qa CA expires in 175 days");
             assertThat(reminder.text()).contains(qaSubject).contains("/admin/ca-rollovers").contains("\"environment\": \"qa\"");
             assertThat(reminders.sendDue()).as("once per offset").isZero();
-            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(175))));
+            certdesk.clock().moveTo(Instant.now().plus(Duration.ofDays(175)));
             reminders.sendDue();
             reminders.sendDue();
             Thread.sleep(3000);
@@ -210,7 +208,7 @@ class CaRolloverIT {
             assertThat(all).as("90 and 30 days fall due together: one mail, for 30").hasSize(before + 2);
             assertThat(all.get(all.size() - 1).subject()).startsWith("[certdesk] The qa CA expires in 25 days");
         } finally {
-            ClockUtil.reset();
+            certdesk.clock().reset();
         }
     }
 

@@ -25,10 +25,12 @@ import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,9 +38,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * certdesk as it runs by default (H2 file database, embedded GreenMail, development CAs), on free ports and a
  * fresh data directory; the qa CA is EC P-384 and the production CA RSA 4096. One context serves every
- * subclass; each test uses its own sender addresses and organization ids.
+ * subclass; each test uses its own sender addresses and organization ids. A test that needs certdesk's "now" later or
+ * earlier moves {@link #clock} (and resets it), not the engine's clock, whose move would fire every test's timers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(MovableClock.InContext.class)
 @org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
 public abstract class EmbeddedCertdeskTest {
 
@@ -109,6 +113,8 @@ public abstract class EmbeddedCertdeskTest {
     protected TestRestTemplate http;
     @Autowired
     protected IdentityService identity;
+    @Autowired
+    protected MovableClock clock;
 
     /** Another member of the approvers group, {@code <id>-secret} as password, made once per context. */
     protected void approverUser(String id) {
@@ -123,6 +129,11 @@ public abstract class EmbeddedCertdeskTest {
     /** Completes {@code taskId} as the logged-in {@code user}. */
     protected void decide(String user, String taskId, Map<String, Object> variables) {
         Approvals.complete(identity, tasks, user, taskId, variables);
+    }
+
+    @AfterEach
+    void resetCertdeskClock() {
+        clock.reset();
     }
 
     @BeforeEach
@@ -176,14 +187,30 @@ public abstract class EmbeddedCertdeskTest {
     }
 
     protected Issued onboard(String organizationId, String environment, KeyPair keys) throws Exception {
+        return onboardSignedAgo(organizationId, environment, keys, Duration.ZERO);
+    }
+
+    /**
+     * {@link #onboard}, with the request approved and its certificate signed and delivered while certdesk's clock
+     * stands {@code ago} back: the certificate's validity, its expiry reminders and its records are as if it had been
+     * issued then. The engine's clock stays, and the clock moves only once the approval task exists, so that the
+     * task's reminder and escalation timers are set for dates ahead, not long past.
+     */
+    protected Issued onboardSignedAgo(String organizationId, String environment, KeyPair keys, Duration ago) throws Exception {
         String contact = address(organizationId);
         MAILBOX.send(Mailbox.from(contact).body("Organization ID: " + organizationId + "\nCompany: ACME BV\nEnvironment: " + environment + "\n")
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + organizationId, keys)).getBytes()));
         String reference = referenceIn(MAILBOX.awaitOne(contact).subject());
         Task approval = awaitTask(reference, "UserTask_ApproveRequest");
-        decide("approver", approval.getId(), Map.of("approved", true));
-        Mailbox.Received delivery = MAILBOX.await(contact, 2, WAIT).get(1);
-        awaitEnded(reference, "EndEvent_CertificateDelivered");
+        Mailbox.Received delivery;
+        clock.moveBy(ago.negated());
+        try {
+            decide("approver", approval.getId(), Map.of("approved", true));
+            delivery = MAILBOX.await(contact, 2, WAIT).get(1);
+            awaitEnded(reference, "EndEvent_CertificateDelivered");
+        } finally {
+            clock.moveBy(ago);
+        }
         String serial = jdbc.sql("select serial from issued_certificate where request_reference = ?").param(reference)
                 .query(String.class).single();
         return new Issued(reference, serial, delivery.attachmentText("client-cert.pem"), contact);

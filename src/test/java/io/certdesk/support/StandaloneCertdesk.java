@@ -45,7 +45,7 @@ public final class StandaloneCertdesk implements AutoCloseable {
     public static StandaloneCertdesk start(Map<String, Object> properties) {
         // as command-line arguments, so they win over config/application.yml
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new StandaloneCertdesk(new SpringApplicationBuilder(CertdeskApplication.class).run(args));
+        return new StandaloneCertdesk(new SpringApplicationBuilder(CertdeskApplication.class, MovableClock.InContext.class).run(args));
     }
 
     /** Waits up to 30 s for the approval task of a request and returns it. */
@@ -59,6 +59,11 @@ public final class StandaloneCertdesk implements AutoCloseable {
     /** The port of its web server (Tasklist, REST API, public pages). */
     public int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** certdesk's clock in this instance, to move its own dates due without moving the JVM's engine clock. */
+    public MovableClock clock() {
+        return bean(MovableClock.class);
     }
 
     public <T> T bean(Class<T> type) {
