@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -286,23 +288,23 @@ public class ApproverMails implements SmartLifecycle {
         if (task == null) {
             return null;
         }
-        Map<String, Object> variables;
-        try {
-            variables = tasks.getVariables(taskId, List.of(OnboardingProcess.ORGANIZATION_ID, OnboardingProcess.ENVIRONMENT,
-                    OnboardingProcess.APPROVAL_FACTS, TRUST_WARNINGS));
-        } catch (RuntimeException raced) {
-            if (tasks.createTaskQuery().taskId(taskId).count() == 0) {
-                // decided while its mail was being written: nothing to tell
-                return null;
-            }
-            throw raced;
+        // read with queries, which find nothing rather than fail when the task is decided meanwhile
+        List<String> groups = candidateGroups(taskId);
+        Map<String, Object> variables = new HashMap<>();
+        if (task.getProcessInstanceId() != null) {
+            runtime.createVariableInstanceQuery().processInstanceIdIn(task.getProcessInstanceId())
+                    .variableNameIn(OnboardingProcess.ORGANIZATION_ID, OnboardingProcess.ENVIRONMENT, OnboardingProcess.APPROVAL_FACTS,
+                            TRUST_WARNINGS)
+                    .disableCustomObjectDeserialization().list()
+                    .forEach(variable -> variables.putIfAbsent(variable.getName(), variable.getValue()));
         }
         ProcessInstance instance = task.getProcessInstanceId() == null ? null
                 : runtime.createProcessInstanceQuery().processInstanceId(task.getProcessInstanceId()).singleResult();
+        if (groups == null || task.getProcessInstanceId() != null && instance == null) {
+            // decided while its mail was being written: nothing to tell
+            return null;
+        }
         String reference = instance == null || instance.getBusinessKey() == null ? taskId : instance.getBusinessKey();
-        List<String> groups = tasks.getIdentityLinksForTask(taskId).stream()
-                .filter(link -> "candidate".equals(link.getType()) && link.getGroupId() != null)
-                .map(link -> link.getGroupId()).distinct().toList();
         Map<String, String> v = new LinkedHashMap<>();
         v.put("reference", Quoted.shown(reference, 64));
         v.put("what", Quoted.shown(task.getName(), 160));
@@ -313,6 +315,17 @@ public class ApproverMails implements SmartLifecycle {
         v.put("created", when(task.getCreateTime()));
         v.put("link", publicUrl + TASKLIST + engineName + "/#/?task=" + taskId);
         return new TaskFacts(reference, groups, task.getPriority(), v);
+    }
+
+    /** The task's candidate groups; null when the task is gone. */
+    private List<String> candidateGroups(String taskId) {
+        try {
+            return tasks.getIdentityLinksForTask(taskId).stream()
+                    .filter(link -> "candidate".equals(link.getType()) && link.getGroupId() != null)
+                    .map(link -> link.getGroupId()).distinct().toList();
+        } catch (NullValueException decidedMeanwhile) {
+            return null;
+        }
     }
 
     private static String shown(Object value) {
