@@ -474,6 +474,14 @@ class EstIT extends EmbeddedCertdeskTest {
                 () -> new AssertionError(serial + " is " + status(serial) + ", not " + expected + ", after " + WAIT));
     }
 
+    /** Renews old.pem over EST with curl, inside its window, with a new key (new.key); the certificate saved as {@code file}. */
+    private String reenroll(String organizationId, String file) throws Exception {
+        newCsr(SUBJECT + organizationId);
+        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
+        certificateFromAnswer(file);
+        return serialOf(file);
+    }
+
     @Test
     void aCertificateBeingRevokedRenewsNothingWhileAnApproverDecides() throws Exception {
         Issued old = issuedAgo("est-revoking", Duration.ofDays(350));
@@ -493,10 +501,7 @@ class EstIT extends EmbeddedCertdeskTest {
     void aKeyCompromiseAlsoRevokesWhatTheCertificateRenewedOverEstAndAnotherReasonDoesNot() throws Exception {
         // whoever stole old.key re-enrolls inside the window before the theft is noticed
         Issued stolen = issuedAgo("est-stolen", Duration.ofDays(350));
-        newCsr(SUBJECT + "est-stolen");
-        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
-        certificateFromAnswer("thief.pem");
-        String thiefs = serialOf("thief.pem");
+        String thiefs = reenroll("est-stolen", "thief.pem");
         assertThat(status(thiefs)).isEqualTo("ACTIVE");
 
         revoke(stolen.serial(), "keyCompromise");
@@ -513,9 +518,7 @@ class EstIT extends EmbeddedCertdeskTest {
 
         // a certificate retired for another reason leaves its successor alone
         Issued retired = issuedAgo("est-retired", Duration.ofDays(350));
-        newCsr(SUBJECT + "est-retired");
-        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
-        certificateFromAnswer("successor.pem");
+        reenroll("est-retired", "successor.pem");
         revoke(retired.serial(), "superseded");
         decide("approver", awaitTask(retired.serial(), RevocationProcess.APPROVE_REVOCATION).getId(), Map.of("approved", true));
         awaitStatus(retired.serial(), "REVOKED");
@@ -592,10 +595,7 @@ class EstIT extends EmbeddedCertdeskTest {
     void aForgedPrivateKeyMailedByAStrangerRevokesNeitherTheCertificateNorWhatItRenewedOverEst() throws Exception {
         // the victim renews over EST; its new certificate and key are seen by nobody else
         Issued victim = issuedAgo("est-forged", Duration.ofDays(350));
-        newCsr(SUBJECT + "est-forged");
-        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
-        certificateFromAnswer("renewed.pem");
-        String renewed = serialOf("renewed.pem");
+        String renewed = reenroll("est-forged", "renewed.pem");
 
         // a stranger who saw the old certificate (a partner it authenticated to) mails an "EC PRIVATE KEY" that carries
         // that certificate's public key next to a private value of its own choosing: no private key of the victim's
@@ -620,10 +620,7 @@ class EstIT extends EmbeddedCertdeskTest {
     void aKeyCompromiseFoundAfterTheSupersededRevocationStillRevokesWhatTheKeyRenewedOverEst() throws Exception {
         // whoever stole old.key renews with it; the old certificate is then retired as superseded, as every renewed one is
         Issued stolen = issuedAgo("est-late", Duration.ofDays(350));
-        newCsr(SUBJECT + "est-late");
-        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(200);
-        certificateFromAnswer("thief.pem");
-        String thiefs = serialOf("thief.pem");
+        String thiefs = reenroll("est-late", "thief.pem");
         revoke(stolen.serial(), "superseded");
         decide("approver", awaitTask(stolen.serial(), RevocationProcess.APPROVE_REVOCATION).getId(), Map.of("approved", true));
         awaitStatus(stolen.serial(), "REVOKED");
