@@ -1,10 +1,13 @@
 package io.certdesk.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.Base64;
 
@@ -13,6 +16,8 @@ import io.certdesk.support.TestCsrs;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,5 +65,35 @@ class ExposedKeysTest {
                 other.getPrimeP(), other.getPrimeQ(), other.getPrimeExponentP(), other.getPrimeExponentQ(), other.getCrtCoefficient())
                 .getEncoded();
         assertThat(ExposedKeys.publicKeyHashes(pem("RSA PRIVATE KEY", forged))).isEmpty();
+    }
+
+    @Test
+    void anEcKeyWhoseCertificateCarriesItsPointCompressedStillUnlocksThatCertificate() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        SubjectPublicKeyInfo uncompressed = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        ECPoint point = ECNamedCurveTable.getByName("secp384r1").getCurve().decodePoint(uncompressed.getPublicKeyData().getBytes());
+        // a CSR made after openssl ec -conv_form compressed: certdesk signs its SubjectPublicKeyInfo as it is and
+        // records the hash of exactly that
+        String certificatesKey = Fingerprints.sha256Hex(new SubjectPublicKeyInfo(uncompressed.getAlgorithm(), point.getEncoded(true)).getEncoded());
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))).contains(certificatesKey);
+    }
+
+    @Test
+    void anRsaKeyWithAHugePrivateExponentCostsNoMoreThanARealKey() throws Exception {
+        // the sender's own modulus, so p·q = n holds; only the private exponent is oversized (about 31 KB)
+        SecureRandom random = new SecureRandom();
+        BigInteger p = new BigInteger(4096, random).setBit(4095).setBit(0);
+        BigInteger q = new BigInteger(4096, random).setBit(4095).setBit(0);
+        BigInteger d = new BigInteger(250_000, random).setBit(249_999);
+        String mail = pem("RSA PRIVATE KEY", new RSAPrivateKey(p.multiply(q), BigInteger.valueOf(65537), d, p, q,
+                BigInteger.ONE, BigInteger.ONE, BigInteger.ONE).getEncoded());
+        assertTimeout(Duration.ofSeconds(1), () -> ExposedKeys.publicKeyHashes(mail));
+    }
+
+    @Test
+    void privateKeyHeadersWithoutAnEndAreScannedInLinearTime() {
+        // 252 KB, within the 256 KB of mail text certdesk reads
+        String mail = "-----BEGIN PRIVATE KEY-----\n".repeat(9_000);
+        assertTimeout(Duration.ofSeconds(1), () -> ExposedKeys.publicKeyHashes(mail));
     }
 }
