@@ -3,12 +3,10 @@ package io.certdesk.est;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.Fingerprints;
+import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
@@ -185,12 +184,12 @@ public class EstService {
                     + "\". Re-enrollment keeps the subject; a different subject is a new request, by mail.\n  Fix: openssl req -new -key "
                     + "<new key> -out client.csr -subj \"" + RotationCommands.subjectForOpenssl(current.subject()) + "\"");
         }
-        // the key as the CSR encodes it and in its canonical encoding (an EC point compressed, an RSA key without the
-        // NULL parameter, is the same key): either matching a certificate's key is reuse
-        String keySha256 = Fingerprints.sha256Hex(encoded(csr.getSubjectPublicKeyInfo()));
-        List<IssuedCertificate> sameKey = new ArrayList<>(inventory.findByPublicKeyHash(keySha256));
-        canonicalKeyHash(csr).filter(canonical -> !canonical.equals(keySha256))
-                .ifPresent(canonical -> sameKey.addAll(inventory.findByPublicKeyHash(canonical)));
+        // the key in every encoding it can have (an EC point compressed or not, RSA parameters NULL or absent): a
+        // certificate's key in any of them is reuse
+        List<String> keyHashes = PublicKeyHashes.ofEveryEncoding(csr.getSubjectPublicKeyInfo());
+        String keySha256 = keyHashes.get(0);
+        List<IssuedCertificate> sameKey = new ArrayList<>();
+        keyHashes.forEach(hash -> sameKey.addAll(inventory.findByPublicKeyHash(hash)));
         if (!sameKey.isEmpty()) {
             problems.add("KEY_REUSED: the CSR's public key (SHA-256 " + keySha256 + ") is the key of certificate "
                     + sameKey.get(0).serial() + ". " + (reenroll ? "Re-enrollment" : "A new certificate") + " needs a new key.\n  Fix: "
@@ -214,19 +213,6 @@ public class EstService {
      * The client's certificate, if it may enroll here: issued by this environment's CA, in the inventory, a
      * client's, not revoked, within its validity. Superseded certificates pass: they may fetch what they asked for.
      */
-    /** SHA-256 of the CSR's public key as the JDK encodes it (uncompressed EC point, RSA with NULL parameters). */
-    private static Optional<String> canonicalKeyHash(PKCS10CertificationRequest csr) {
-        try {
-            var spki = csr.getSubjectPublicKeyInfo();
-            String algorithm = spki.getAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey) ? "EC" : "RSA";
-            byte[] canonical = KeyFactory.getInstance(algorithm).generatePublic(
-                    new X509EncodedKeySpec(spki.getEncoded())).getEncoded();
-            return Optional.of(Fingerprints.sha256Hex(canonical));
-        } catch (Exception notAKeyTheJdkReads) {
-            return Optional.empty();
-        }
-    }
-
     IssuedCertificate authenticate(String environment, X509Certificate presented) throws Refused {
         String who = presented.getSubjectX500Principal().getName() + " (serial " + SerialNumbers.hex(presented.getSerialNumber()) + ")";
         var block = blocks.find(ChainCheck.fingerprint(presented));
@@ -365,14 +351,6 @@ public class EstService {
     private static byte[] encoded(PKCS10CertificationRequest csr) {
         try {
             return csr.getEncoded();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] encoded(SubjectPublicKeyInfo key) {
-        try {
-            return key.getEncoded();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

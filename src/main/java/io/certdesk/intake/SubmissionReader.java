@@ -17,6 +17,9 @@ import io.certdesk.request.Quoted;
 /** Finds the request in a mail: the labelled fields in its text, the CSR, and private keys that must not be there. */
 public final class SubmissionReader {
 
+    /** Public-key hashes of exposed keys kept per mail (each key in its encodings): the certificates they unlock are revoked. */
+    static final int MAX_EXPOSED_KEY_HASHES = 300;
+
     private static final Pattern FIELD = Pattern.compile(
             "^[\\s>*•\\-]*([A-Za-z][A-Za-z .\\-_/]{1,40}?)\\s*[:=]\\s*(.+?)\\s*$", Pattern.MULTILINE);
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,}");
@@ -90,7 +93,7 @@ public final class SubmissionReader {
         }
         return new Submission(org == null ? null : org.replaceAll("\\s+", ""), company, contactName, contactEmail,
                 environment, List.copyOf(csrs), List.copyOf(unreadable), List.copyOf(privateKeys),
-                exposedKeys.stream().distinct().toList(), revoke, reason, Certificates.distinct(certificates));
+                exposedKeys.stream().distinct().limit(MAX_EXPOSED_KEY_HASHES).toList(), revoke, reason, Certificates.distinct(certificates));
     }
 
     private static void readAttachment(IncomingMail.Attachment attachment, List<byte[]> csrs, List<String> unreadable,

@@ -177,9 +177,14 @@ public class CertificateInventory {
                 .query(CertificateInventory::map).list();
     }
 
-    /** Grows with every revocation in the environment: a CRL built at an older version is stale. */
+    /**
+     * Grows with every revocation in the environment, and with every revocation whose reason became keyCompromise
+     * later: a CRL built at an older version is stale.
+     */
     public long revocationVersion(String environment) {
-        return jdbc.sql("select count(*) from issued_certificate where environment = ? and status = 'REVOKED'")
+        return jdbc.sql("""
+                        select count(*) + 4294967296 * coalesce(sum(case when revocation_reason = 'keyCompromise' then 1 else 0 end), 0)
+                        from issued_certificate where environment = ? and status = 'REVOKED'""")
                 .param(environment).query(Long.class).single();
     }
 

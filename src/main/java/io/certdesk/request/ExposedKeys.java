@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Matcher;
+import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.certdesk.authority.Fingerprints;
+import io.certdesk.authority.PublicKeyHashes;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -31,23 +32,48 @@ import org.bouncycastle.openssl.PEMParser;
  */
 public final class ExposedKeys {
 
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?-----END \\1PRIVATE KEY-----", Pattern.DOTALL);
+    private static final String BEGIN = "-----BEGIN ";
+    private static final String DASHES = "-----";
+    private static final Pattern PRIVATE_KEY_LABEL = Pattern.compile("[A-Z ]{0,20}PRIVATE KEY");
+    /** Key blocks read from one text at most; the mail counts as exposing a key however many it holds. */
+    static final int MAX_BLOCKS = 64;
 
     private ExposedKeys() {
     }
 
+    /**
+     * SHA-256 of the public keys of the readable private keys in {@code text}, each in every encoding a certificate
+     * may carry it in. At most {@value #MAX_BLOCKS} BEGIN lines are looked at, and each kind of END is searched for until it is missing.
+     */
     public static List<String> publicKeyHashes(String text) {
         List<String> hashes = new ArrayList<>();
-        Matcher matcher = BLOCK.matcher(text);
-        while (matcher.find()) {
-            try (PEMParser parser = new PEMParser(new StringReader(matcher.group()))) {
+        Set<String> unclosed = new HashSet<>();
+        int from = 0;
+        for (int blocks = 0; blocks < MAX_BLOCKS; blocks++) {
+            int begin = text.indexOf(BEGIN, from);
+            if (begin < 0) {
+                break;
+            }
+            int labelEnd = text.indexOf(DASHES, begin + BEGIN.length());
+            if (labelEnd < 0) {
+                break;
+            }
+            String label = text.substring(begin + BEGIN.length(), labelEnd);
+            from = labelEnd + DASHES.length();
+            if (!PRIVATE_KEY_LABEL.matcher(label).matches()) {
+                continue;
+            }
+            String end = "-----END " + label + DASHES;
+            int endAt = unclosed.contains(label) ? -1 : text.indexOf(end, from);
+            if (endAt < 0) {
+                unclosed.add(label);  // no END of this kind follows: later BEGINs of it are not searched again
+                continue;
+            }
+            from = endAt + end.length();
+            try (PEMParser parser = new PEMParser(new StringReader(text.substring(begin, from)))) {
                 SubjectPublicKeyInfo spki = publicKey(parser.readObject());
                 if (spki != null) {
-                    String hash = Fingerprints.sha256Hex(spki.getEncoded());
-                    if (!hashes.contains(hash)) {
-                        hashes.add(hash);
-                    }
+                    PublicKeyHashes.ofEveryEncoding(spki).stream().filter(hash -> !hashes.contains(hash)).forEach(hashes::add);
                 }
             } catch (IOException | RuntimeException unreadable) {
                 // an encrypted or damaged key: it is still reported as exposed, only not matched
@@ -93,13 +119,15 @@ public final class ExposedKeys {
         BigInteger n = rsa.getModulus();
         BigInteger p = rsa.getPrime1();
         BigInteger q = rsa.getPrime2();
-        if (n.bitLength() > CsrFacts.MAX_VERIFIED_RSA_BITS) {
-            return false;  // certdesk certifies no such key, and checking one would cost seconds
+        BigInteger d = rsa.getPrivateExponent();
+        if (n.bitLength() > CsrFacts.MAX_VERIFIED_RSA_BITS || rsa.getPublicExponent().bitLength() > 32
+                || d.signum() <= 0 || d.compareTo(n) >= 0) {
+            return false;  // certdesk certifies no such key, and checking one could cost seconds
         }
         if (p.compareTo(BigInteger.ONE) <= 0 || q.compareTo(BigInteger.ONE) <= 0 || !p.multiply(q).equals(n)) {
             return false;
         }
         BigInteger probe = BigInteger.valueOf(0x10001).mod(n);
-        return probe.modPow(rsa.getPublicExponent(), n).modPow(rsa.getPrivateExponent(), n).equals(probe);
+        return probe.modPow(rsa.getPublicExponent(), n).modPow(d, n).equals(probe);
     }
 }

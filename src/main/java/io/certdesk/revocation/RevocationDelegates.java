@@ -81,7 +81,7 @@ public class RevocationDelegates {
      * and who decided is the logged-in user.
      */
     @Bean
-    TaskListener recordRevocationDecision() {
+    TaskListener recordRevocationDecision(RevocationService revocations) {
         return (DelegateTask task) -> {
             Boolean approved = RevocationProcess.decision(task);
             if (approved == null) {
@@ -97,6 +97,10 @@ public class RevocationDelegates {
                         + ", not " + serial);
             }
             RevocationProcess.setDecidedBy(task.getExecution().getProcessInstance(), Decider.of(task));
+            if (!approved) {
+                // what the certificate asked for over EST and could not be signed while this was pending goes on now
+                revocations.releaseEstRequestsOf(serial);
+            }
         };
     }
 

@@ -2,6 +2,7 @@ package io.certdesk.revocation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +18,9 @@ import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.RequestRepository;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -50,11 +53,13 @@ public class RevocationService {
     private final RequestRepository requests;
     private final Organizations organizations;
     private final RuntimeService runtime;
+    private final ManagementService management;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     public RevocationService(CertificateInventory inventory, RequestRepository requests, Organizations organizations, RuntimeService runtime,
-                             Clock clock, MeterRegistry metrics) {
+                             ManagementService management, Clock clock, MeterRegistry metrics) {
+        this.management = management;
         this.requests = requests;
         this.metrics = metrics;
         this.inventory = inventory;
@@ -174,6 +179,21 @@ public class RevocationService {
             } else {
                 start(obtained, RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (issued over EST on the authority of certificate "
                         + compromised + ", whose key was compromised)", null);
+            }
+        }
+    }
+
+    /**
+     * A revocation of {@code serial} was declined: signing what it asked for over EST, which failed while that
+     * revocation was pending, is taken up again at once (its incident resolved).
+     */
+    public void releaseEstRequestsOf(String serial) {
+        for (CertificateRequest open : requests.openOverEstBy(serial)) {
+            for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(open.reference()).list()) {
+                for (Job failed : management.createJobQuery().processInstanceId(instance.getId()).withException().list()) {
+                    management.setJobRetries(failed.getId(), 1);
+                    management.setJobDuedate(failed.getId(), Date.from(clock.instant()));
+                }
             }
         }
     }

@@ -549,6 +549,31 @@ class EstIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void anApprovedReenrollmentWaitsForAPendingRevocationAndIsSignedOnceItIsDeclined() throws Exception {
+        Issued old = issuedAgo("est-held", Duration.ofDays(10));
+        newCsr(SUBJECT + "est-held");
+        Answer waiting = curl("simplereenroll", "new.b64", true);
+        assertThat(waiting.status()).isEqualTo(202);
+        String reference = referenceIn(waiting.body());
+        Task approval = awaitTask(reference, EstProcess.APPROVE_REQUEST);
+
+        // someone asks to revoke the certificate; meanwhile an approver approves its re-enrollment
+        revoke(old.serial(), "cessationOfOperation");
+        Task revocation = awaitTask(old.serial(), RevocationProcess.APPROVE_REVOCATION);
+        decide("approver", approval.getId(), Map.of("approved", true));
+        Polling.until(WAIT, Duration.ofMillis(100), () -> engine.getManagementService().createJobQuery().processInstanceId(processOf(reference).getId())
+                .withException().count() > 0, () -> new AssertionError("signing did not wait for the pending revocation"));
+        assertThat(curl("simplereenroll", "new.b64", true).status()).as("nothing signed while the revocation is pending").isEqualTo(202);
+
+        // the revocation is declined: the re-enrollment is signed at once, not at the next retry a minute later
+        decide("approver", revocation.getId(), Map.of("approved", false, "rejectionReason", "Sent by mistake"));
+        awaitEnded(reference, EstProcess.END_ISSUED);
+        Answer delivered = curl("simplereenroll", "new.b64", true);
+        assertThat(delivered.status()).isEqualTo(200);
+        assertThat(status(old.serial())).isEqualTo("SUPERSEDED");
+    }
+
+    @Test
     void concurrentReenrollmentsWithDifferentKeysGetOneCertificate() throws Exception {
         issuedAgo("est-rush", Duration.ofDays(350));
         StringBuilder parallel = new StringBuilder();

@@ -1,0 +1,53 @@
+package io.certdesk.authority;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.math.ec.ECPoint;
+
+/**
+ * SHA-256 of a public key in each encoding the same key can have in a CSR, and so in the certificate certdesk
+ * signed from it: an EC point uncompressed or compressed, RSA parameters NULL or absent. Whoever compares a key with
+ * the inventory's keys (key reuse, exposed private keys) compares them all, so a key is the same key however it came.
+ */
+public final class PublicKeyHashes {
+
+    private PublicKeyHashes() {
+    }
+
+    /** The key's hash as given first, then its other encodings' (none for an unreadable key). */
+    public static List<String> ofEveryEncoding(SubjectPublicKeyInfo key) {
+        Set<String> hashes = new LinkedHashSet<>();
+        try {
+            hashes.add(Fingerprints.sha256Hex(key.getEncoded()));
+            ASN1ObjectIdentifier algorithm = key.getAlgorithm().getAlgorithm();
+            if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+                X9ECParameters curve = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(key.getAlgorithm().getParameters()));
+                if (curve != null) {
+                    ECPoint point = curve.getCurve().decodePoint(key.getPublicKeyData().getBytes());
+                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(key.getAlgorithm(), point.getEncoded(false)).getEncoded()));
+                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(key.getAlgorithm(), point.getEncoded(true)).getEncoded()));
+                }
+            } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
+                byte[] parameters = key.getPublicKeyData().getBytes();
+                hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
+                        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), parameters).getEncoded()));
+                hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
+                        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption), parameters).getEncoded()));
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // what could be read is returned; an unreadable key matches no certificate
+        }
+        return List.copyOf(hashes);
+    }
+}
