@@ -105,6 +105,10 @@ public final class SubmissionReader {
         if (name.endsWith(".key") || name.endsWith(".p12") || name.endsWith(".pfx") || name.endsWith(".p8")
                 || type.contains("pkcs12") || type.contains("pkcs8")) {
             privateKeys.add(label);
+            if (attachment.content() != null) {
+                // a key file in PEM (client-key.key) still names the certificates it unlocks
+                exposedKeys.addAll(ExposedKeys.publicKeyHashes(new String(attachment.content(), StandardCharsets.ISO_8859_1)));
+            }
             return;
         }
         if (attachment.content() == null) {

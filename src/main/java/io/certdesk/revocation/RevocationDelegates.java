@@ -51,7 +51,7 @@ public class RevocationDelegates {
                 IssuedCertificate certificate = revocations.check(
                         RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), reason, source, requestedBy);
                 RevocationProcess.setChecked(execution, certificate.serial(), certificate.subject(), certificate.organizationId(),
-                        certificate.environment(), reason.rfcName(), RevocationService.approvalNeeded(source, reason));
+                        certificate.environment(), reason.rfcName(), RevocationService.approvalNeeded(source, reason, certificate));
                 // the business key names the certificate for good (a Tasklist start has none of its own)
                 execution.setProcessBusinessKey(certificate.serial());
             } catch (RevocationService.Refused refused) {

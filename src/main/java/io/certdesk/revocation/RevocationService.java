@@ -118,9 +118,18 @@ public class RevocationService {
         return found;
     }
 
-    public static boolean approvalNeeded(Source source, RevocationReason reason) {
+    /**
+     * Whether an approver decides: always for a contact's request, for any reason but a key compromise otherwise. A
+     * key found in a mail that belongs to a certificate already revoked or expired (an old backup) waits for one too:
+     * its revocation would also revoke what that key obtained over EST, perhaps long before it leaked.
+     */
+    public static boolean approvalNeeded(Source source, RevocationReason reason, IssuedCertificate certificate) {
         if (source == Source.SYSTEM) {
             return false;
+        }
+        if (source == Source.DETECTION && (certificate.status() == IssuedCertificate.Status.REVOKED
+                || certificate.status() == IssuedCertificate.Status.EXPIRED)) {
+            return true;
         }
         return source == Source.CONTACT || reason != RevocationReason.KEY_COMPROMISE;
     }

@@ -52,7 +52,7 @@ public class AdminRevocationController {
         Map<String, Object> accepted = new LinkedHashMap<>();
         accepted.put("serial", certificate.serial());
         accepted.put("reason", reason.rfcName());
-        accepted.put("approvalNeeded", RevocationService.approvalNeeded(RevocationService.Source.ADMIN, reason));
+        accepted.put("approvalNeeded", RevocationService.approvalNeeded(RevocationService.Source.ADMIN, reason, certificate));
         accepted.put("processInstanceId", process);
         return answer(HttpStatus.ACCEPTED, accepted);
     }

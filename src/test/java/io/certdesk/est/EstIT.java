@@ -3,6 +3,8 @@ package io.certdesk.est;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.revocation.RevocationProcess;
@@ -611,6 +615,25 @@ class EstIT extends EmbeddedCertdeskTest {
         assertThat(answer.body()).contains("CSR_SIGNATURE_INVALID").doesNotContain(victim.serial()).doesNotContain("KEY_REUSED");
     }
 
+    @Test
+    void anOldKeyFoundInAMailRevokesWhatItRenewedOnlyOnceAnApproverAgrees() throws Exception {
+        // a certificate renewed over EST, then retired as superseded as every renewed one is
+        Issued retired = issuedAgo("est-backup", Duration.ofDays(350));
+        String oldKey = Files.readString(client.resolve("old.key"));
+        String current = reenroll("est-backup", "current.pem");
+        revoke(retired.serial(), "superseded");
+        decide("approver", awaitTask(retired.serial(), RevocationProcess.APPROVE_REVOCATION).getId(), Map.of("approved", true));
+        awaitStatus(retired.serial(), "REVOKED");
+
+        // its old key turns up in a mail (an old backup): an approver decides before what it renewed goes too
+        String stranger = address("backup");
+        MAILBOX.send(Mailbox.from(stranger).body("Found this in an old backup").attach("old.key", oldKey.getBytes(StandardCharsets.US_ASCII)));
+        Task approval = awaitTask(retired.serial(), RevocationProcess.APPROVE_REVOCATION);
+        assertThat(status(current)).isEqualTo("ACTIVE");
+        decide("approver", approval.getId(), Map.of("approved", true));
+        awaitStatus(current, "REVOKED");
+    }
+
     /** Whether a revocation of the certificate is still under way. */
     private boolean revocationRunning(String serial) {
         return runtime.createProcessInstanceQuery().processDefinitionKey(RevocationProcess.KEY).processInstanceBusinessKey(serial).count() > 0;
@@ -653,6 +676,28 @@ class EstIT extends EmbeddedCertdeskTest {
         // the theft comes to light afterwards: the key's compromise still reaches what was asked for with it
         revoke(stolen.serial(), "keyCompromise");
         awaitStatus(thiefs, "REVOKED");
+        // and relying parties read the reason that matters in the CRL, not the routine one
+        Polling.until(WAIT, Duration.ofMillis(250), () -> "Key Compromise".equals(crlReasonOf(stolen.serial())),
+                () -> new AssertionError("the CRL gives " + crlReasonOf(stolen.serial()) + " for " + stolen.serial()));
+    }
+
+    /** The reason the qa CRL gives for a serial, as openssl prints it ("Key Compromise", "Superseded"), or null. */
+    private String crlReasonOf(String serial) {
+        try {
+            Files.write(client.resolve("crl.der"), http.getForObject("/pki/qa/crl", byte[].class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String text = Openssl.ok(client, "openssl crl -inform DER -in crl.der -text -noout");
+        String listed = serial.length() % 2 == 0 ? serial : "0" + serial;
+        int entry = text.indexOf("Serial Number: " + listed);
+        if (entry < 0) {
+            return null;
+        }
+        int next = text.indexOf("Serial Number: ", entry + 1);
+        String block = text.substring(entry, next < 0 ? text.length() : next);
+        Matcher reason = Pattern.compile("CRL Reason Code:\\s*\\n\\s*(.+)").matcher(block);
+        return reason.find() ? reason.group(1).trim() : null;
     }
 
     private static HttpHeaders jsonHeaders() {

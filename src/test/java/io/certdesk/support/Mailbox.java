@@ -340,6 +340,20 @@ public final class Mailbox {
      * or in any part once decoded).
      */
     public List<Stored> everyFolder(String address, String sender) throws Exception {
+        // a mail certdesk expunges while it is read fails the read: what is left is read again, from the start
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return everyFolderOnce(address, sender);
+            } catch (IOException expungedWhileRead) {
+                if (attempt == 3) {
+                    throw expungedWhileRead;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private List<Stored> everyFolderOnce(String address, String sender) throws Exception {
         Store store = Session.getInstance(new Properties()).getStore("imap");
         store.connect(host, imapPort, address, "certdesk");
         try {
