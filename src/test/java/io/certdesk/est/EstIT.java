@@ -3,8 +3,6 @@ package io.certdesk.est;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.revocation.RevocationProcess;
@@ -676,28 +672,6 @@ class EstIT extends EmbeddedCertdeskTest {
         // the theft comes to light afterwards: the key's compromise still reaches what was asked for with it
         revoke(stolen.serial(), "keyCompromise");
         awaitStatus(thiefs, "REVOKED");
-        // and relying parties read the reason that matters in the CRL, not the routine one
-        Polling.until(WAIT, Duration.ofMillis(250), () -> "Key Compromise".equals(crlReasonOf(stolen.serial())),
-                () -> new AssertionError("the CRL gives " + crlReasonOf(stolen.serial()) + " for " + stolen.serial()));
-    }
-
-    /** The reason the qa CRL gives for a serial, as openssl prints it ("Key Compromise", "Superseded"), or null. */
-    private String crlReasonOf(String serial) {
-        try {
-            Files.write(client.resolve("crl.der"), http.getForObject("/pki/qa/crl", byte[].class));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String text = Openssl.ok(client, "openssl crl -inform DER -in crl.der -text -noout");
-        String listed = serial.length() % 2 == 0 ? serial : "0" + serial;
-        int entry = text.indexOf("Serial Number: " + listed);
-        if (entry < 0) {
-            return null;
-        }
-        int next = text.indexOf("Serial Number: ", entry + 1);
-        String block = text.substring(entry, next < 0 ? text.length() : next);
-        Matcher reason = Pattern.compile("CRL Reason Code:\\s*\\n\\s*(.+)").matcher(block);
-        return reason.find() ? reason.group(1).trim() : null;
     }
 
     private static HttpHeaders jsonHeaders() {

@@ -14,6 +14,8 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
@@ -126,6 +128,40 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     /** The status OCSP gives over GET: null for good, else the status object. */
+    @Test
+    void aKeyCompromiseReportedAfterAnotherReasonIsWhatCrlAndOcspSayFromThenOn() throws Exception {
+        Openssl.assumeAvailable();
+        Issued retired = onboard("rev-relabel", "qa", TestCsrs.ec("secp384r1"));
+        Files.writeString(dir.resolve("retired.pem"), retired.certificatePem());
+        assertThat(adminRevoke("admin", "admin", retired.serial(), "superseded").getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        decide("approver", awaitTask(retired.serial(), RevocationProcess.APPROVE_REVOCATION).getId(), Map.of("approved", true));
+        awaitRevocationEnded(retired.serial(), RevocationProcess.END_REVOKED);
+        assertThat(crlReasonOf(retired.serial())).isEqualTo("Superseded");
+
+        // the key turns out to have been stolen: relying parties must see that, not the routine reason
+        assertThat(adminRevoke("admin", "admin", retired.serial(), "keyCompromise").getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        long deadline = System.currentTimeMillis() + WAIT.toMillis();
+        while (!"Key Compromise".equals(crlReasonOf(retired.serial())) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+        }
+        assertThat(crlReasonOf(retired.serial())).as("the CRL's reason").isEqualTo("Key Compromise");
+        assertThat(ocsp("retired.pem")).contains("Reason: keyCompromise");
+    }
+
+    /** The reason the qa CRL gives for a serial, as openssl prints it ("Key Compromise", "Superseded"), or null. */
+    private String crlReasonOf(String serial) throws Exception {
+        fetchCrlAndCa("qa");
+        String text = Openssl.ok(dir, "openssl crl -inform DER -in crl.der -text -noout");
+        String listed = serial.length() % 2 == 0 ? serial : "0" + serial;
+        int entry = text.indexOf("Serial Number: " + listed);
+        if (entry < 0) {
+            return null;
+        }
+        int next = text.indexOf("Serial Number: ", entry + 1);
+        Matcher reason = Pattern.compile("CRL Reason Code:\\s*\\n\\s*(.+)").matcher(text.substring(entry, next < 0 ? text.length() : next));
+        return reason.find() ? reason.group(1).trim() : null;
+    }
+
     private Object ocspOverGet(String certificatePem) throws Exception {
         var factory = CertificateFactory.getInstance("X.509");
         var certificate = (X509Certificate) factory.generateCertificate(
