@@ -525,14 +525,24 @@ class EstIT extends EmbeddedCertdeskTest {
         assertThat(status(serialOf("successor.pem"))).isEqualTo("ACTIVE");
     }
 
-    @Test
-    void aReenrollmentWaitingForAnApproverIsClosedWhenItsCertificateIsRevoked() throws Exception {
-        Issued old = issuedAgo("est-closed", Duration.ofDays(10));
-        newCsr(SUBJECT + "est-closed");
+    record Waiting(Issued old, String reference, Task approval) {
+    }
+
+    /** A re-enrollment (new.key, new.b64) of a certificate ten days old, answered 202: it waits for an approver. */
+    private Waiting earlyReenrollment(String organizationId) throws Exception {
+        Issued old = issuedAgo(organizationId, Duration.ofDays(10));
+        newCsr(SUBJECT + organizationId);
         Answer waiting = curl("simplereenroll", "new.b64", true);
         assertThat(waiting.status()).isEqualTo(202);
         String reference = referenceIn(waiting.body());
-        awaitTask(reference, EstProcess.APPROVE_REQUEST);
+        return new Waiting(old, reference, awaitTask(reference, EstProcess.APPROVE_REQUEST));
+    }
+
+    @Test
+    void aReenrollmentWaitingForAnApproverIsClosedWhenItsCertificateIsRevoked() throws Exception {
+        Waiting early = earlyReenrollment("est-closed");
+        Issued old = early.old();
+        String reference = early.reference();
 
         revoke(old.serial(), "keyCompromise");
         awaitStatus(old.serial(), "REVOKED");
@@ -550,12 +560,10 @@ class EstIT extends EmbeddedCertdeskTest {
 
     @Test
     void anApprovedReenrollmentWaitsForAPendingRevocationAndIsSignedOnceItIsDeclined() throws Exception {
-        Issued old = issuedAgo("est-held", Duration.ofDays(10));
-        newCsr(SUBJECT + "est-held");
-        Answer waiting = curl("simplereenroll", "new.b64", true);
-        assertThat(waiting.status()).isEqualTo(202);
-        String reference = referenceIn(waiting.body());
-        Task approval = awaitTask(reference, EstProcess.APPROVE_REQUEST);
+        Waiting early = earlyReenrollment("est-held");
+        Issued old = early.old();
+        String reference = early.reference();
+        Task approval = early.approval();
 
         // someone asks to revoke the certificate; meanwhile an approver approves its re-enrollment
         revoke(old.serial(), "cessationOfOperation");
