@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,13 +24,17 @@ import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.Quoted;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.exception.NullValueException;
+import org.camunda.bpm.engine.history.HistoricIdentityLinkLog;
 import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.camunda.bpm.engine.task.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +73,7 @@ public class ApproverMails implements SmartLifecycle {
     private final Notifier notifier;
     private final TaskService tasks;
     private final RuntimeService runtime;
+    private final HistoryService history;
     private final IdentityService identity;
     private final CertdeskProperties.Notifications settings;
     private final String publicUrl;
@@ -85,6 +92,7 @@ public class ApproverMails implements SmartLifecycle {
         this.notifier = notifier;
         this.tasks = tasks;
         this.runtime = runtime;
+        this.history = engine.getHistoryService();
         this.identity = identity;
         this.settings = properties.notifications();
         this.publicUrl = properties.publicUrl().replaceAll("/+$", "");
@@ -317,15 +325,35 @@ public class ApproverMails implements SmartLifecycle {
         return new TaskFacts(reference, groups, task.getPriority(), v);
     }
 
-    /** The task's candidate groups; null when the task is gone. */
-    private List<String> candidateGroups(String taskId) {
-        try {
-            return tasks.getIdentityLinksForTask(taskId).stream()
-                    .filter(link -> "candidate".equals(link.getType()) && link.getGroupId() != null)
-                    .map(link -> link.getGroupId()).distinct().toList();
-        } catch (NullValueException decidedMeanwhile) {
-            return null;
+    /**
+     * The task's candidate groups; null when the task is gone. Read from the identity link history, which answers
+     * for a task decided meanwhile instead of failing (and logging an engine error), then checked against the task.
+     */
+    List<String> candidateGroups(String taskId) {
+        Set<String> groups = new LinkedHashSet<>();
+        List<HistoricIdentityLinkLog> links = history.createHistoricIdentityLinkLogQuery().taskId(taskId)
+                .type(IdentityLinkType.CANDIDATE).orderByTime().asc().list();
+        for (HistoricIdentityLinkLog link : links) {
+            if (link.getGroupId() == null) {
+                continue;
+            }
+            if (HistoryEvent.IDENTITY_LINK_DELETE.equals(link.getOperationType())) {
+                groups.remove(link.getGroupId());
+            } else {
+                groups.add(link.getGroupId());
+            }
         }
+        if (links.isEmpty()) {
+            // a history level below full keeps no identity link log: ask the task itself
+            try {
+                tasks.getIdentityLinksForTask(taskId).stream()
+                        .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
+                        .forEach(link -> groups.add(link.getGroupId()));
+            } catch (NullValueException decidedMeanwhile) {
+                return null;
+            }
+        }
+        return tasks.createTaskQuery().taskId(taskId).count() == 0 ? null : List.copyOf(groups);
     }
 
     private static String shown(Object value) {
