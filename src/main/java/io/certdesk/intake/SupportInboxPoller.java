@@ -109,6 +109,8 @@ public class SupportInboxPoller implements SmartLifecycle {
 
     @Override
     public void start() {
+        // a pass queued when the poller was last stopped was dropped with its scheduler: never wait for it
+        passQueued.set(false);
         scheduler = new ThreadPoolTaskScheduler();
         scheduler.setThreadNamePrefix("support-inbox-");
         scheduler.initialize();

@@ -91,6 +91,32 @@ class InboxIdleIT {
     }
 
     @Test
+    void aReaderStoppedWithAPassQueuedIsPushedNewMailAgainOnceStarted() throws Exception {
+        int smtp = Ports.free();
+        int imap = Ports.free();
+        try (StandaloneCertdesk certdesk = start(smtp, imap, true)) {
+            GreenMail greenMail = certdesk.bean(EmbeddedMailServer.class).greenMail();
+            Mailbox mailbox = new Mailbox("127.0.0.1", smtp, imap);
+            SupportInboxPoller poller = certdesk.bean(SupportInboxPoller.class);
+            awaitHealth(certdesk, "\"newMail\":\"idle\"");
+
+            // a pass is busy (held here) when new mail announces the next one; then the reader is stopped
+            synchronized (poller) {
+                mailbox.send(Mailbox.from("busy-1@acme.test").subject("How do I get a certificate?").body("Hello"));
+                Thread.sleep(1000);
+                mailbox.send(Mailbox.from("busy-2@acme.test").subject("How do I get a certificate?").body("Hello"));
+                Thread.sleep(1000);
+                poller.stop();
+            }
+            poller.start();
+            awaitHealth(certdesk, "\"newMail\":\"idle\"");
+
+            long millis = mailToAcknowledgement(greenMail, mailbox, "after-restart@acme.test");
+            assertThat(millis).as("pushed, not found by the sweep a minute later").isLessThan(5000);
+        }
+    }
+
+    @Test
     void whenTheIdleConnectionDropsHealthShowsPollingAndIdleComesBack() throws Exception {
         int smtp = Ports.free();
         int imap = Ports.free();
