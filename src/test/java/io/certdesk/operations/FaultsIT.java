@@ -17,6 +17,7 @@ import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
@@ -143,6 +144,17 @@ class FaultsIT {
             assertThat(deliveries(mailbox, contact, reference)).as("delivered exactly once").hasSize(1);
             assertThat(certificates(certdesk, reference)).as("never signed twice").isEqualTo(1);
             assertThat(runtime.createIncidentQuery().processInstanceId(failing.getProcessInstanceId()).count()).isZero();
+
+            // the job log keeps each failed attempt with its reason, and leaves out the routine created/succeeded entries
+            HistoryService history = certdesk.bean(HistoryService.class);
+            String instance = failing.getProcessInstanceId();
+            assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).failureLog().list()).as("one entry per failed attempt").hasSize(5)
+                    .allSatisfy(entry -> {
+                        assertThat(entry.getActivityId()).isEqualTo(OnboardingProcess.DELIVER_CERTIFICATE);
+                        assertThat(entry.getJobExceptionMessage()).contains("cannot send mail");
+                    });
+            assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).creationLog().count()).as("created entries").isZero();
+            assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).successLog().count()).as("succeeded entries").isZero();
         }
     }
 
