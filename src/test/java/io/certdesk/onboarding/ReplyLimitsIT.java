@@ -3,8 +3,12 @@ package io.certdesk.onboarding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
@@ -13,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Forged senders spread over many addresses of one domain still get only {@code max-per-domain} replies. */
+/**
+ * Forged senders spread over many addresses of one domain still get only {@code max-per-domain} replies, and the
+ * replies held back do not make each later decision slower.
+ */
 class ReplyLimitsIT {
 
     @TempDir
@@ -48,6 +55,13 @@ class ReplyLimitsIT {
                     .query(Long.class).single()).isEqualTo(mails - 3);
             assertThat(jdbc.sql("select count(*) from certificate_request where sender_email like '%@victim.test'")
                     .query(Long.class).single()).as("every mail taken in").isEqualTo(mails);
+
+            // the next decision counts the replies sent to the domain, not every held-back one of the flood
+            String plan = jdbc.sql("explain analyze select count(*) from auto_reply where recipient_domain = ? and decided_at > ? and throttled = false")
+                    .params("victim.test", Timestamp.from(Instant.now().minus(Duration.ofHours(1)))).query(String.class).single();
+            Matcher scanned = Pattern.compile("scanCount: (\\d+)").matcher(plan);
+            assertThat(scanned.find()).as(plan).isTrue();
+            assertThat(Integer.parseInt(scanned.group(1))).as("rows read: " + plan).isLessThanOrEqualTo(3 + 1);
         }
     }
 }
