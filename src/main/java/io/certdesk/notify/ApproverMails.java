@@ -291,7 +291,12 @@ public class ApproverMails implements SmartLifecycle {
         }
     }
 
+    /** What a mail about the task says, read in one transaction; null when the task is gone. */
     TaskFacts facts(String taskId) {
+        return transactions.execute(status -> readFacts(taskId));
+    }
+
+    private TaskFacts readFacts(String taskId) {
         Task task = tasks.createTaskQuery().taskId(taskId).singleResult();
         if (task == null) {
             return null;
