@@ -230,6 +230,7 @@ public final class PipelineBenchmark {
             jdbc.sql("set query_statistics_max_entries 1000").update();
             jdbc.sql("set query_statistics true").update();
         }
+        TransactionOrigins.reset();
         Leg intakeLeg = Leg.start();
         poller.start();
         while (tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").count() < n) {
@@ -238,6 +239,7 @@ public final class PipelineBenchmark {
         double intake = n / intakeLeg.seconds();
         double intakeCpuMs = intakeLeg.cpuMsPer(n);
         intakeLeg.printBreakdown(label + " intake", n);
+        TransactionOrigins.print("intake", n);
         if (statistics) {
             printStatements(jdbc, "intake");
             jdbc.sql("set query_statistics false").update();
@@ -248,6 +250,7 @@ public final class PipelineBenchmark {
         System.gc();
         long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
         List<Task> approvals = tasks.createTaskQuery().taskDefinitionKey("UserTask_ApproveRequest").list();
+        TransactionOrigins.reset();
         Leg issueLeg = Leg.start();
         // approvers decide side by side, as a team in the Tasklist does
         ExecutorService approvers = Executors.newFixedThreadPool(APPROVERS, r -> new Thread(r, "approver-" + r.hashCode()));
@@ -263,6 +266,7 @@ public final class PipelineBenchmark {
         double issuance = n / issueLeg.seconds();
         double issuanceCpuMs = issueLeg.cpuMsPer(n);
         issueLeg.printBreakdown(label + " issuance", n);
+        TransactionOrigins.print("issuance", n);
         if (statistics) {
             printStatements(jdbc, "issuance");
         }
