@@ -32,7 +32,6 @@ import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.history.HistoricIdentityLinkLog;
 import org.camunda.bpm.engine.identity.User;
-import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.camunda.bpm.engine.task.Task;
@@ -342,7 +341,8 @@ public class ApproverMails implements SmartLifecycle {
             if (link.getGroupId() == null) {
                 continue;
             }
-            if (HistoryEvent.IDENTITY_LINK_DELETE.equals(link.getOperationType())) {
+            // the identity link log's operation types are "add" and "delete"
+            if ("delete".equals(link.getOperationType())) {
                 groups.remove(link.getGroupId());
             } else {
                 groups.add(link.getGroupId());
