@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * "created" and "succeeded" entries. Every step a request takes ran as a job, so each request wrote two job log
  * rows per step besides its activity history, which already says when the step started and ended. Kept: a job's
  * failures (with their exception, what support staff look at) and deletions, the user operation log, decisions,
- * tasks, activities, variables and their changes.
+ * tasks, activities, variables and their changes. Wraps the engine's database handler together with any custom
+ * history handlers configured before the engine starts.
  */
 @Component
 public class EngineHistory extends AbstractProcessEnginePlugin {
@@ -34,7 +35,7 @@ public class EngineHistory extends AbstractProcessEnginePlugin {
         return !(event instanceof HistoricJobLogEvent job) || !(job.isCreationLog() || job.isSuccessLog());
     }
 
-    /** The engine's own database history handler, without the routine job log entries. */
+    /** The engine's history handlers, without the routine job log entries. */
     static final class WithoutRoutineJobLog implements HistoryEventHandler {
 
         private final HistoryEventHandler database;

@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,20 +22,17 @@ import io.certdesk.onboarding.OnboardingProcess;
 import io.certdesk.request.Quoted;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.engine.exception.NullValueException;
-import org.camunda.bpm.engine.history.HistoricIdentityLinkLog;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.camunda.bpm.engine.task.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -72,7 +67,7 @@ public class ApproverMails implements SmartLifecycle {
     private final Notifier notifier;
     private final TaskService tasks;
     private final RuntimeService runtime;
-    private final HistoryService history;
+    private final JdbcClient jdbc;
     private final IdentityService identity;
     private final CertdeskProperties.Notifications settings;
     private final String publicUrl;
@@ -85,13 +80,13 @@ public class ApproverMails implements SmartLifecycle {
 
     public ApproverMails(ApproverNotifications notifications, Notifier notifier, TaskService tasks, RuntimeService runtime,
                          IdentityService identity, CertdeskProperties properties, Clock clock,
-                         PlatformTransactionManager transactionManager, ProcessEngine engine) {
+                         PlatformTransactionManager transactionManager, ProcessEngine engine, JdbcClient jdbc) {
         this.engineName = engine.getName();
         this.notifications = notifications;
         this.notifier = notifier;
         this.tasks = tasks;
         this.runtime = runtime;
-        this.history = engine.getHistoryService();
+        this.jdbc = jdbc;
         this.identity = identity;
         this.settings = properties.notifications();
         this.publicUrl = properties.publicUrl().replaceAll("/+$", "");
@@ -178,6 +173,10 @@ public class ApproverMails implements SmartLifecycle {
         if (facts == null) {
             return "TASK_CLOSED";
         }
+        if (!facts.groups().contains(pending.groupId())) {
+            // the group was taken off the task after it was queued: the task is no longer its to decide
+            return "GROUP_REMOVED";
+        }
         List<String> to = addressesOf(pending.groupId());
         if (to.isEmpty()) {
             return "NO_RECIPIENT";
@@ -232,7 +231,7 @@ public class ApproverMails implements SmartLifecycle {
                     continue;
                 }
                 TaskFacts facts = facts(pending.taskId());
-                if (facts == null) {
+                if (facts == null || !facts.groups().contains(group)) {
                     continue;
                 }
                 Map<String, String> v = facts.values();
@@ -330,35 +329,16 @@ public class ApproverMails implements SmartLifecycle {
     }
 
     /**
-     * The task's candidate groups; null when the task is gone. Read from the identity link history, which answers
-     * for a task decided meanwhile instead of failing (and logging an engine error), then checked against the task.
+     * The task's candidate groups as they are now; null when the task is gone. Read from the engine's identity link
+     * table: a plain query answers for a task decided meanwhile with nothing, where the engine's API fails (and
+     * logs an engine error, and marks the transaction for rollback).
      */
     List<String> candidateGroups(String taskId) {
-        Set<String> groups = new LinkedHashSet<>();
-        List<HistoricIdentityLinkLog> links = history.createHistoricIdentityLinkLogQuery().taskId(taskId)
-                .type(IdentityLinkType.CANDIDATE).orderByTime().asc().list();
-        for (HistoricIdentityLinkLog link : links) {
-            if (link.getGroupId() == null) {
-                continue;
-            }
-            // the identity link log's operation types are "add" and "delete"
-            if ("delete".equals(link.getOperationType())) {
-                groups.remove(link.getGroupId());
-            } else {
-                groups.add(link.getGroupId());
-            }
-        }
-        if (links.isEmpty()) {
-            // a history level below full keeps no identity link log: ask the task itself
-            try {
-                tasks.getIdentityLinksForTask(taskId).stream()
-                        .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
-                        .forEach(link -> groups.add(link.getGroupId()));
-            } catch (NullValueException decidedMeanwhile) {
-                return null;
-            }
-        }
-        return tasks.createTaskQuery().taskId(taskId).count() == 0 ? null : List.copyOf(groups);
+        List<String> groups = jdbc.sql("""
+                        select distinct GROUP_ID_ from ACT_RU_IDENTITYLINK
+                        where TASK_ID_ = ? and TYPE_ = 'candidate' and GROUP_ID_ is not null order by GROUP_ID_""")
+                .param(taskId).query(String.class).list();
+        return tasks.createTaskQuery().taskId(taskId).count() == 0 ? null : groups;
     }
 
     private static String shown(Object value) {

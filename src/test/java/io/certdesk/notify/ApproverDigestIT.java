@@ -15,13 +15,14 @@ import io.certdesk.support.Mailbox;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
+import org.camunda.bpm.engine.TaskService;
 import org.junit.jupiter.api.Test;
 
 /**
  * A group configured for a digest ({@code certdesk.notifications.digest.approvers: 1h}) gets one mail per hour
- * listing the tasks still open, not one mail per task; a task taken care of meanwhile is left out. The hour passes
- * on this instance's own clock: the engine's clock is one per JVM, and moving it would fire the timers of every
- * certdesk running in the test JVM.
+ * listing the tasks still open, not one mail per task; a task taken care of meanwhile, or handed to another group,
+ * is left out. The hour passes on this instance's own clock: the engine's clock is one per JVM, and moving it would
+ * fire the timers of every certdesk running in the test JVM.
  */
 class ApproverDigestIT {
 
@@ -37,9 +38,15 @@ class ApproverDigestIT {
         try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties)) {
             String open = request(mailbox, "digest-1");
             String decided = request(mailbox, "digest-2");
+            String handedOver = request(mailbox, "digest-3");
             var decidedTask = certdesk.awaitApprovalTask(decided);
             certdesk.awaitApprovalTask(open);
             Approvals.complete(certdesk, "approver", decidedTask.getId(), Map.of("approved", true));
+            // an administrator hands a task to another group: the approvers no longer hear of it
+            var handedOverTask = certdesk.awaitApprovalTask(handedOver);
+            TaskService tasks = certdesk.bean(TaskService.class);
+            tasks.addCandidateGroup(handedOverTask.getId(), "auditors");
+            tasks.deleteCandidateGroup(handedOverTask.getId(), "approvers");
             Thread.sleep(2_000);
             assertThat(mailbox.read("approver@certdesk.local", "INBOX")).as("nothing before the hour is up").isEmpty();
 
@@ -47,7 +54,7 @@ class ApproverDigestIT {
             List<Mailbox.Received> digests = mailbox.await("approver@certdesk.local", 1, Duration.ofSeconds(30));
             assertThat(digests).hasSize(1);
             assertThat(digests.get(0).subject()).isEqualTo("[certdesk] 1 task(s) waiting for approvers");
-            assertThat(digests.get(0).text()).contains("Approve CSR digest-1 (qa) " + open).doesNotContain(decided)
+            assertThat(digests.get(0).text()).contains("Approve CSR digest-1 (qa) " + open).doesNotContain(decided).doesNotContain(handedOver)
                     .contains("/camunda/app/tasklist/default/#/?task=");
             Thread.sleep(2_000);
             assertThat(mailbox.read("approver@certdesk.local", "INBOX")).as("each task in one digest only").hasSize(1);
