@@ -13,10 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.revocation.RevocationService;
 import io.certdesk.support.Approvals;
 import io.certdesk.support.FaultyLink;
 import io.certdesk.support.Mailbox;
+import io.certdesk.support.Polling;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
@@ -81,6 +84,7 @@ class PostgresOnboardingIT {
         properties.put("spring.datasource.username", USER);
         properties.put("spring.datasource.password", PASSWORD);
         try (StandaloneCertdesk certdesk = StandaloneCertdesk.start(properties)) {
+            String delivered = null;
             for (int i = 1; i <= 2; i++) {
                 String from = "pg" + i + "@postgres.test";
                 mailbox.send(Mailbox.from(from).body("Organization ID: pg-" + i + "\nCompany: PG BV\nEnvironment: qa\n")
@@ -93,7 +97,17 @@ class PostgresOnboardingIT {
                 assertThat(mailbox.await(from, 2, Duration.ofSeconds(30)).get(1).attachments()).containsKey("client-cert.pem");
                 assertThat(certdesk.bean(CertificateInventory.class).findByRequestReference(reference))
                         .get().satisfies(c -> assertThat(c.environment()).isEqualTo("qa"));
+                delivered = reference;
             }
+            // a revocation waiting for an approver stops the certificate's EST re-enrollment and signing: that question
+            // reads the engine's own tables, here PostgreSQL's
+            RevocationService revocations = certdesk.bean(RevocationService.class);
+            String serial = certdesk.bean(CertificateInventory.class).findByRequestReference(delivered).orElseThrow().serial();
+            assertThat(revocations.pending(serial)).isFalse();
+            revocations.start(serial, RevocationReason.CESSATION_OF_OPERATION, RevocationService.Source.ADMIN, "admin", null);
+            Polling.until(Duration.ofSeconds(30), Duration.ofMillis(100), () -> revocations.pending(serial),
+                    () -> new AssertionError("the revocation of " + serial + " never counted as pending"));
+            assertThat(revocations.pending("0" + serial)).as("another certificate's").isFalse();
             // completing a task looks up its subtasks: indexed, approvals do not read every open task
             assertThat(certdesk.bean(JdbcClient.class)
                     .sql("select indexdef from pg_indexes where tablename = 'act_ru_task'").query(String.class).list())
