@@ -2,7 +2,10 @@ package io.certdesk.request;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.Crypto;
@@ -215,7 +218,38 @@ public record CsrFacts(
         return worthVerifying(csr.getSubjectPublicKeyInfo()) && !signatureValid(csr);
     }
 
+    /**
+     * The SHA-256 of CSRs (their whole DER, signature included) whose signature this JVM found valid, the most recent
+     * {@value #REMEMBERED_VALID} of them: an EST request proves possession before anything is looked up, and the
+     * request's validation reads the same CSR again moments later. Only a valid signature is remembered, and only for
+     * exactly the bytes that were verified.
+     */
+    private static final Map<String, Boolean> FOUND_VALID = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_VALID;
+        }
+    });
+    static final int REMEMBERED_VALID = 1024;
+
     private static boolean signatureValid(PKCS10CertificationRequest csr) {
+        String der;
+        try {
+            der = Fingerprints.sha256Hex(csr.getEncoded());
+        } catch (IOException unencodable) {
+            return false;
+        }
+        if (FOUND_VALID.containsKey(der)) {
+            return true;
+        }
+        boolean valid = verify(csr);
+        if (valid) {
+            FOUND_VALID.put(der, Boolean.TRUE);
+        }
+        return valid;
+    }
+
+    private static boolean verify(PKCS10CertificationRequest csr) {
         try {
             // an EC key through BouncyCastle's own API shares the named curve's precomputed generator multiples
             // across requests (twice as fast as through the JCA, which rebuilds them for every key)
