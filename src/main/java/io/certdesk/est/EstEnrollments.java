@@ -2,6 +2,7 @@ package io.certdesk.est;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,6 +30,12 @@ public class EstEnrollments {
                         select r.reference from est_enrollment e join certificate_request r on r.id = e.request_id
                         where e.client_serial = ? and r.status in ('RECEIVED', 'AWAITING_APPROVAL', 'APPROVED')""")
                 .param(clientSerial).query(String.class).list().stream().findFirst();
+    }
+
+    /** When the certificate made its new requests since {@code since}, oldest first. */
+    public List<Instant> madeSince(String clientSerial, Instant since) {
+        return jdbc.sql("select created_at from est_enrollment where client_serial = ? and created_at > ? order by created_at")
+                .params(clientSerial, Timestamp.from(since)).query(Timestamp.class).list().stream().map(Timestamp::toInstant).toList();
     }
 
     public void insert(String clientSerial, String csrSha256, String kind, String environment, long requestId, Instant at) {

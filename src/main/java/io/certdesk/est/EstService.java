@@ -8,6 +8,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -199,6 +200,18 @@ public class EstService {
             return EstAnswer.text(400, String.join("\n", problems));
         }
         Instant now = clock.instant();
+        // every new CSR is kept with its request and process history, refused or not: a certificate that asks again and
+        // again (a fresh key each time, each refused by the policy) would fill the database
+        List<Instant> lastDay = enrollments.madeSince(current.serial(), now.minus(Duration.ofDays(1)));
+        if (lastDay.size() >= settings.requestsPerDay()) {
+            long wait = Math.max(1, Duration.between(now, lastDay.get(lastDay.size() - settings.requestsPerDay()).plus(Duration.ofDays(1)))
+                    .toSeconds());
+            return EstAnswer.text(429, "TOO_MANY_REQUESTS: certificate " + current.serial() + " made " + lastDay.size()
+                    + " new requests in the last 24 hours, the most one certificate may make. Asking again with a CSR already sent "
+                    + "still fetches its answer; a new CSR can be sent in " + wait + " seconds. If something keeps refusing your "
+                    + "CSRs, the answers above say why; ask " + supportAddress + " for help.")
+                    .withHeader("Retry-After", String.valueOf(wait));
+        }
         String company = organizations.find(current.organizationId()).map(Organizations.Organization::companyName).orElse(null);
         CertificateRequest request = requests.registerEst(reenroll ? CertificateRequest.EST_REENROLL : CertificateRequest.EST_ENROLL,
                 current.serial(), current.organizationId(), company, environment, encoded(csr));

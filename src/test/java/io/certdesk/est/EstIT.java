@@ -247,6 +247,33 @@ class EstIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aCertificateThatKeepsSendingRefusedCsrsIsStoppedAfterItsDailyQuota() throws Exception {
+        Issued old = issuedAgo("est-quota", Duration.ofDays(350));
+        // an RSA 1024 key each time: each CSR is new, passes the EST checks, is kept and refused by the policy
+        for (int i = 1; i <= 10; i++) {
+            Openssl.ok(client, "openssl req -new -newkey rsa:1024 -nodes -keyout weak" + i + ".key -subj '" + SUBJECT + "est-quota' "
+                    + "-outform DER 2>/dev/null | base64 > weak" + i + ".b64");
+            Answer refused = curl("simplereenroll", "weak" + i + ".b64", true);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("KEY_TOO_SMALL");
+        }
+        Openssl.ok(client, "openssl req -new -newkey rsa:1024 -nodes -keyout weak11.key -subj '" + SUBJECT + "est-quota' "
+                + "-outform DER 2>/dev/null | base64 > weak11.b64");
+        Answer stopped = curl("simplereenroll", "weak11.b64", true);
+        assertThat(stopped.status()).as(stopped.body()).isEqualTo(429);
+        assertThat(stopped.body()).contains("TOO_MANY_REQUESTS").contains(old.serial()).contains("10 new requests in the last 24 hours");
+        long retryAfter = Long.parseLong(stopped.headers().lines().filter(h -> h.toLowerCase().startsWith("retry-after:"))
+                .findFirst().orElseThrow().substring("retry-after:".length()).trim());
+        assertThat(retryAfter).as("until the first of the ten is a day old").isBetween(Duration.ofHours(23).toSeconds(), Duration.ofDays(1).toSeconds());
+        assertThat(jdbc.sql("select count(*) from certificate_request where est_client_serial = ?").param(old.serial())
+                .query(Long.class).single()).as("nothing kept of the eleventh").isEqualTo(10);
+
+        Answer again = curl("simplereenroll", "weak1.b64", true);
+        assertThat(again.status()).as("a CSR already sent still fetches its answer").isEqualTo(400);
+        assertThat(again.body()).contains("KEY_TOO_SMALL");
+    }
+
+    @Test
     void keyReuseIsRefusedWithTheReason() throws Exception {
         issuedAgo("est-samekey", Duration.ofDays(350));
         Openssl.ok(client, "openssl req -new -key old.key -out same.csr -subj '" + SUBJECT + "est-samekey' && "
