@@ -94,7 +94,7 @@ public class IntakeService {
                 reason = RevocationReason.UNSPECIFIED;
             }
             String process = revocations.start(submission.revocationTarget(), reason, RevocationService.Source.CONTACT,
-                    mail.fromAddress(), mail.fromAddress());
+                    mail.fromAddress(), mail.fromAddress(), mail.authenticity());
             settle(key, Outcome.REVOCATION_STARTED, null);
             return new Result(Outcome.REVOCATION_STARTED, "revocation " + process, mail.partlyUnread());
         }

@@ -50,6 +50,10 @@ public class RevocationDelegates {
             try {
                 IssuedCertificate certificate = revocations.check(
                         RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), reason, source, requestedBy);
+                if (source == RevocationService.Source.CONTACT) {
+                    revocations.checkMailAuthenticity(certificate, RevocationProcess.mailAuthenticated(execution),
+                            RevocationProcess.string(execution, RevocationProcess.MAIL_AUTHENTICITY));
+                }
                 RevocationProcess.setChecked(execution, certificate.serial(), certificate.subject(), certificate.organizationId(),
                         certificate.environment(), reason.rfcName(), RevocationService.approvalNeeded(source, reason, certificate));
                 // the business key names the certificate for good (a Tasklist start has none of its own)

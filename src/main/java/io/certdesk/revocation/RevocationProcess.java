@@ -29,6 +29,9 @@ public final class RevocationProcess {
     public static final String REQUESTED_BY = "requestedBy";
     public static final String SOURCE = "source";
     public static final String REPLY_TO = "replyTo";
+    /** Set at start for a contact's mail: whether DKIM proved it comes from its sender's domain, and what was found. */
+    public static final String MAIL_AUTHENTICATED = "mailAuthenticated";
+    public static final String MAIL_AUTHENTICITY = "mailAuthenticity";
     /** Set by the check. */
     public static final String SERIAL = "serial";
     public static final String SUBJECT = "subject";
@@ -69,6 +72,11 @@ public final class RevocationProcess {
     /** Who approved: the logged-in user who completed the approval. */
     public static void setDecidedBy(VariableScope process, String user) {
         process.setVariable(DECIDED_BY, user);
+    }
+
+    /** Whether the contact's mail was authenticated; null when it was not checked (or the request came another way). */
+    public static Boolean mailAuthenticated(VariableScope scope) {
+        return scope.getVariable(MAIL_AUTHENTICATED) instanceof Boolean authenticated ? authenticated : null;
     }
 
     public static String string(VariableScope scope, String name) {

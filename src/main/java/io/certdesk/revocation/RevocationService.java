@@ -16,6 +16,7 @@ import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
+import io.certdesk.request.MailAuthenticity;
 import io.certdesk.request.RequestRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.ManagementService;
@@ -146,9 +147,33 @@ public class RevocationService {
         return source == Source.CONTACT || reason != RevocationReason.KEY_COMPROMISE;
     }
 
+    /**
+     * A contact's mail asking for a revocation, from an organization that requires DKIM, must be authenticated: its
+     * From alone is anyone's to write, and a forged request would stop the certificate's renewals while an approver
+     * decides. {@code authenticated} is null when mail was not checked.
+     */
+    public void checkMailAuthenticity(IssuedCertificate certificate, Boolean authenticated, String detail) {
+        if (authenticated != null && !authenticated && organizations.requiresDkim(certificate.organizationId())) {
+            throw new Refused(certificate.organizationId() + " requires its mail to certdesk to be DKIM-signed by the sender's domain, "
+                    + "and this mail is not: " + (detail == null ? "no signature verifies." : detail) + " Send the request from your "
+                    + "organization's own mail server, which signs its mail with DKIM, and do not forward it: forwarding or changing "
+                    + "a mail breaks its signature.", false);
+        }
+    }
+
     /** Starts a revocation process; the process itself checks the request and answers whoever asked. */
     public String start(String certificate, RevocationReason reason, Source source, String requestedBy, String replyTo) {
+        return start(certificate, reason, source, requestedBy, replyTo, null);
+    }
+
+    /** The same for a contact's mail, with what DKIM said about it (null when mail is not checked). */
+    public String start(String certificate, RevocationReason reason, Source source, String requestedBy, String replyTo,
+                        MailAuthenticity mail) {
         Map<String, Object> variables = new HashMap<>();
+        if (mail != null) {
+            variables.put(RevocationProcess.MAIL_AUTHENTICATED, mail.authenticated());
+            variables.put(RevocationProcess.MAIL_AUTHENTICITY, mail.detail());
+        }
         variables.put(RevocationProcess.CERTIFICATE, certificate);
         variables.put(RevocationProcess.REASON, reason.rfcName());
         variables.put(RevocationProcess.SOURCE, source.name());

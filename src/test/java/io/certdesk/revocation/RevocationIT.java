@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -196,10 +197,32 @@ class RevocationIT extends EmbeddedCertdeskTest {
         }
         assertThat(approval).as("revocation waits for an approver").isNotNull();
         assertThat(approval.getName()).contains(issued.serial()).contains("rev-contact").contains("cessationOfOperation");
+        assertThat(runtime.getVariable(approval.getProcessInstanceId(), RevocationProcess.MAIL_AUTHENTICATED))
+                .as("the approver sees that the contact's mail was not DKIM-signed").isEqualTo(false);
+        assertThat(runtime.getVariable(approval.getProcessInstanceId(), RevocationProcess.MAIL_AUTHENTICITY).toString()).contains("no DKIM");
         decide("approver", approval.getId(), Map.of(RevocationProcess.APPROVED, true));
         awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
         Mailbox.Received notice = MAILBOX.await(issued.contact(), 3, WAIT).get(2);
         assertThat(notice.text()).contains("cessationOfOperation").contains(issued.serial());
+    }
+
+    @Test
+    void aContactsUnsignedRevocationMailIsRefusedWhenTheOrganizationRequiresDkim() throws Exception {
+        Issued issued = onboard("rev-dkim", "qa", TestCsrs.ec("secp384r1"));
+        HttpHeaders json = new HttpHeaders();
+        json.setContentType(MediaType.APPLICATION_JSON);
+        assertThat(http.withBasicAuth("admin", "admin").exchange("/admin/organizations/rev-dkim/mail-policy", HttpMethod.PUT,
+                new HttpEntity<>("{\"requireDkim\": true}", json), String.class).getStatusCode().value()).isEqualTo(200);
+
+        // anyone can write the contact's address in a From: without the organization's DKIM signature it asks for nothing
+        MAILBOX.send(Mailbox.from(issued.contact()).subject("revoke").body("Revoke: " + issued.serial() + "\nReason: keyCompromise\n"));
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REFUSED);
+        Mailbox.Received refusal = MAILBOX.await(issued.contact(), 3, WAIT).get(2);
+        assertThat(refusal.subject()).contains("not carried out");
+        assertThat(refusal.text()).contains("rev-dkim requires its mail to certdesk to be DKIM-signed");
+        assertThat(jdbc.sql("select status from issued_certificate where serial = ?").param(issued.serial())
+                .query(String.class).single()).isEqualTo("ACTIVE");
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(issued.serial()).count()).as("no approval task").isZero();
     }
 
     @Test
