@@ -38,6 +38,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 
 /**
  * Approvers in a real browser: log in to the Tasklist, open a task, read what the decision needs in certdesk's
@@ -189,6 +192,34 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
         decide();
         visible(By.xpath("//*[contains(text(),'Four eyes: approver made the first decision')]"));
         assertThat(tasks.createTaskQuery().taskId(second.getId()).count()).as("the second approval is still open").isEqualTo(1);
+        passed = true;
+    }
+
+    @Test
+    void theRevocationFormSaysWhetherAContactsMailWasAuthenticated() throws Exception {
+        Issued byMail = onboard("browser-revoke-mail", "qa", TestCsrs.p384());
+        MAILBOX.send(Mailbox.from(byMail.contact()).subject("Please revoke")
+                .body("Revoke: " + byMail.serial() + "\nReason: cessationOfOperation\n"));
+        awaitTask(byMail.serial(), "UserTask_ApproveRevocation");
+        // an administrator's request for a reason other than keyCompromise waits for an approver too, and has no mail
+        Issued byAdmin = onboard("browser-revoke-admin", "qa", TestCsrs.p384());
+        HttpHeaders json = new HttpHeaders();
+        json.setContentType(MediaType.APPLICATION_JSON);
+        assertThat(http.withBasicAuth("admin", "admin").postForEntity("/admin/revocations", new HttpEntity<>(
+                "{\"certificate\":\"" + byAdmin.serial() + "\",\"reason\":\"superseded\"}", json), String.class)
+                .getStatusCode().value()).isEqualTo(202);
+        awaitTask(byAdmin.serial(), "UserTask_ApproveRevocation");
+
+        logIn();
+        click(visible(By.xpath("//*[contains(text(),'Revoke " + byMail.serial() + "')]")));
+        assertThat(field("requestedBy")).contains(byMail.contact()).contains("CONTACT");
+        assertThat(field("mailAuthenticity")).contains("Not authenticated").contains("may be forged").contains("no DKIM signature");
+
+        browser.get("http://localhost:" + port + "/camunda/app/tasklist/");
+        click(visible(By.xpath("//*[contains(text(),'Revoke " + byAdmin.serial() + "')]")));
+        assertThat(field("serial")).isEqualTo(byAdmin.serial());
+        assertThat(field("requestedBy")).contains("ADMIN");
+        assertThat(browser.findElements(By.cssSelector("[data-field='mailAuthenticity']"))).as("no mail, nothing said of one").isEmpty();
         passed = true;
     }
 
