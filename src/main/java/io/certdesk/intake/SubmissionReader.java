@@ -106,12 +106,19 @@ public final class SubmissionReader {
                 || type.contains("pkcs12") || type.contains("pkcs8")) {
             privateKeys.add(label);
             if (attachment.content() != null) {
-                // a key file in PEM (client-key.key) still names the certificates it unlocks
+                // a key file in PEM or DER (client-key.key, key.p8) still names the certificates it unlocks
                 exposedKeys.addAll(ExposedKeys.publicKeyHashes(new String(attachment.content(), StandardCharsets.ISO_8859_1)));
+                exposedKeys.addAll(ExposedKeys.publicKeyHashesOfDer(attachment.content()));
             }
             return;
         }
         if (attachment.content() == null) {
+            return;
+        }
+        if (ExposedKeys.isPrivateKeyDer(attachment.content())) {
+            // a key written with -outform DER, whatever the file is called (key.der, client.csr by mistake, key.bin)
+            privateKeys.add(label + " (it holds a DER private key)");
+            exposedKeys.addAll(ExposedKeys.publicKeyHashesOfDer(attachment.content()));
             return;
         }
         String text = new String(attachment.content(), StandardCharsets.ISO_8859_1);

@@ -10,8 +10,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.certdesk.authority.PublicKeyHashes;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
@@ -80,6 +85,70 @@ public final class ExposedKeys {
             }
         }
         return hashes;
+    }
+
+    /**
+     * The same for a key file in DER (a {@code .key}, {@code .p8} or {@code .der} written with {@code -outform DER}):
+     * PKCS#8 unencrypted, SEC1 EC or PKCS#1 RSA. Anything else (an encrypted PKCS#8, a PKCS#12) yields nothing.
+     */
+    public static List<String> publicKeyHashesOfDer(byte[] der) {
+        if (der == null || der.length < 2 || der[0] != 0x30) {
+            return List.of();
+        }
+        try {
+            ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+            SubjectPublicKeyInfo spki = publicKey(privateKeyInfo(sequence));
+            return spki == null ? List.of() : PublicKeyHashes.ofEveryEncoding(spki);
+        } catch (IOException | RuntimeException unreadable) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Whether the bytes are a private key in DER, readable or not: PKCS#8 (also encrypted), SEC1 EC, PKCS#1 RSA or a
+     * PKCS#12 file. A
+     * CSR or a certificate is none of these (their second element is a signature algorithm and their third a bit string).
+     */
+    public static boolean isPrivateKeyDer(byte[] der) {
+        if (der == null || der.length < 2 || der[0] != 0x30) {
+            return false;
+        }
+        try {
+            ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+            int size = sequence.size();
+            boolean versioned = sequence.getObjectAt(0) instanceof ASN1Integer;
+            if (size == 2 && sequence.getObjectAt(0) instanceof ASN1Sequence && sequence.getObjectAt(1) instanceof ASN1OctetString) {
+                return true;  // EncryptedPrivateKeyInfo
+            }
+            if (versioned && ((ASN1Integer) sequence.getObjectAt(0)).hasValue(3) && size >= 2
+                    && sequence.getObjectAt(1) instanceof ASN1Sequence content && content.size() >= 1
+                    && PKCSObjectIdentifiers.data.equals(content.getObjectAt(0))) {
+                return true;  // PKCS#12 (a .p12 or .pfx by another name): it holds a key, encrypted or not
+            }
+            return versioned && (sequence.getObjectAt(1) instanceof ASN1OctetString
+                    || size >= 3 && sequence.getObjectAt(1) instanceof ASN1Sequence && sequence.getObjectAt(2) instanceof ASN1OctetString
+                    || size == 9);
+        } catch (IOException | RuntimeException notDer) {
+            return false;
+        }
+    }
+
+    /** A DER private key as PKCS#8, whichever of the three forms it came in; null when it is none of them. */
+    private static PrivateKeyInfo privateKeyInfo(ASN1Sequence sequence) throws IOException {
+        int size = sequence.size();
+        if (size >= 3 && sequence.getObjectAt(1) instanceof ASN1Sequence && sequence.getObjectAt(2) instanceof ASN1OctetString) {
+            return PrivateKeyInfo.getInstance(sequence);
+        }
+        if (size >= 2 && size <= 4 && sequence.getObjectAt(1) instanceof ASN1OctetString) {
+            ECPrivateKey ec = ECPrivateKey.getInstance(sequence);
+            return ec.getParametersObject() == null ? null
+                    : new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, ec.getParametersObject()), ec);
+        }
+        if (size == 9) {
+            return new PrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                    RSAPrivateKey.getInstance(sequence));
+        }
+        return null;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Base64;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -108,5 +109,43 @@ class ExposedKeysTest {
         KeyPair keys = TestCsrs.ec("secp384r1");
         assertThat(ExposedKeys.publicKeyHashes("-----BEGIN RSA PRIVATE KEY-----\ncut off here\n"
                 + pem("PRIVATE KEY", keys.getPrivate().getEncoded()))).contains(hashOf(keys));
+    }
+
+    @Test
+    void aKeyInDerUnlocksItsOwnPublicKeyInEachFormOpensslWrites() throws Exception {
+        KeyPair ec = TestCsrs.ec("secp384r1");
+        SubjectPublicKeyInfo ecPublic = SubjectPublicKeyInfo.getInstance(ec.getPublic().getEncoded());
+        BigInteger d = ECPrivateKey.getInstance(PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded()).parsePrivateKey()).getKey();
+        byte[] sec1 = new ECPrivateKey(384, d, ecPublic.getPublicKeyData(), ecPublic.getAlgorithm().getParameters()).getEncoded();
+        KeyPair rsa = TestCsrs.rsa2048();
+        byte[] pkcs1 = PrivateKeyInfo.getInstance(rsa.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded();
+
+        assertThat(ExposedKeys.publicKeyHashesOfDer(ec.getPrivate().getEncoded())).as("PKCS#8").first().isEqualTo(hashOf(ec));
+        assertThat(ExposedKeys.publicKeyHashesOfDer(sec1)).as("SEC1 (openssl ec -outform DER)").first().isEqualTo(hashOf(ec));
+        assertThat(ExposedKeys.publicKeyHashesOfDer(pkcs1)).as("PKCS#1 (openssl rsa -traditional -outform DER)").first().isEqualTo(hashOf(rsa));
+        for (byte[] key : new byte[][]{ec.getPrivate().getEncoded(), sec1, pkcs1}) {
+            assertThat(ExposedKeys.isPrivateKeyDer(key)).isTrue();
+        }
+    }
+
+    @Test
+    void csrsAndCertificatesInDerAreNotTakenForKeys() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        byte[] csr = TestCsrs.csr("CN=acme-42", keys).getEncoded();
+        assertThat(ExposedKeys.isPrivateKeyDer(csr)).isFalse();
+        assertThat(ExposedKeys.publicKeyHashesOfDer(csr)).isEmpty();
+        assertThat(ExposedKeys.isPrivateKeyDer(keys.getPublic().getEncoded())).isFalse();
+        assertThat(ExposedKeys.isPrivateKeyDer("not DER at all".getBytes(StandardCharsets.US_ASCII))).isFalse();
+        assertThat(ExposedKeys.isPrivateKeyDer(new byte[]{0x30, (byte) 0x84, 0x7f, 0x7f, 0x7f, 0x7f})).as("a length beyond the data").isFalse();
+    }
+
+    @Test
+    void aForgedEcKeyInDerUnlocksNothingOfTheOwnerOfThePublicKeyItCarries() throws Exception {
+        KeyPair victim = TestCsrs.ec("secp384r1");
+        SubjectPublicKeyInfo victims = SubjectPublicKeyInfo.getInstance(victim.getPublic().getEncoded());
+        byte[] forged = new ECPrivateKey(384, BigInteger.valueOf(7), victims.getPublicKeyData(), victims.getAlgorithm().getParameters())
+                .getEncoded();
+        assertThat(ExposedKeys.isPrivateKeyDer(forged)).isTrue();
+        assertThat(ExposedKeys.publicKeyHashesOfDer(forged)).doesNotContainAnyElementsOf(PublicKeyHashes.ofEveryEncoding(victims));
     }
 }

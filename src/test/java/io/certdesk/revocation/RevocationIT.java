@@ -250,4 +250,22 @@ class RevocationIT extends EmbeddedCertdeskTest {
         assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(issued.serial())
                 .query(String.class).single()).isEqualTo("keyCompromise");
     }
+
+    @Test
+    void aPrivateKeyMailedInDerUnderAnyNameRevokesTheCertificateItUnlocks() throws Exception {
+        Openssl.assumeAvailable();
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued issued = onboard("rev-leak-der", "qa", keys);
+        Files.writeString(dir.resolve("client-key.pem"), TestCsrs.privateKeyPem(keys));
+        Openssl.ok(dir, "openssl ec -in client-key.pem -outform DER -out backup.bin 2>/dev/null");
+        String careless = address("careless-der");
+        MAILBOX.send(Mailbox.from(careless).subject("our backup").body("Attached.")
+                .attach("backup.bin", Files.readAllBytes(dir.resolve("backup.bin"))));
+        Mailbox.Received reply = MAILBOX.awaitOne(careless);
+        assertThat(reply.subject()).contains("SECURITY");
+        assertThat(reply.text()).contains("backup.bin").contains("DER private key");
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+        assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(issued.serial())
+                .query(String.class).single()).isEqualTo("keyCompromise");
+    }
 }
