@@ -1,11 +1,16 @@
 package io.certdesk.authority;
 
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
@@ -58,6 +63,35 @@ public final class Crypto {
         }
     }
 
+    /** The JDK's own parameters of P-256, P-384 and P-521, to compare a key's with (whatever class it comes in). */
+    private static final class NistCurves {
+
+        private static final List<ECParameterSpec> CURVES = Stream.of("secp256r1", "secp384r1", "secp521r1").map(NistCurves::named).toList();
+
+        private static ECParameterSpec named(String name) {
+            try {
+                AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+                parameters.init(new ECGenParameterSpec(name));
+                return parameters.getParameterSpec(ECParameterSpec.class);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK has no " + name, e);
+            }
+        }
+
+        static boolean contains(ECParameterSpec spec) {
+            if (spec == null) {
+                return false;
+            }
+            for (ECParameterSpec curve : CURVES) {
+                if (curve.getOrder().equals(spec.getOrder()) && curve.getCofactor() == spec.getCofactor()
+                        && curve.getCurve().equals(spec.getCurve()) && curve.getGenerator().equals(spec.getGenerator())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static final class PublicKeysOnly extends Provider.Service {
 
         private final Provider.Service implementation;
@@ -68,10 +102,15 @@ public final class Crypto {
             this.implementation = implementation;
         }
 
-        /** An EC public key only: a private key (and so every signing) goes on to the next provider. */
+        /**
+         * An EC public key on P-256, P-384 or P-521 only, the curves the JDK verifies itself: a private key (and so
+         * every signing) goes on to the next provider, and so does a key on any other curve. A client certificate
+         * with explicit parameters of a large made-up curve would otherwise cost BouncyCastle tens of milliseconds
+         * per handshake, where the JDK refuses it at once.
+         */
         @Override
         public boolean supportsParameter(Object key) {
-            return key instanceof ECPublicKey;
+            return key instanceof ECPublicKey ec && NistCurves.contains(ec.getParams());
         }
 
         @Override

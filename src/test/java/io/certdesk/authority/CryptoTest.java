@@ -1,13 +1,25 @@
 package io.certdesk.authority;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Random;
 
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.jce.spec.ECParameterSpec;
+import org.bouncycastle.math.ec.ECCurve;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +77,57 @@ class CryptoTest {
         rsa.initialize(2048);
         Signature verifier = Signature.getInstance("SHA256withRSA");
         verifier.initVerify(rsa.generateKeyPair().getPublic());
+        assertThat(verifier.getProvider().getName()).isNotEqualTo(Crypto.ECDSA_VERIFICATION);
+    }
+
+    @Test
+    void aP384KeyInBouncyCastlesOwnClassIsVerifiedByBouncyCastleToo() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Crypto.provider());
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        KeyPair keys = generator.generateKeyPair();
+        Signature signer = Signature.getInstance("SHA384withECDSA", Crypto.provider());
+        signer.initSign(keys.getPrivate());
+        signer.update(HANDSHAKE);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA384withECDSA");
+        verifier.initVerify(keys.getPublic());
+        verifier.update(HANDSHAKE);
+        assertThat(verifier.verify(signature)).isTrue();
+        assertThat(verifier.getProvider().getName()).isEqualTo(Crypto.ECDSA_VERIFICATION);
+    }
+
+    @Test
+    void aKeyOnAMadeUpCurveIsLeftToTheJdkWhichRefusesItAtOnce() throws Exception {
+        // a client certificate's key with explicit parameters: a 1,024-bit prime field and a made-up order, parsed as
+        // TLS parses the certificate's key (the JDK's key factory hands it to BouncyCastle's)
+        Random random = new Random(1);
+        BigInteger p = BigInteger.probablePrime(1024, random);
+        BigInteger a = new BigInteger(1023, random);
+        BigInteger x = new BigInteger(1023, random);
+        BigInteger y = new BigInteger(1023, random);
+        BigInteger b = y.pow(2).subtract(x.pow(3)).subtract(a.multiply(x)).mod(p);
+        BigInteger n = BigInteger.probablePrime(1024, random);
+        ECCurve curve = new ECCurve.Fp(p, a, b, n, BigInteger.ONE);
+        PublicKey made = KeyFactory.getInstance("EC", Crypto.provider()).generatePublic(
+                new org.bouncycastle.jce.spec.ECPublicKeySpec(curve.createPoint(x, y), new ECParameterSpec(curve, curve.createPoint(x, y), n)));
+        PublicKey asTlsSeesIt = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(made.getEncoded()));
+        byte[] garbage = new DERSequence(new ASN1Encodable[]{new ASN1Integer(n.subtract(BigInteger.TWO)), new ASN1Integer(n.subtract(BigInteger.TEN))})
+                .getEncoded();
+
+        Signature verifier = Signature.getInstance("SHA384withECDSA");
+        verifier.initVerify(asTlsSeesIt);
+        verifier.update(HANDSHAKE);
+        // BouncyCastle would compute on that curve for tens of milliseconds before saying no
+        assertThatThrownBy(() -> verifier.verify(garbage)).isInstanceOf(SignatureException.class).hasMessageContaining("Curve not supported");
+        assertThat(verifier.getProvider().getName()).isNotEqualTo(Crypto.ECDSA_VERIFICATION);
+    }
+
+    @Test
+    void keysOnCurvesTheJdkDoesNotVerifyAreNotTakenEither() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Crypto.provider());
+        generator.initialize(new ECGenParameterSpec("brainpoolP256r1"));
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(generator.generateKeyPair().getPublic());
         assertThat(verifier.getProvider().getName()).isNotEqualTo(Crypto.ECDSA_VERIFICATION);
     }
 
