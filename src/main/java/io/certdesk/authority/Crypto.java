@@ -49,6 +49,14 @@ public final class Crypto {
         }
     }
 
+    /**
+     * The size of the NIST curve (P-256, P-384, P-521) these EC parameters describe, named or explicit, whatever
+     * class they come in; 0 for any other curve (brainpool, secp256k1, a curve of someone's making).
+     */
+    public static int nistCurveBits(ECParameterSpec parameters) {
+        return NistCurves.bits(parameters);
+    }
+
     /** BouncyCastle's ECDSA signature services, offered for EC public keys only. */
     private static final class EcdsaVerification extends Provider {
 
@@ -79,16 +87,20 @@ public final class Crypto {
         }
 
         static boolean contains(ECParameterSpec spec) {
+            return bits(spec) != 0;
+        }
+
+        static int bits(ECParameterSpec spec) {
             if (spec == null) {
-                return false;
+                return 0;
             }
             for (ECParameterSpec curve : CURVES) {
                 if (curve.getOrder().equals(spec.getOrder()) && curve.getCofactor() == spec.getCofactor()
                         && curve.getCurve().equals(spec.getCurve()) && curve.getGenerator().equals(spec.getGenerator())) {
-                    return true;
+                    return curve.getCurve().getField().getFieldSize();
                 }
             }
-            return false;
+            return 0;
         }
     }
 

@@ -5,7 +5,9 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.List;
 
-/** Every key of the path is strong enough: RSA of at least the configured size, EC on an accepted curve. */
+import io.certdesk.authority.Crypto;
+
+/** Every key of the path is strong enough: RSA of at least the configured size, EC on an accepted NIST curve. */
 public final class KeyStrengthRule implements ChainRule {
 
     @Override
@@ -14,8 +16,8 @@ public final class KeyStrengthRule implements ChainRule {
         if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < settings.rsaMinBits()) {
             problems.add(link.shown() + " has an RSA key of " + rsa.getModulus().bitLength() + " bits; at least "
                     + settings.rsaMinBits() + " are required.");
-        } else if (key instanceof ECPublicKey ec
-                && !settings.allowedCurveSizes().contains(String.valueOf(ec.getParams().getCurve().getField().getFieldSize()))) {
+        } else if (key instanceof ECPublicKey ec && !settings.allowedCurveSizes().contains(String.valueOf(Crypto.nistCurveBits(ec.getParams())))) {
+            // by the curve itself, not its size: brainpoolP256r1 or secp256k1 are 256 bits too, and no gateway's TLS takes them
             problems.add(link.shown() + " has an EC key on a curve that is not accepted.");
         }
     }
