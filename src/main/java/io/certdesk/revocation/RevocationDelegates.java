@@ -51,8 +51,7 @@ public class RevocationDelegates {
                 IssuedCertificate certificate = revocations.check(
                         RevocationProcess.string(execution, RevocationProcess.CERTIFICATE), reason, source, requestedBy);
                 if (source == RevocationService.Source.CONTACT) {
-                    revocations.checkMailAuthenticity(certificate, RevocationProcess.mailAuthenticated(execution),
-                            RevocationProcess.string(execution, RevocationProcess.MAIL_AUTHENTICITY));
+                    revocations.checkMailAuthenticity(certificate, RevocationProcess.mailAuthenticated(execution));
                 }
                 RevocationProcess.setChecked(execution, certificate.serial(), certificate.subject(), certificate.organizationId(),
                         certificate.environment(), reason.rfcName(), RevocationService.approvalNeeded(source, reason, certificate));

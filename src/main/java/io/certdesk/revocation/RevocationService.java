@@ -17,6 +17,7 @@ import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.MailAuthenticity;
+import io.certdesk.request.Quoted;
 import io.certdesk.request.RequestRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.ManagementService;
@@ -150,14 +151,17 @@ public class RevocationService {
     /**
      * A contact's mail asking for a revocation, from an organization that requires DKIM, must be authenticated: its
      * From alone is anyone's to write, and a forged request would stop the certificate's renewals while an approver
-     * decides. {@code authenticated} is null when mail was not checked.
+     * decides. A mail that was not checked ({@code authenticated} null: checking is off) is not authenticated either.
+     * The refusal goes to the contact's address, perhaps about a mail they never sent: it says so, in certdesk's own
+     * words only (what DKIM found quotes the sender's headers, and is for approvers).
      */
-    public void checkMailAuthenticity(IssuedCertificate certificate, Boolean authenticated, String detail) {
-        if (authenticated != null && !authenticated && organizations.requiresDkim(certificate.organizationId())) {
+    public void checkMailAuthenticity(IssuedCertificate certificate, Boolean authenticated) {
+        if (!Boolean.TRUE.equals(authenticated) && organizations.requiresDkim(certificate.organizationId())) {
             throw new Refused(certificate.organizationId() + " requires its mail to certdesk to be DKIM-signed by the sender's domain, "
-                    + "and this mail is not: " + (detail == null ? "no signature verifies." : detail) + " Send the request from your "
-                    + "organization's own mail server, which signs its mail with DKIM, and do not forward it: forwarding or changing "
-                    + "a mail breaks its signature.", false);
+                    + "and this mail asking to revoke certificate " + certificate.serial() + " is not, so nothing was revoked. If you did "
+                    + "not send it, someone wrote your address as its sender: your certificate is unaffected. If you did, send it again "
+                    + "from your organization's own mail server, which signs its mail with DKIM, and do not forward it: forwarding or "
+                    + "changing a mail breaks its signature.", false);
         }
     }
 
@@ -172,7 +176,8 @@ public class RevocationService {
         Map<String, Object> variables = new HashMap<>();
         if (mail != null) {
             variables.put(RevocationProcess.MAIL_AUTHENTICATED, mail.authenticated());
-            variables.put(RevocationProcess.MAIL_AUTHENTICITY, mail.detail());
+            // what DKIM found quotes the sender's own headers: shown to approvers as text, and bounded
+            variables.put(RevocationProcess.MAIL_AUTHENTICITY, Quoted.shown(mail.detail(), 300));
         }
         variables.put(RevocationProcess.CERTIFICATE, certificate);
         variables.put(RevocationProcess.REASON, reason.rfcName());
