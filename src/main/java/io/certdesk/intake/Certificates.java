@@ -7,10 +7,13 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.certdesk.request.Asn1Nesting;
 
 /** X.509 certificates in a mail: PEM blocks in text or files, DER files, PKCS#7 bundles (.p7b/.p7c). */
 final class Certificates {
@@ -49,6 +52,9 @@ final class Certificates {
 
     private static List<byte[]> parse(byte[] data) {
         List<byte[]> out = new ArrayList<>();
+        if (!nestsLikeACertificate(data)) {
+            return out;  // the JDK's parser recurses once per level: such data would overflow its stack
+        }
         try {
             for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data))) {
                 out.add(certificate.getEncoded());
@@ -57,6 +63,20 @@ final class Certificates {
             // not certificates after all
         }
         return out;
+    }
+
+    /** Whether the DER, or the DER inside a PEM block, nests no deeper than certificates do. */
+    private static boolean nestsLikeACertificate(byte[] data) {
+        byte[] der = data;
+        if (data.length > 0 && data[0] == '-') {
+            String body = new String(data, StandardCharsets.US_ASCII).replaceAll("-----[A-Z0-9 ]{1,40}-----", "");
+            try {
+                der = Base64.getMimeDecoder().decode(body);
+            } catch (IllegalArgumentException notBase64) {
+                return true;  // the parser refuses it
+            }
+        }
+        return Asn1Nesting.within(der, Asn1Nesting.MAX_DEPTH);
     }
 
     static List<byte[]> distinct(List<byte[]> certificates) {

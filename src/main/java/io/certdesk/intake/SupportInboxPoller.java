@@ -328,7 +328,9 @@ public class SupportInboxPoller implements SmartLifecycle {
             }
         } catch (DuplicateKeyException takenByAnotherNode) {
             log.debug("Mail {} was taken in by another node", id);
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError e) {
+            // a stack overflow is the mail's doing (data nested to defeat a parser): counted like any other failure,
+            // so the mail is set aside after its last attempt instead of ending every pass
             if (isOutage(e)) {
                 // the database, not the mail: stop this pass, leave the mail where it is, count nothing against it
                 throw new IllegalStateException("database unavailable while taking in mail: " + e.getMessage(), e);

@@ -67,6 +67,9 @@ public final class CsrParser {
     }
 
     static PKCS10CertificationRequest parseDer(byte[] der) throws CsrFormatException {
+        if (!Asn1Nesting.within(der, Asn1Nesting.MAX_DEPTH)) {
+            throw new CsrFormatException("The file is not a CSR: its ASN.1 nests deeper than any CSR does.");
+        }
         try {
             ASN1Primitive primitive = ASN1Primitive.fromByteArray(der);
             if (!(primitive instanceof ASN1Sequence)) {

@@ -10,10 +10,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.certdesk.authority.PublicKeyHashes;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERNull;
@@ -80,8 +81,9 @@ public final class ExposedKeys {
                 if (spki != null) {
                     PublicKeyHashes.ofEveryEncoding(spki).stream().filter(hash -> !hashes.contains(hash)).forEach(hashes::add);
                 }
-            } catch (IOException | RuntimeException unreadable) {
-                // an encrypted or damaged key: it is still reported as exposed, only not matched
+            } catch (IOException | RuntimeException | StackOverflowError unreadable) {
+                // an encrypted or damaged key (or one nested to overflow the parser's recursion): it is still
+                // reported as exposed, only not matched
             }
         }
         return hashes;
@@ -92,11 +94,11 @@ public final class ExposedKeys {
      * PKCS#8 unencrypted, SEC1 EC or PKCS#1 RSA. Anything else (an encrypted PKCS#8, a PKCS#12) yields nothing.
      */
     public static List<String> publicKeyHashesOfDer(byte[] der) {
-        if (der == null || der.length < 2 || der[0] != 0x30) {
+        ASN1Sequence sequence = firstSequence(der);
+        if (sequence == null) {
             return List.of();
         }
         try {
-            ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
             SubjectPublicKeyInfo spki = publicKey(privateKeyInfo(sequence));
             return spki == null ? List.of() : PublicKeyHashes.ofEveryEncoding(spki);
         } catch (IOException | RuntimeException unreadable) {
@@ -110,26 +112,57 @@ public final class ExposedKeys {
      * CSR or a certificate is none of these (their second element is a signature algorithm and their third a bit string).
      */
     public static boolean isPrivateKeyDer(byte[] der) {
-        if (der == null || der.length < 2 || der[0] != 0x30) {
+        ASN1Sequence sequence = firstSequence(der);
+        if (sequence == null || sequence.size() < 2) {
             return false;
         }
-        try {
-            ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
-            int size = sequence.size();
-            boolean versioned = sequence.getObjectAt(0) instanceof ASN1Integer;
-            if (size == 2 && sequence.getObjectAt(0) instanceof ASN1Sequence && sequence.getObjectAt(1) instanceof ASN1OctetString) {
-                return true;  // EncryptedPrivateKeyInfo
-            }
-            if (versioned && ((ASN1Integer) sequence.getObjectAt(0)).hasValue(3) && size >= 2
-                    && sequence.getObjectAt(1) instanceof ASN1Sequence content && content.size() >= 1
-                    && PKCSObjectIdentifiers.data.equals(content.getObjectAt(0))) {
-                return true;  // PKCS#12 (a .p12 or .pfx by another name): it holds a key, encrypted or not
-            }
-            return versioned && (sequence.getObjectAt(1) instanceof ASN1OctetString
-                    || size >= 3 && sequence.getObjectAt(1) instanceof ASN1Sequence && sequence.getObjectAt(2) instanceof ASN1OctetString
-                    || size == 9);
+        ASN1Encodable first = sequence.getObjectAt(0);
+        ASN1Encodable second = sequence.getObjectAt(1);
+        if (first instanceof ASN1Sequence algorithm && second instanceof ASN1OctetString) {
+            // EncryptedPrivateKeyInfo, told from a DigestInfo (the same shape) by its password-based encryption
+            return algorithm.size() >= 1 && algorithm.getObjectAt(0) instanceof ASN1ObjectIdentifier oid
+                    && (oid.on(PKCSObjectIdentifiers.pkcs_5) || oid.on(PKCSObjectIdentifiers.pkcs_12PbeIds));
+        }
+        if (!(first instanceof ASN1Integer version)) {
+            return false;  // a CSR, a certificate, a CRL or a PKCS#7 starts with a SEQUENCE or an OID
+        }
+        int size = sequence.size();
+        int integers = 0;
+        while (integers < size && sequence.getObjectAt(integers) instanceof ASN1Integer) {
+            integers++;
+        }
+        if (integers == size && size == 6 && version.hasValue(0)) {
+            return true;  // OpenSSL's DSA key: version, p, q, g, y, x
+        }
+        if (integers == size && size == 9 && version.hasValue(0)
+                || integers == 9 && size == 10 && version.hasValue(1) && sequence.getObjectAt(9) instanceof ASN1Sequence) {
+            return true;  // PKCS#1 RSA: version, n, e, d, p, q, dp, dq, qinv (and, multi-prime, the other primes)
+        }
+        if (version.hasValue(1) && second instanceof ASN1OctetString) {
+            return true;  // SEC1 EC
+        }
+        if ((version.hasValue(0) || version.hasValue(1)) && size >= 3 && second instanceof ASN1Sequence algorithm
+                && algorithm.size() >= 1 && algorithm.getObjectAt(0) instanceof ASN1ObjectIdentifier
+                && sequence.getObjectAt(2) instanceof ASN1OctetString) {
+            return true;  // PKCS#8 PrivateKeyInfo / OneAsymmetricKey
+        }
+        // PKCS#12 (a .p12 or .pfx by another name), with password or public-key integrity: it holds a key
+        return version.hasValue(3) && second instanceof ASN1Sequence content && content.size() >= 1
+                && (PKCSObjectIdentifiers.data.equals(content.getObjectAt(0)) || PKCSObjectIdentifiers.signedData.equals(content.getObjectAt(0)));
+    }
+
+    /**
+     * The first ASN.1 value of the data, if it is a SEQUENCE that nests no deeper than keys do; what follows it
+     * (a newline, a certificate appended with cat) does not hide it.
+     */
+    private static ASN1Sequence firstSequence(byte[] der) {
+        if (der == null || der.length < 2 || der[0] != 0x30 || !Asn1Nesting.within(der, Asn1Nesting.MAX_DEPTH)) {
+            return null;
+        }
+        try (ASN1InputStream in = new ASN1InputStream(der)) {
+            return in.readObject() instanceof ASN1Sequence sequence ? sequence : null;
         } catch (IOException | RuntimeException notDer) {
-            return false;
+            return null;
         }
     }
 
@@ -148,6 +181,7 @@ public final class ExposedKeys {
             return new PrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
                     RSAPrivateKey.getInstance(sequence));
         }
+        // a multi-prime RSA key or a DSA key is found (isPrivateKeyDer) but not matched
         return null;
     }
 
@@ -196,7 +230,11 @@ public final class ExposedKeys {
         if (p.compareTo(BigInteger.ONE) <= 0 || q.compareTo(BigInteger.ONE) <= 0 || !p.multiply(q).equals(n)) {
             return false;
         }
-        BigInteger probe = BigInteger.valueOf(0x10001).mod(n);
-        return probe.modPow(rsa.getPublicExponent(), n).modPow(d, n).equals(probe);
+        // e·d = 1 modulo lcm(p-1, q-1): what a real key's exponents satisfy, checked in microseconds (two modPow
+        // calls with a chosen 8192-bit key cost 200 ms)
+        BigInteger pMinus1 = p.subtract(BigInteger.ONE);
+        BigInteger qMinus1 = q.subtract(BigInteger.ONE);
+        BigInteger lambda = pMinus1.divide(pMinus1.gcd(qMinus1)).multiply(qMinus1);
+        return lambda.signum() > 0 && rsa.getPublicExponent().multiply(d).mod(lambda).equals(BigInteger.ONE);
     }
 }

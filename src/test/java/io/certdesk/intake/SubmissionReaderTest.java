@@ -91,4 +91,19 @@ class SubmissionReaderTest {
         assertThat(s.csrs()).isEmpty();
         assertThat(s.unreadableCsrs()).singleElement().asString().contains("client.csr");
     }
+
+    @Test
+    void attachmentsNestedToOverflowAParsersStackAreReadWithoutAnError() {
+        byte[] nested = new byte[80_000];
+        for (int i = 0; i < nested.length; i += 2) {
+            nested[i] = 0x30;
+            nested[i + 1] = (byte) 0x80;
+        }
+        String pemKey = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(nested) + "\n-----END PRIVATE KEY-----\n";
+        Submission submission = SubmissionReader.read(mail("Organization ID: acme-42\n", attachment("client.csr", nested),
+                attachment("chain.der", nested), attachment("backup.bin", nested), attachment("key.p8", nested),
+                attachment("key.pem", pemKey.getBytes(StandardCharsets.US_ASCII))));
+        assertThat(submission.exposedKeyHashes()).isEmpty();
+        assertThat(submission.privateKeyFindings()).as("the named key files and the PEM block").hasSize(2);
+    }
 }

@@ -59,7 +59,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  *       must contain; {@code X-Corpus-Not-Reached}: an address that must receive nothing.</li>
  * </ul>
  * Placeholders: {@code ${from}}, {@code ${org}}, {@code ${messageId}}, {@code ${victim}}, {@code ${csr:kind}},
- * {@code ${base64:50MB}}, and for a known organization {@code ${known}}, {@code ${knownContact}}, {@code ${knownSerial}}.
+ * {@code ${base64:50MB}}, {@code ${nested:levels}}, and for a known organization {@code ${known}}, {@code ${knownContact}}, {@code ${knownSerial}}.
  */
 class HostileMailCorpusIT extends EmbeddedCertdeskTest {
 
@@ -123,6 +123,15 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
         return meta.stream().filter(l -> l.startsWith("X-Corpus-" + name + ":")).map(l -> l.substring(l.indexOf(':') + 1).trim()).toList();
     }
 
+    private static byte[] nested(int levels) {
+        byte[] data = new byte[2 * levels];
+        for (int i = 0; i < levels; i++) {
+            data[2 * i] = 0x30;
+            data[2 * i + 1] = (byte) 0x80;
+        }
+        return data;
+    }
+
     private static String expand(String line, Map<String, String> values, String org) {
         Matcher m = PLACEHOLDER.matcher(line);
         StringBuilder out = new StringBuilder();
@@ -130,6 +139,8 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
             String replacement = switch (m.group(1)) {
                 case "csr" -> csr(m.group(2), org);
                 case "base64" -> Base64.getMimeEncoder().encodeToString(new byte[50 * 1024 * 1024]);
+                // BER nested that many levels deep (30 80 ...), in base64: parsers that recurse overflow their stack
+                case "nested" -> Base64.getMimeEncoder().encodeToString(nested(Integer.parseInt(m.group(2))));
                 default -> values.get(m.group(1));
             };
             m.appendReplacement(out, Matcher.quoteReplacement(replacement.replace("\n", "\r\n")));

@@ -54,4 +54,10 @@ class CsrParserTest {
         assertThatThrownBy(() -> CsrParser.parse("hello, here is my request".getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOf(CsrFormatException.class);
     }
+
+    @Test
+    void dataNestedToOverflowAParsersStackIsRefusedAsNoCsr() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CsrParser.parse(Asn1NestingTest.indefinitelyNested(30_000)))
+                .isInstanceOf(CsrFormatException.class).hasMessageContaining("nests deeper than any CSR does");
+    }
 }

@@ -14,9 +14,18 @@ import java.util.Base64;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.math.ec.ECPoint;
@@ -147,5 +156,76 @@ class ExposedKeysTest {
                 .getEncoded();
         assertThat(ExposedKeys.isPrivateKeyDer(forged)).isTrue();
         assertThat(ExposedKeys.publicKeyHashesOfDer(forged)).doesNotContainAnyElementsOf(PublicKeyHashes.ofEveryEncoding(victims));
+    }
+
+    @Test
+    void dataNestedToOverflowAParsersStackIsNeitherAKeyNorAnError() {
+        byte[] nested = Asn1NestingTest.indefinitelyNested(40_000);
+        assertThat(ExposedKeys.isPrivateKeyDer(nested)).isFalse();
+        assertThat(ExposedKeys.publicKeyHashesOfDer(nested)).isEmpty();
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", nested))).isEmpty();
+        assertThat(ExposedKeys.publicKeyHashes(pem("EC PRIVATE KEY", nested))).isEmpty();
+    }
+
+    @Test
+    void aDerKeyWithSomethingAfterItIsStillFound() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        byte[] key = keys.getPrivate().getEncoded();
+        byte[] withNewline = java.util.Arrays.copyOf(key, key.length + 1);
+        withNewline[key.length] = '\n';
+        byte[] csr = TestCsrs.csr("CN=acme-42", keys).getEncoded();
+        byte[] withCsr = java.util.Arrays.copyOf(key, key.length + csr.length);
+        System.arraycopy(csr, 0, withCsr, key.length, csr.length);
+        for (byte[] bundle : new byte[][]{withNewline, withCsr}) {
+            assertThat(ExposedKeys.isPrivateKeyDer(bundle)).isTrue();
+            assertThat(ExposedKeys.publicKeyHashesOfDer(bundle)).first().isEqualTo(hashOf(keys));
+        }
+    }
+
+    @Test
+    void keysThatCannotBeMatchedAreStillFoundAndLookAlikesAreNot() throws Exception {
+        // OpenSSL's traditional DSA key: six integers, version 0
+        ASN1Encodable[] dsa = new ASN1Encodable[6];
+        dsa[0] = new ASN1Integer(0);
+        for (int i = 1; i < 6; i++) {
+            dsa[i] = new ASN1Integer(BigInteger.valueOf(1000 + i));
+        }
+        assertThat(ExposedKeys.isPrivateKeyDer(new DERSequence(dsa).getEncoded())).as("DSA").isTrue();
+        // a multi-prime RSA key: version 1, nine integers and the other primes
+        ASN1Encodable[] multiPrime = new ASN1Encodable[10];
+        multiPrime[0] = new ASN1Integer(1);
+        for (int i = 1; i < 9; i++) {
+            multiPrime[i] = new ASN1Integer(BigInteger.valueOf(7919L * i));
+        }
+        multiPrime[9] = new DERSequence(new DERSequence(new ASN1Encodable[]{new ASN1Integer(3), new ASN1Integer(5), new ASN1Integer(7)}));
+        assertThat(ExposedKeys.isPrivateKeyDer(new DERSequence(multiPrime).getEncoded())).as("multi-prime RSA").isTrue();
+        // an encrypted PKCS#8 key (PBES2), and a DigestInfo, which has the same shape with a hash algorithm
+        byte[] encrypted = new DERSequence(new ASN1Encodable[]{new AlgorithmIdentifier(PKCSObjectIdentifiers.id_PBES2, DERNull.INSTANCE),
+                new DEROctetString(new byte[64])}).getEncoded();
+        byte[] digestInfo = new DERSequence(new ASN1Encodable[]{new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE),
+                new DEROctetString(new byte[32])}).getEncoded();
+        assertThat(ExposedKeys.isPrivateKeyDer(encrypted)).as("encrypted PKCS#8").isTrue();
+        assertThat(ExposedKeys.publicKeyHashesOfDer(encrypted)).isEmpty();
+        assertThat(ExposedKeys.isPrivateKeyDer(digestInfo)).as("DigestInfo").isFalse();
+        // nine elements that are not all integers are no PKCS#1 key
+        ASN1Encodable[] mixed = new ASN1Encodable[9];
+        mixed[0] = new ASN1Integer(0);
+        for (int i = 1; i < 9; i++) {
+            mixed[i] = new DERUTF8String("field " + i);
+        }
+        assertThat(ExposedKeys.isPrivateKeyDer(new DERSequence(mixed).getEncoded())).isFalse();
+    }
+
+    @Test
+    void aChosenRsaKeyWithATinyFactorCostsMicrosecondsNotAModularExponentiation() throws Exception {
+        // p = 3 and q = n / 3 pass p·q = n for a modulus of the sender's making; two modPow calls with an 8192-bit
+        // modulus and exponent cost about 200 ms, per key block, of which a mail may carry dozens
+        SecureRandom random = new SecureRandom();
+        BigInteger q = new BigInteger(8190, random).setBit(8189).setBit(0);
+        BigInteger n = q.multiply(BigInteger.valueOf(3));
+        BigInteger d = new BigInteger(8180, random).setBit(8179);
+        String mail = pem("RSA PRIVATE KEY", new RSAPrivateKey(n, BigInteger.valueOf(65537), d, BigInteger.valueOf(3), q,
+                BigInteger.ONE, BigInteger.ONE, BigInteger.ONE).getEncoded()).repeat(50);
+        assertThat(assertTimeout(Duration.ofSeconds(2), () -> ExposedKeys.publicKeyHashes(mail))).isEmpty();
     }
 }
