@@ -7,6 +7,10 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.certdesk.authority.CertificateAuthorities;
@@ -15,6 +19,8 @@ import org.apache.catalina.connector.Connector;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.apache.tomcat.util.threads.TaskQueue;
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 
 /**
  * The HTTPS listeners that ask clients for a certificate (the mTLS test endpoints and EST): each serves a server
@@ -50,6 +56,7 @@ public final class ClientCertificateConnectors {
         Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
         protocol.setSSLEnabled(true);
         limits.accept(protocol);
+        protocol.setExecutor(workers(what + "-" + environment, protocol.getMaxThreads()));
         SSLHostConfig ssl = new SSLHostConfig();
         ssl.setHostName("_default_");
         tls.accept(ssl);
@@ -61,5 +68,28 @@ public final class ClientCertificateConnectors {
         ssl.addCertificate(certificate);
         protocol.addSslHostConfig(ssl);
         return connector;
+    }
+
+    /**
+     * The stack of a listener's threads. They parse each client's certificates during the handshake, before anyone is
+     * authenticated, and the JDK's parser recurses once per ASN.1 level: a Certificate message of up to 32 KB
+     * ({@code jdk.tls.maxHandshakeMessageSize}) nested 16,000 levels deep overflows the default 1 MB stack, and Tomcat,
+     * which lets a stack overflow through, never closes that connection. 16 MB holds any handshake message; the
+     * memory is reserved, and used only as deep as a thread goes.
+     */
+    static final long WORKER_STACK_BYTES = 16L * 1024 * 1024;
+
+    /** Tomcat's own kind of pool (threads made on demand up to {@code maxThreads}), with threads of that stack. */
+    private static Executor workers(String name, int maxThreads) {
+        AtomicInteger made = new AtomicInteger();
+        ThreadFactory threads = task -> {
+            Thread thread = new Thread(null, task, name + "-exec-" + made.incrementAndGet(), WORKER_STACK_BYTES);
+            thread.setDaemon(true);
+            return thread;
+        };
+        TaskQueue queue = new TaskQueue();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(Math.min(2, maxThreads), maxThreads, 60, TimeUnit.SECONDS, queue, threads);
+        queue.setParent(pool);
+        return pool;
     }
 }

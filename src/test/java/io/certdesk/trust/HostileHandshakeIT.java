@@ -1,0 +1,64 @@
+package io.certdesk.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.NestedCertificateClient;
+import io.certdesk.support.Openssl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Clients that nobody has authenticated yet, attacking the listeners that ask for a client certificate (EST and the
+ * mTLS test endpoints) with a Certificate message whose ASN.1 nests 15,000 levels deep (30 KB, within the JDK's
+ * 32 KB handshake message limit): each must get a TLS alert at once, and the listener must go on serving.
+ */
+class HostileHandshakeIT extends EmbeddedCertdeskTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(8);
+
+    @TempDir
+    Path dir;
+
+    /** Sends the nested certificate; returns how the handshake ended. */
+    private static Exception handshake(SSLContext context, int port) throws Exception {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) PATIENCE.toMillis());
+            socket.startHandshake();
+            // TLS 1.3: the client's certificate is judged after the client's side of the handshake is done
+            socket.getOutputStream().write("GET /.well-known/est/qa/cacerts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.getInputStream().read();
+            return null;
+        } catch (Exception ended) {
+            return ended;
+        }
+    }
+
+    @Test
+    void aCertificateNestedToOverflowTheParserGetsAnAlertAndTheListenersGoOn() throws Exception {
+        SSLContext attacker = NestedCertificateClient.context(15_000);
+        for (int port : new int[]{EST_PORT, MTLS_PORT}) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Exception ended = handshake(attacker, port);
+                // without a deep enough stack the server's parser overflowed, and the connection was left open, unanswered
+                assertThat(ended).as("port %d, attempt %d", port, attempt).isNotNull().isNotInstanceOf(SocketTimeoutException.class)
+                        .isInstanceOf(SSLException.class);
+            }
+        }
+        // and the EST listener still answers: curl, without a client certificate, fetches the CA certificates
+        Openssl.assumeAvailable();
+        assertThat(Openssl.ok(dir, "curl -sk -o /dev/null -w '%{http_code}' https://127.0.0.1:" + EST_PORT + "/.well-known/est/qa/cacerts"))
+                .isEqualTo("200");
+    }
+}
