@@ -83,6 +83,9 @@ public final class OcspResponder {
                 throw new Malformed(requestDer == null || requestDer.length == 0 ? Optional.empty()
                         : Optional.of(OcspRequestLimits.Refusal.OCSP_REQUEST_TOO_LARGE));
             }
+            if (!Asn1Nesting.within(requestDer, Asn1Nesting.MAX_DEPTH)) {
+                throw new Malformed(Optional.empty());
+            }
             request = new OCSPReq(requestDer);
             Optional<OcspRequestLimits.Refusal> refusal = OcspRequestLimits.check(request);
             if (refusal.isPresent()) {
@@ -94,7 +97,7 @@ public final class OcspResponder {
                 ids.add(single.getCertID());
             }
             return new Request(List.copyOf(ids), request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce));
-        } catch (IOException | RuntimeException unreadable) {
+        } catch (IOException | RuntimeException | StackOverflowError unreadable) {
             throw new Malformed(Optional.empty());
         }
     }

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.certdesk.request.Asn1Nesting;
+import io.certdesk.authority.Asn1Nesting;
 
 /** X.509 certificates in a mail: PEM blocks in text or files, DER files, PKCS#7 bundles (.p7b/.p7c). */
 final class Certificates {

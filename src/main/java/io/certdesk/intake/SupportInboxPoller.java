@@ -232,7 +232,7 @@ public class SupportInboxPoller implements SmartLifecycle {
                 // a full batch was taken in and more waits: IDLE announced it already, so nothing else would
                 passNow();
             }
-        } catch (MessagingException | RuntimeException e) {
+        } catch (MessagingException | RuntimeException | StackOverflowError e) {
             log.warn("Taking in mail failed (inbox or database unreachable), will retry: {}", e.getMessage());
             lastError = e.toString();
             errors.increment();
@@ -438,7 +438,7 @@ public class SupportInboxPoller implements SmartLifecycle {
                 return true;
             }
             return IntakeService.mayHoldPrivateKey(MailReader.read((MimeMessage) message));
-        } catch (Exception unreadable) {
+        } catch (Exception | StackOverflowError unreadable) {
             return true;
         }
     }

@@ -68,6 +68,8 @@ public record CsrFacts(
         PKCS10CertificationRequest csr = CsrParser.parse(data);
         try {
             return of(csr);
+        } catch (StackOverflowError tooDeep) {
+            throw new CsrFormatException("The CSR cannot be read: its ASN.1 nests deeper than any CSR does.");
         } catch (RuntimeException damagedInside) {
             String detail = damagedInside.getMessage() == null ? damagedInside.getClass().getSimpleName() : damagedInside.getMessage();
             throw new CsrFormatException("The CSR is damaged and cannot be read (" + (detail.length() > 120
@@ -177,7 +179,7 @@ public record CsrFacts(
                 }
                 return new KeyDescription(EC, 0, "explicit parameters");
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | StackOverflowError e) {
             return new KeyDescription("unreadable key", 0, null);
         }
         if (EdECObjectIdentifiers.id_Ed25519.equals(algorithm)) {
@@ -205,7 +207,7 @@ public record CsrFacts(
         try {
             RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
             return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
-        } catch (Exception unreadable) {
+        } catch (Exception | StackOverflowError unreadable) {
             return false;
         }
     }
@@ -257,7 +259,7 @@ public record CsrFacts(
             return csr.isSignatureValid(X9ObjectIdentifiers.id_ecPublicKey.equals(key.getAlgorithm().getAlgorithm())
                     ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder()).build(PublicKeyFactory.createKey(key))
                     : new JcaContentVerifierProviderBuilder().setProvider(Crypto.provider()).build(key));
-        } catch (Exception unverifiable) {
+        } catch (Exception | StackOverflowError unverifiable) {
             return false;
         }
     }

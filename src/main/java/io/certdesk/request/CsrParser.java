@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.certdesk.authority.Asn1Nesting;
+
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -68,7 +70,7 @@ public final class CsrParser {
 
     static PKCS10CertificationRequest parseDer(byte[] der) throws CsrFormatException {
         if (!Asn1Nesting.within(der, Asn1Nesting.MAX_DEPTH)) {
-            throw new CsrFormatException("The file is not a CSR: its ASN.1 nests deeper than any CSR does.");
+            throw new CsrFormatException("The CSR cannot be read: it is damaged or truncated, or its ASN.1 nests deeper than any CSR does.");
         }
         try {
             ASN1Primitive primitive = ASN1Primitive.fromByteArray(der);
@@ -76,6 +78,8 @@ public final class CsrParser {
                 throw new CsrFormatException("The file is not a CSR: it is not DER-encoded PKCS#10.");
             }
             return new PKCS10CertificationRequest(der);
+        } catch (StackOverflowError tooDeep) {
+            throw new CsrFormatException("The CSR cannot be read: its ASN.1 nests deeper than any CSR does.");
         } catch (IOException | RuntimeException e) {
             // BouncyCastle answers damaged DER with many kinds of runtime exception; all mean the same to a client
             throw new CsrFormatException("The CSR is damaged or truncated and cannot be read (" + describe(e) + ").");

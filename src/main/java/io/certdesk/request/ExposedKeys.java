@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.certdesk.authority.Asn1Nesting;
 import io.certdesk.authority.PublicKeyHashes;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1InputStream;
@@ -101,7 +102,7 @@ public final class ExposedKeys {
         try {
             SubjectPublicKeyInfo spki = publicKey(privateKeyInfo(sequence));
             return spki == null ? List.of() : PublicKeyHashes.ofEveryEncoding(spki);
-        } catch (IOException | RuntimeException unreadable) {
+        } catch (IOException | RuntimeException | StackOverflowError unreadable) {
             return List.of();
         }
     }
@@ -161,7 +162,7 @@ public final class ExposedKeys {
         }
         try (ASN1InputStream in = new ASN1InputStream(der)) {
             return in.readObject() instanceof ASN1Sequence sequence ? sequence : null;
-        } catch (IOException | RuntimeException notDer) {
+        } catch (IOException | RuntimeException | StackOverflowError notDer) {
             return null;
         }
     }

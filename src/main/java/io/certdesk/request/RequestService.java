@@ -245,9 +245,12 @@ public class RequestService {
                 + " Its From (" + sender + ") may be forged: confirm the request with a known contact before approving."));
         if (claims.organizationId() != null && organizations.requiresDkim(claims.organizationId())) {
             String domain = sender.contains("@") ? sender.substring(sender.lastIndexOf('@') + 1) : "your domain";
+            // in certdesk's words only: the refusal goes to the mail's From, which may be someone else's address, and
+            // what DKIM found quotes the sender's own headers
             findings.add(PolicyFinding.error(MAIL_AUTHENTICATION_REQUIRED, claims.organizationId()
-                    + " requires its requests to come in mail DKIM-signed by the sender's domain, and this mail is not: "
-                    + verdict.detail(), "Send the mail from your organization's own mail server, which signs its mail with DKIM for "
+                    + " requires its requests to come in mail DKIM-signed by the sender's domain, and this mail is not"
+                    + (verdict.result() == MailAuthenticity.Result.NONE ? " signed." : " signed by it, or was changed after signing."),
+                    "Send the mail from your organization's own mail server, which signs its mail with DKIM for "
                     + domain + " (ask your mail administrator), and do not forward it: forwarding or changing a mail breaks its signature."));
         }
     }

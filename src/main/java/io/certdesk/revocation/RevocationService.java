@@ -116,7 +116,7 @@ public class RevocationService {
      */
     public IssuedCertificate check(String certificate, RevocationReason reason, Source source, String requestedBy) {
         IssuedCertificate found = find(certificate).orElseThrow(() -> new Refused(
-                "No certificate issued by certdesk has the serial or request reference \"" + certificate + "\".", false));
+                "No certificate issued by certdesk has the serial or request reference " + shownTarget(certificate) + ".", false));
         boolean compromiseNews = reason == RevocationReason.KEY_COMPROMISE && !revokedForKeyCompromise(found);
         if ((found.status() == IssuedCertificate.Status.REVOKED || found.status() == IssuedCertificate.Status.EXPIRED) && !compromiseNews) {
             throw new Refused("Certificate " + found.serial() + " is already " + found.status().name().toLowerCase(Locale.ROOT) + ".", true);
@@ -130,6 +130,15 @@ public class RevocationService {
             }
         }
         return found;
+    }
+
+    /**
+     * The Revoke: line's value as the refusal may repeat it: the refusal goes to the mail's From, perhaps someone
+     * else's address, so only what looks like a serial or a request reference is quoted back.
+     */
+    private static String shownTarget(String certificate) {
+        return certificate != null && certificate.matches("[0-9A-Fa-f:]{1,80}|CR-\\d{4}-\\d{1,9}")
+                ? "\"" + certificate + "\"" : "given in the mail";
     }
 
     /**

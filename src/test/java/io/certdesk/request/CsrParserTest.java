@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.certdesk.authority.Asn1NestingTest;
 import io.certdesk.support.TestCsrs;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,22 @@ class CsrParserTest {
     @Test
     void dataNestedToOverflowAParsersStackIsRefusedAsNoCsr() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CsrParser.parse(Asn1NestingTest.indefinitelyNested(30_000)))
+                .isInstanceOf(CsrFormatException.class).hasMessageContaining("nests deeper than any CSR does");
+    }
+
+    @Test
+    void aCsrWhosePublicKeyHoldsNestingToOverflowAParserIsRefusedAsNoCsr() throws Exception {
+        // a CSR as a hand-made client would send it: its key's BIT STRING holds ASN.1 nested 30,000 levels deep,
+        // which is parsed again when the key is read
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption,
+                        org.bouncycastle.asn1.DERNull.INSTANCE), Asn1NestingTest.indefinitelyNested(30_000));
+        org.bouncycastle.asn1.pkcs.CertificationRequestInfo info = new org.bouncycastle.asn1.pkcs.CertificationRequestInfo(
+                new org.bouncycastle.asn1.x500.X500Name("CN=acme-42"), spki, new org.bouncycastle.asn1.DERSet());
+        byte[] csr = new org.bouncycastle.asn1.pkcs.CertificationRequest(info, new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha256WithRSAEncryption), new org.bouncycastle.asn1.DERBitString(new byte[256]))
+                .getEncoded();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CsrFacts.read(csr))
                 .isInstanceOf(CsrFormatException.class).hasMessageContaining("nests deeper than any CSR does");
     }
 }

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.Base64;
 
+import io.certdesk.authority.Asn1NestingTest;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.support.TestCsrs;
@@ -227,5 +228,20 @@ class ExposedKeysTest {
         String mail = pem("RSA PRIVATE KEY", new RSAPrivateKey(n, BigInteger.valueOf(65537), d, BigInteger.valueOf(3), q,
                 BigInteger.ONE, BigInteger.ONE, BigInteger.ONE).getEncoded()).repeat(50);
         assertThat(assertTimeout(Duration.ofSeconds(2), () -> ExposedKeys.publicKeyHashes(mail))).isEmpty();
+    }
+
+    @Test
+    void nestingBehindALongFormLengthOrInsideAKeysOctetStringIsNeitherAKeyNorAnError() throws Exception {
+        byte[] nested = Asn1NestingTest.indefinitelyNested(30_000);
+        java.io.ByteArrayOutputStream longForm = new java.io.ByteArrayOutputStream();
+        longForm.writeBytes(new byte[]{0x30, (byte) 0x85, 0, 0, 0, (byte) (nested.length >> 8), (byte) nested.length});
+        longForm.writeBytes(nested);
+        assertThat(ExposedKeys.isPrivateKeyDer(longForm.toByteArray())).isFalse();
+        assertThat(ExposedKeys.publicKeyHashesOfDer(longForm.toByteArray())).isEmpty();
+        // a PKCS#8 RSA key whose private key OCTET STRING holds the nesting: parsed again when the key is read
+        byte[] pkcs8 = new DERSequence(new ASN1Encodable[]{new ASN1Integer(0),
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), new DEROctetString(nested)}).getEncoded();
+        assertThat(ExposedKeys.publicKeyHashesOfDer(pkcs8)).isEmpty();
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", pkcs8))).isEmpty();
     }
 }

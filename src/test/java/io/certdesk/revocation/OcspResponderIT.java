@@ -211,6 +211,21 @@ class OcspResponderIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aRequestNestedToOverflowTheParserIsAMalformedRequest() throws Exception {
+        // 8,000 levels of 30 80 ... 00 00: exactly 16 KiB, within the body limit
+        byte[] nested = new byte[16 * 1024];
+        for (int i = 0; i < 4096; i++) {
+            nested[2 * i] = 0x30;
+            nested[2 * i + 1] = (byte) 0x80;
+        }
+        for (int round = 0; round < 3; round++) {
+            ResponseEntity<byte[]> answer = post(nested);
+            assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
+            assertThat(new OCSPResp(answer.getBody()).getStatus()).isEqualTo(OCSPResp.MALFORMED_REQUEST);
+        }
+    }
+
+    @Test
     void moreThanTenCertificatesInOneRequestIsAMalformedRequest() throws Exception {
         CertificateID[] ids = new CertificateID[11];
         for (int i = 0; i < ids.length; i++) {

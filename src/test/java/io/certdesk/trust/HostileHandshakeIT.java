@@ -2,6 +2,7 @@ package io.certdesk.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,8 +53,9 @@ class HostileHandshakeIT extends EmbeddedCertdeskTest {
             for (int attempt = 0; attempt < 3; attempt++) {
                 Exception ended = handshake(attacker, port);
                 // without a deep enough stack the server's parser overflowed, and the connection was left open, unanswered
+                // with it, an alert, or the connection closed while the client still wrote (a broken pipe)
                 assertThat(ended).as("port %d, attempt %d", port, attempt).isNotNull().isNotInstanceOf(SocketTimeoutException.class)
-                        .isInstanceOf(SSLException.class);
+                        .isInstanceOfAny(SSLException.class, SocketException.class);
             }
         }
         // and the EST listener still answers: curl, without a client certificate, fetches the CA certificates
