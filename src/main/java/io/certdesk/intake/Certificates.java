@@ -59,13 +59,13 @@ final class Certificates {
             for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data))) {
                 out.add(certificate.getEncoded());
             }
-        } catch (CertificateException | RuntimeException unreadable) {
+        } catch (CertificateException | RuntimeException | StackOverflowError unreadable) {
             // not certificates after all
         }
         return out;
     }
 
-    /** Whether the DER, or the DER inside a PEM block, nests no deeper than certificates do. */
+    /** Whether the DER values, or those inside PEM blocks, are well formed and nest no deeper than certificates do. */
     private static boolean nestsLikeACertificate(byte[] data) {
         byte[] der = data;
         if (data.length > 0 && data[0] == '-') {
@@ -76,7 +76,8 @@ final class Certificates {
                 return true;  // the parser refuses it
             }
         }
-        return Asn1Nesting.within(der, Asn1Nesting.MAX_DEPTH);
+        // every value: the JDK's factory reads them all, and a certificate may be followed by anything
+        return Asn1Nesting.everyValueWithin(der, Asn1Nesting.MAX_DEPTH);
     }
 
     static List<byte[]> distinct(List<byte[]> certificates) {

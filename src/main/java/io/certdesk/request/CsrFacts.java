@@ -269,7 +269,7 @@ public record CsrFacts(
         Extensions extensions;
         try {
             extensions = csr.getRequestedExtensions();
-        } catch (RuntimeException unreadable) {
+        } catch (RuntimeException | StackOverflowError unreadable) {
             return List.of("unreadable extension request");
         }
         if (extensions == null) {

@@ -7,7 +7,6 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +14,7 @@ import java.util.function.Consumer;
 
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.ServerCertificates;
+import org.apache.catalina.Lifecycle;
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
@@ -56,7 +56,19 @@ public final class ClientCertificateConnectors {
         Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
         protocol.setSSLEnabled(true);
         limits.accept(protocol);
-        protocol.setExecutor(workers(what + "-" + environment, protocol.getMaxThreads()));
+        ThreadPoolExecutor workers = workers(what + "-" + environment, protocol.getMaxThreads(), protocol.getMinSpareThreads());
+        protocol.setExecutor(workers);
+        // Tomcat stops only the pools it made itself: this one stops with its connector, letting requests finish
+        connector.addLifecycleListener(event -> {
+            if (Lifecycle.AFTER_STOP_EVENT.equals(event.getType())) {
+                workers.shutdown();
+                try {
+                    workers.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
         SSLHostConfig ssl = new SSLHostConfig();
         ssl.setHostName("_default_");
         tls.accept(ssl);
@@ -79,8 +91,11 @@ public final class ClientCertificateConnectors {
      */
     static final long WORKER_STACK_BYTES = 16L * 1024 * 1024;
 
-    /** Tomcat's own kind of pool (threads made on demand up to {@code maxThreads}), with threads of that stack. */
-    private static Executor workers(String name, int maxThreads) {
+    /**
+     * Tomcat's own kind of pool and queue (threads made on demand up to {@code maxThreads}, idle ones above
+     * {@code minSpare} ended after a minute), with threads of that stack.
+     */
+    private static ThreadPoolExecutor workers(String name, int maxThreads, int minSpare) {
         AtomicInteger made = new AtomicInteger();
         ThreadFactory threads = task -> {
             Thread thread = new Thread(null, task, name + "-exec-" + made.incrementAndGet(), WORKER_STACK_BYTES);
@@ -88,7 +103,8 @@ public final class ClientCertificateConnectors {
             return thread;
         };
         TaskQueue queue = new TaskQueue();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(Math.min(2, maxThreads), maxThreads, 60, TimeUnit.SECONDS, queue, threads);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(Math.max(1, Math.min(minSpare, maxThreads)), maxThreads, 60, TimeUnit.SECONDS, queue,
+                threads);
         queue.setParent(pool);
         return pool;
     }

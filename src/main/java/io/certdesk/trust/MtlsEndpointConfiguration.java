@@ -129,6 +129,8 @@ public class MtlsEndpointConfiguration {
                     // noStatelessSessionTickets)
                     ssl.setSessionTimeout(SESSION_SECONDS);
                 }, protocol -> {
+                    // a test endpoint: a few threads are plenty, and each reserves a deep stack (ClientCertificateConnectors)
+                    protocol.setMaxThreads(32);
                 });
         log.info("mTLS test endpoint for environment '{}' on https://{}:{}/", environment, hostNames.get(0), port);
         return connector;

@@ -103,4 +103,18 @@ public class Asn1NestingTest {
         assertThat(Asn1Nesting.within(new byte[]{0x30, (byte) 0x80, 0x02, 0x01, 0x05}, 32)).as("never closed").isFalse();
         assertThat(Asn1Nesting.within(new byte[0], 32)).isFalse();
     }
+
+    @Test
+    void everyValueOfTheDataCanBeMeasuredForReadersThatReadThemAll() throws Exception {
+        byte[] key = TestCsrs.rsa2048().getPrivate().getEncoded();
+        byte[] deep = closed(40);
+        byte[] two = Arrays.copyOf(key, key.length * 2);
+        System.arraycopy(key, 0, two, key.length, key.length);
+        assertThat(Asn1Nesting.everyValueWithin(two, 32)).isTrue();
+        byte[] keyThenDeep = Arrays.copyOf(key, key.length + deep.length);
+        System.arraycopy(deep, 0, keyThenDeep, key.length, deep.length);
+        assertThat(Asn1Nesting.within(keyThenDeep, 32)).as("the first value alone").isTrue();
+        assertThat(Asn1Nesting.everyValueWithin(keyThenDeep, 32)).isFalse();
+        assertThat(Asn1Nesting.everyValueWithin(Arrays.copyOf(two, two.length - 3), 32)).as("the second truncated").isFalse();
+    }
 }

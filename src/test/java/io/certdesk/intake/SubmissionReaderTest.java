@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.certdesk.support.TestCsrs;
+import io.certdesk.support.TestPki;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -105,5 +106,21 @@ class SubmissionReaderTest {
                 attachment("key.pem", pemKey.getBytes(StandardCharsets.US_ASCII))));
         assertThat(submission.exposedKeyHashes()).isEmpty();
         assertThat(submission.privateKeyFindings()).as("the named key files and the PEM block").hasSize(2);
+    }
+
+    @Test
+    void aCertificateFollowedByDeeplyNestedDataIsNoCertificateAndNoError() throws Exception {
+        byte[] certificate = TestPki.selfSignedLeaf("CN=partner-client").certificate().getEncoded();
+        byte[] trailer = new byte[48_000];
+        for (int i = 0; i < 12_000; i++) {
+            trailer[2 * i] = 0x30;
+            trailer[2 * i + 1] = (byte) 0x80;
+        }
+        byte[] bundle = java.util.Arrays.copyOf(certificate, certificate.length + trailer.length);
+        System.arraycopy(trailer, 0, bundle, certificate.length, trailer.length);
+        Submission submission = SubmissionReader.read(mail("Organization ID: acme-42\n", attachment("chain.cer", bundle)));
+        assertThat(submission.certificates()).isEmpty();
+        assertThat(SubmissionReader.read(mail("Organization ID: acme-42\n", attachment("chain.cer", certificate))).certificates())
+                .hasSize(1);
     }
 }
