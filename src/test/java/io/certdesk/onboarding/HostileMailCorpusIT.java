@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -23,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.certdesk.authority.Asn1NestingTest;
 import io.certdesk.authority.Crypto;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.support.EmbeddedCertdeskTest;
@@ -123,15 +122,6 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
         return meta.stream().filter(l -> l.startsWith("X-Corpus-" + name + ":")).map(l -> l.substring(l.indexOf(':') + 1).trim()).toList();
     }
 
-    private static byte[] nested(int levels) {
-        byte[] data = new byte[2 * levels];
-        for (int i = 0; i < levels; i++) {
-            data[2 * i] = 0x30;
-            data[2 * i + 1] = (byte) 0x80;
-        }
-        return data;
-    }
-
     private static String expand(String line, Map<String, String> values, String org) {
         Matcher m = PLACEHOLDER.matcher(line);
         StringBuilder out = new StringBuilder();
@@ -140,7 +130,7 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
                 case "csr" -> csr(m.group(2), org);
                 case "base64" -> Base64.getMimeEncoder().encodeToString(new byte[50 * 1024 * 1024]);
                 // BER nested that many levels deep (30 80 ...), in base64: parsers that recurse overflow their stack
-                case "nested" -> Base64.getMimeEncoder().encodeToString(nested(Integer.parseInt(m.group(2))));
+                case "nested" -> Base64.getMimeEncoder().encodeToString(Asn1NestingTest.indefinitelyNested(Integer.parseInt(m.group(2))));
                 default -> values.get(m.group(1));
             };
             m.appendReplacement(out, Matcher.quoteReplacement(replacement.replace("\n", "\r\n")));
@@ -164,7 +154,7 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
             case "foreign-signature" -> TestCsrs.pem(TestCsrs.csrWithForeignSignature(subject));
             case "rsa1024" -> TestCsrs.pem(TestCsrs.csr(subject, TestCsrs.rsa(1024)));
             case "rsa16384" -> TestCsrs.pem(TestCsrs.csrWithRsaModulusBits(subject, 16384));
-            case "secp256k1" -> TestCsrs.pem(TestCsrs.csr(subject, bouncyCastleEc("secp256k1"), "SHA256withECDSA"));
+            case "secp256k1" -> TestCsrs.pem(TestCsrs.csr(subject, TestCsrs.bouncyCastleEc("secp256k1"), "SHA256withECDSA"));
             case "sha1" -> TestCsrs.pem(TestCsrs.csr(subject, TestCsrs.rsa2048(), "SHA1withRSA"));
             case "asks-for-ca" -> TestCsrs.pem(TestCsrs.csrAskingForCa(subject, TestCsrs.p384()));
             case "ekus-and-sans" -> TestCsrs.pem(csrWithExtensions(subject));
@@ -175,16 +165,6 @@ class HostileMailCorpusIT extends EmbeddedCertdeskTest {
             case "two-cns" -> TestCsrs.pem(TestCsrs.csr(subject + ",CN=" + org + "-second", TestCsrs.p384()));
             default -> throw new IllegalArgumentException("unknown CSR kind in the corpus: " + kind);
         };
-    }
-
-    private static KeyPair bouncyCastleEc(String curve) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Crypto.provider());
-            generator.initialize(new ECGenParameterSpec(curve));
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static PKCS10CertificationRequest csrWithCommonName(String commonName) {

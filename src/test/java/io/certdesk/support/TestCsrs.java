@@ -58,6 +58,17 @@ public final class TestCsrs {
         }
     }
 
+    /** A key on a curve the JDK does not generate (secp256k1, brainpool), made by BouncyCastle. */
+    public static KeyPair bouncyCastleEc(String curve) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Crypto.provider());
+            generator.initialize(new ECGenParameterSpec(curve));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static KeyPair rsa(int bits) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
