@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.certdesk.authority.Fingerprints;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
 import io.certdesk.request.PolicyFinding;
@@ -291,12 +292,19 @@ public class Notifier {
         send("still-being-looked-at", reference, null, List.of(to), v, null);
     }
 
-    /** Tells whoever asked for a revocation why it was not done. */
+    /**
+     * Tells whoever asked for a revocation why it was not done. The mail's From may be someone else's address, so the
+     * certificate is named only when the request named it as a serial or reference, never in the sender's words.
+     */
     public void revocationRefusal(String to, String certificate, String reason) {
         Map<String, String> v = base();
-        v.put("certificate", certificate == null || certificate.isBlank() ? "(none named)" : Quoted.shown(certificate, SHORT));
+        String named = Quoted.serialOrReference(certificate);
+        v.put("certificate", named != null ? named : certificate == null || certificate.isBlank() ? "(none named)" : "the certificate your mail named");
         v.put("reason", reason);
-        send("revocation-refused", Quoted.shown(certificate, SHORT), null, to == null ? List.of() : List.of(to), v, null);
+        // the throttle tells one refusal from another by this, as it did by the value itself
+        String reference = named != null ? named
+                : "revocation-" + Fingerprints.sha256Hex(String.valueOf(certificate).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        send("revocation-refused", reference, null, to == null ? List.of() : List.of(to), v, null);
     }
 
     /**

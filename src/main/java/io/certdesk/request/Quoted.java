@@ -74,4 +74,12 @@ public final class Quoted {
         return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
                 || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
     }
+
+    /**
+     * {@code value} if it looks like a certificate serial (hex, colons allowed) or a request reference (CR-2026-000001),
+     * else null: what a reply may repeat of a value that anyone could have written, to an address that may not be theirs.
+     */
+    public static String serialOrReference(String value) {
+        return value != null && value.matches("[0-9A-Fa-f:]{1,80}|CR-\\d{4}-\\d{1,9}") ? value : null;
+    }
 }

@@ -137,8 +137,7 @@ public class RevocationService {
      * else's address, so only what looks like a serial or a request reference is quoted back.
      */
     private static String shownTarget(String certificate) {
-        return certificate != null && certificate.matches("[0-9A-Fa-f:]{1,80}|CR-\\d{4}-\\d{1,9}")
-                ? "\"" + certificate + "\"" : "given in the mail";
+        return Quoted.serialOrReference(certificate) != null ? "\"" + certificate + "\"" : "given in the mail";
     }
 
     /**

@@ -226,6 +226,18 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aRefusalRepeatsNoRevokeLineThatIsNoSerialOrReference() throws Exception {
+        // the refusal goes to the mail's From, which anyone can set to a victim's address: it must not carry the
+        // sender's words
+        String victim = address("victim");
+        MAILBOX.send(Mailbox.from(victim).subject("revoke")
+                .body("Revoke: your-account-is-locked-log-in-at-http://evil.example/now\nReason: keyCompromise\n"));
+        Mailbox.Received refusal = MAILBOX.awaitOne(victim);
+        assertThat(refusal.subject()).contains("not carried out");
+        assertThat(refusal.text()).contains("serial or request reference given in the mail").doesNotContain("evil.example");
+    }
+
+    @Test
     void aStrangerCannotRevokeSomeoneElsesCertificate() throws Exception {
         Issued issued = onboard("rev-stranger", "qa", TestCsrs.ec("secp384r1"));
         String stranger = address("mallory");
