@@ -73,7 +73,7 @@ final class Certificates {
             try {
                 der = Base64.getMimeDecoder().decode(body);
             } catch (IllegalArgumentException notBase64) {
-                return true;  // the parser refuses it
+                return false;  // nothing to measure, so nothing to parse: as everywhere else, what cannot be walked is refused
             }
         }
         // every value: the JDK's factory reads them all, and a certificate may be followed by anything
