@@ -22,6 +22,7 @@ import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.history.HistoricVariableUpdate;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,14 @@ class FaultsIT {
                     });
             assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).creationLog().count()).as("created entries").isZero();
             assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).successLog().count()).as("succeeded entries").isZero();
+            assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).deletionLog().count())
+                    .as("the approval task's timers, deleted when the approver decided").isZero();
+            // the change history keeps what a person set, with the user operation that set it: the decision
+            assertThat(history.createHistoricDetailQuery().variableUpdates().processInstanceId(instance).list())
+                    .allSatisfy(change -> assertThat(change.getUserOperationId()).isNotNull())
+                    .extracting(change -> ((HistoricVariableUpdate) change).getVariableName()).contains(OnboardingProcess.APPROVED);
+            assertThat(history.createUserOperationLogQuery().processInstanceId(instance).operationType("Complete").singleResult().getUserId())
+                    .isEqualTo("approver");
         }
     }
 
