@@ -130,7 +130,7 @@ public class RequestService {
                 findings.add(PolicyFinding.error("CSR_UNREADABLE", e.getMessage(), "Attach the .csr file exactly as openssl wrote it."));
             }
         }
-        authenticity(requestId, claims, findings);
+        authenticity(request, claims, findings);
         boolean valid = findings.stream().noneMatch(PolicyFinding::isError);
         if (!valid) {
             metrics.counter("certdesk.requests.rejected", "by", "policy").increment();
@@ -228,11 +228,18 @@ public class RequestService {
 
     /**
      * Tells the approver whether the mail provably comes from its sender's domain; an organization that requires
-     * DKIM gets its request refused when it does not.
+     * DKIM gets its request refused when it does not, and also when the mail was not checked (checking is switched
+     * off): the requirement is the organization's, and an unchecked From is anyone's to write.
      */
-    private void authenticity(long requestId, RequestClaims claims, List<PolicyFinding> findings) {
-        MailAuthenticity verdict = repository.mailAuthenticity(requestId).orElse(null);
+    private void authenticity(CertificateRequest request, RequestClaims claims, List<PolicyFinding> findings) {
+        MailAuthenticity verdict = repository.mailAuthenticity(request.id()).orElse(null);
         if (verdict == null) {
+            if (!request.overEst() && claims.organizationId() != null && organizations.requiresDkim(claims.organizationId())) {
+                findings.add(PolicyFinding.error(MAIL_AUTHENTICATION_REQUIRED, claims.organizationId()
+                        + " requires its requests to come in mail DKIM-signed by the sender's domain, and certdesk does not"
+                        + " check DKIM signatures at the moment, so it cannot accept this mail as your organization's.",
+                        "Ask certdesk support to switch DKIM checking on again, then send this request again."));
+            }
             return;
         }
         String sender = claims.senderEmail() == null ? "the sender" : claims.senderEmail();
