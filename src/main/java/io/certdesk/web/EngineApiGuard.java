@@ -26,6 +26,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import io.certdesk.request.Quoted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -89,6 +90,44 @@ public class EngineApiGuard extends OncePerRequestFilter {
     private static final Pattern IDENTITY_WRITE = Pattern.compile(".*/(user/create|user/[^/]+/(credentials|profile)"
             + "|group/create|group/[^/]+/members(/.*)?|group/[^/]+|authorization/create|authorization/[^/]+|tenant(/.*)?)");
 
+    /** Where the engine's resources begin: its REST API, for the default or a named engine, and the webapps' copy. */
+    private static final String ENGINE = "(/engine-rest(/engine/[^/]+)?|/camunda/api/engine/engine/[^/]+)/";
+    /** Queries sent as POST with their criteria in the body: they read, they change nothing. */
+    private static final Pattern QUERY = Pattern.compile(ENGINE + "((task|process-instance|execution|variable-instance|job"
+            + "|job-definition|external-task|incident)(/count)?"
+            + "|history/(process-instance|activity-instance|task|variable-instance|detail|incident|job-log|decision-instance"
+            + "|batch|external-task-log|identity-link-log|user-operation|case-instance|case-activity-instance)(/count)?"
+            + "|filter/[^/]+/(list|count|singleResult))");
+    /**
+     * Every change the API may make, by method: deciding a task (claim, hand it to someone, complete it, comment on
+     * it), starting a process from its start form, the Tasklist's filters, and what an operator does about a failed job
+     * (retry it, annotate its incident). Everything else that writes (deleting, suspending or modifying processes,
+     * definitions, deployments, jobs or history, identity links, delegation, telemetry, ...) is closed, for
+     * administrators too: the engine's own authorization lets an administrator do all of it.
+     */
+    private static final Map<String, Pattern> WRITES = Map.of(
+            "POST", Pattern.compile(ENGINE + "(task/[^/]+/(claim|unclaim|assignee|complete|submit-form|comment/create)"
+                    + "|process-definition/(key/[^/]+(/tenant-id/[^/]+)?|[^/]+)/(start|submit-form)"
+                    + "|filter/create|job/retries)"
+                    + "|/camunda/api/admin/auth/user/[^/]+/(login/[^/]+|logout)|/camunda/api/cockpit/plugin/.*"),
+            "PUT", Pattern.compile(ENGINE + "(filter/[^/]+|job/[^/]+/retries|incident/[^/]+/annotation)"),
+            "DELETE", Pattern.compile(ENGINE + "(filter/[^/]+|incident/[^/]+/annotation)"));
+
+    /** Methods that read: the engine answers them without changing anything. */
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
+    /** Whether a request may reach the engine at all: any read, a query, or one of the allowed changes. */
+    static boolean allowed(String method, String path) {
+        if (READS.contains(method)) {
+            return true;
+        }
+        if (method.equals("POST") && QUERY.matcher(path).matches()) {
+            return true;
+        }
+        Pattern writes = WRITES.get(method);
+        return writes != null && writes.matcher(path).matches();
+    }
+
     /** The variables of the start forms in bpmn/ (the Tasklist's "Start process"). */
     public static final Set<String> START_VARIABLES = Set.of("certificate", "reason", "environment", "overlapDays");
 
@@ -135,6 +174,12 @@ public class EngineApiGuard extends OncePerRequestFilter {
         if (!method.equals("GET") && DEPLOYMENT_WRITE.matcher(path).matches()) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
                     "Deployments are closed: certdesk deploys its processes from bpmn/ at start");
+            return;
+        }
+        if (!allowed(method, path)) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, method + " " + Quoted.shown(path, 200) + " is closed: through the API, "
+                    + "tasks are claimed, assigned, commented on and decided, processes started from their start form, filters "
+                    + "kept and failed jobs retried; certdesk's processes change only through their own steps");
             return;
         }
         Optional<String> badParameter = expressionParameter(request.getQueryString());

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Rest;
+import io.certdesk.support.TestCsrs;
 import org.assertj.core.api.Assertions;
 import org.camunda.bpm.engine.FilterService;
 import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -84,7 +87,7 @@ class EngineApiGuardIT extends EmbeddedCertdeskTest {
     @Test
     void filtersCarryingExpressionsCanNeitherBeStoredNorEvaluated() throws Exception {
         Rest rest = restAsApprover();
-        Rest.Response create = rest.post("/engine-rest/filter",
+        Rest.Response create = rest.post("/engine-rest/filter/create",
                 "{\"resourceType\":\"Task\",\"name\":\"mine\",\"query\":{\"assigneeExpression\":\"" + EXPRESSION + "\"}}");
         assertThat(create.status()).isEqualTo(400);
         Rest.Response extend = rest.post("/engine-rest/filter/any/list", "{\"dueBeforeExpression\":\"${now()}\"}");
@@ -124,6 +127,47 @@ class EngineApiGuardIT extends EmbeddedCertdeskTest {
         assertThat(identity.createUserQuery().userId("intruder").count()).isZero();
         assertThat(http.getForEntity("/camunda/app/admin/default/setup/", String.class).getBody())
                 .as("the setup page has nothing to submit to").doesNotContain("intruder");
+    }
+
+    @Test
+    void anAdministratorCannotMoveARevocationPastItsApprovalNorEraseItsHistory() throws Exception {
+        Issued issued = onboard("guard-modification", "qa", TestCsrs.ec("secp384r1"));
+        Rest admin = Rest.basic(http.getRootUri(), "admin", "admin");
+        assertThat(admin.post("/admin/revocations", "{\"certificate\": \"" + issued.serial() + "\", \"reason\": \"superseded\"}")
+                .status()).isEqualTo(202);
+        Task approval = awaitTask(issued.serial(), "UserTask_ApproveRevocation");
+        String instance = approval.getProcessInstanceId();
+        // what Cockpit's batch modification sends: jump to the revoke step, drop the approval
+        String skip = "{\"processDefinitionId\":\"" + approval.getProcessDefinitionId() + "\",\"processInstanceIds\":[\"" + instance
+                + "\"],\"instructions\":[{\"type\":\"startBeforeActivity\",\"activityId\":\"Task_RevokeCertificate\"},"
+                + "{\"type\":\"cancel\",\"activityId\":\"UserTask_ApproveRevocation\"}],\"skipCustomListeners\":true}";
+        for (String path : List.of("/engine-rest/modification/execute", "/engine-rest/modification/executeAsync",
+                "/engine-rest/engine/default/modification/execute")) {
+            Rest.Response modified = admin.post(path, skip);
+            assertThat(modified.status()).as(path).isEqualTo(403);
+            assertThat(modified.body()).contains("is closed");
+        }
+        Rest cockpit = Rest.webappSession(http.getRootUri(), "admin", "admin");
+        assertThat(cockpit.post("/camunda/api/engine/engine/default/modification/execute", skip).status()).isEqualTo(403);
+        // nor suspend the approval's process, nor remove what happened from the history
+        assertThat(admin.put("/engine-rest/process-instance/" + instance + "/suspended", "{\"suspended\":true}").status()).isEqualTo(403);
+        assertThat(admin.send("DELETE", "/engine-rest/process-instance/" + instance, null, "application/json").status()).isEqualTo(403);
+        assertThat(admin.send("DELETE", "/engine-rest/history/process-instance/" + instance, null, "application/json").status())
+                .isEqualTo(403);
+        // an approver cannot hand the task to another group, nor write a decision without completing it
+        Rest approver = restAsApprover();
+        assertThat(approver.post("/engine-rest/task/" + approval.getId() + "/identity-links/delete",
+                "{\"groupId\":\"approvers\",\"type\":\"candidate\"}").status()).isEqualTo(403);
+        assertThat(approver.post("/engine-rest/task/" + approval.getId() + "/resolve",
+                "{\"variables\":{\"approved\":{\"value\":true,\"type\":\"Boolean\"}}}").status()).isEqualTo(403);
+
+        Thread.sleep(1500);
+        assertThat(tasks.createTaskQuery().processInstanceId(instance).taskDefinitionKey("UserTask_ApproveRevocation").count())
+                .as("the revocation still waits for its approver").isEqualTo(1);
+        assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(instance).active().count()).isEqualTo(1);
+        assertThat(jdbc.sql("select status from issued_certificate where serial = ?").param(issued.serial()).query(String.class).single())
+                .isEqualTo("ACTIVE");
+        assertThat(engine.getRuntimeService().getVariable(instance, "approved")).isNull();
     }
 
     @Test
