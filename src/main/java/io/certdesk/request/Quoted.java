@@ -70,6 +70,11 @@ public final class Quoted {
         return out.toString();
     }
 
+    /** Whether the value holds a control, line-breaking or invisible (format) character. */
+    public static boolean hasInvisible(String value) {
+        return value != null && value.codePoints().anyMatch(Quoted::invisible);
+    }
+
     static boolean invisible(int c) {
         return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
                 || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;

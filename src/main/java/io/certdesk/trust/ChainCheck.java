@@ -16,6 +16,7 @@ import io.certdesk.trust.chain.ChainSettings;
 import io.certdesk.trust.chain.ClientAuthenticationRule;
 import io.certdesk.trust.chain.KeyCertSignRule;
 import io.certdesk.trust.chain.KeyStrengthRule;
+import io.certdesk.trust.chain.NameRule;
 import io.certdesk.trust.chain.SelfSignedClientCertificateRule;
 import io.certdesk.trust.chain.SignatureHashRule;
 import io.certdesk.trust.chain.ValidityRule;
@@ -39,7 +40,7 @@ public final class ChainCheck {
     }
 
     /** The rules every certificate of the path is checked by, in the order their problems are listed. */
-    static final List<ChainRule> RULES = List.of(new SelfSignedClientCertificateRule(), new CaBasicConstraintsRule(),
+    static final List<ChainRule> RULES = List.of(new NameRule(), new SelfSignedClientCertificateRule(), new CaBasicConstraintsRule(),
             new KeyCertSignRule(), new ValidityRule(), new KeyStrengthRule(), new SignatureHashRule(), new ClientAuthenticationRule());
 
     public static Result check(List<X509Certificate> certificates, Instant now, int rsaMinBits, List<String> allowedCurveSizes) {

@@ -10,12 +10,15 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.Pem;
+import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.config.CertdeskProperties;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
@@ -23,6 +26,12 @@ import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.LifecycleService;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.request.Quoted;
+import io.certdesk.trust.chain.NameRule;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.stereotype.Service;
@@ -41,10 +50,11 @@ public class PartnerTrustService {
     private final CertdeskProperties properties;
     private final Clock clock;
     private final PublicRoots publicRoots;
+    private final CertificateAuthorities authorities;
 
     public PartnerTrustService(TrustRequests requests, PartnerCas partners, CertificateInventory inventory, Organizations organizations,
                                LifecycleService lifecycle, RuntimeService runtime, CertdeskProperties properties, Clock clock,
-                               PublicRoots publicRoots) {
+                               PublicRoots publicRoots, CertificateAuthorities authorities) {
         this.requests = requests;
         this.partners = partners;
         this.inventory = inventory;
@@ -54,6 +64,7 @@ public class PartnerTrustService {
         this.properties = properties;
         this.clock = clock;
         this.publicRoots = publicRoots;
+        this.authorities = authorities;
     }
 
     /** Stores the chain a client sent and starts its trust process; returns the reference. */
@@ -89,8 +100,69 @@ public class PartnerTrustService {
             problems.add("The environment \"" + request.environment() + "\" does not exist; use one of "
                     + String.join(", ", properties.environments().keySet()) + ".");
         }
+        problems.addAll(certdesksOwn(chain));
+        if (result.leaf() != null && request.organizationId() != null && !request.organizationId().isBlank()) {
+            problems.addAll(registeredElsewhere(result.leaf(), request));
+        }
         requests.record(id, problems.isEmpty() ? "AWAITING_APPROVAL" : "REJECTED_BY_CHECKS", problems);
         return new ChainCheck.Result(result.leaf(), result.cas(), List.copyOf(problems));
+    }
+
+    /**
+     * What in the chain is certdesk's own: a CA with the name or key of one of certdesk's CAs (any environment, any
+     * generation), or a client certificate for a key certdesk certified. Trusting it as a partner's would carry
+     * certdesk's certificates into another environment past their revocation checks, or put a CA of the sender's
+     * making under certdesk's name in every gateway's trust bundle.
+     */
+    private List<String> certdesksOwn(List<X509Certificate> chain) {
+        List<String> problems = new ArrayList<>();
+        for (X509Certificate certificate : chain) {
+            for (String environment : authorities.environments()) {
+                boolean own = authorities.generations(environment).stream().map(g -> g.ca().certificate()).anyMatch(ca ->
+                        ca.getSubjectX500Principal().equals(certificate.getSubjectX500Principal())
+                                || commonName(ca) != null && commonName(ca).equalsIgnoreCase(commonName(certificate))
+                                || Arrays.equals(ca.getPublicKey().getEncoded(), certificate.getPublicKey().getEncoded()));
+                if (own) {
+                    problems.add(ChainCheck.shown(certificate) + " has the name or key of certdesk's own " + environment + " CA: "
+                            + "certificates certdesk issued need no partner trust. Send your partner CA's chain.");
+                    break;
+                }
+            }
+            if (certificate.getBasicConstraints() < 0 && certifiedByCertdesk(certificate)) {
+                problems.add("The client certificate " + ChainCheck.shown(certificate) + " has a key certdesk certified: renew "
+                        + "certdesk's certificate by mail or over EST instead; a partner client certificate needs a key of its own.");
+            }
+        }
+        return problems;
+    }
+
+    /** The subject's (first) common name, trimmed; null without one. Names match in any order of their parts. */
+    private static String commonName(X509Certificate certificate) {
+        RDN[] names = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
+        return names.length == 0 ? null : IETFUtils.valueToString(names[0].getFirst().getValue()).trim();
+    }
+
+    private boolean certifiedByCertdesk(X509Certificate certificate) {
+        SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded());
+        return PublicKeyHashes.ofEveryEncoding(key).stream().flatMap(hash -> inventory.findByPublicKeyHash(hash).stream())
+                .anyMatch(issued -> !issued.serial().startsWith(PARTNER_PREFIX));
+    }
+
+    /**
+     * A partner client certificate is trusted for one organization in one environment: the handshake looks it up by
+     * its fingerprint alone.
+     */
+    private List<String> registeredElsewhere(X509Certificate leaf, TrustRequests.TrustRequest request) {
+        IssuedCertificate registered = inventory.findBySerial(inventoryKey(ChainCheck.fingerprint(leaf))).orElse(null);
+        if (registered == null || registered.environment().equals(request.environment())
+                && registered.organizationId().equals(request.organizationId())) {
+            return List.of();
+        }
+        return List.of(registered.organizationId().equals(request.organizationId())
+                ? "The client certificate " + ChainCheck.shown(leaf) + " is already trusted for " + request.organizationId()
+                + " in " + registered.environment() + ": use another client certificate for " + request.environment() + "."
+                : "The client certificate " + ChainCheck.shown(leaf) + " is already trusted for another organization: "
+                + "send a client certificate of your own.");
     }
 
     /** Trusts every CA of the approved chain for the organization and environment, and tracks the client certificate. */
@@ -139,8 +211,10 @@ public class PartnerTrustService {
 
     /** The inventory key of a partner's client certificate, from its SHA-256 fingerprint (colon hex). */
     public static String inventoryKey(String fingerprint) {
-        return "P-" + fingerprint.replace(":", "").substring(0, 40);
+        return PARTNER_PREFIX + fingerprint.replace(":", "").substring(0, 40);
     }
+
+    private static final String PARTNER_PREFIX = "P-";
 
     public TrustRequests.TrustRequest get(long id) {
         return requests.get(id);
@@ -152,8 +226,8 @@ public class PartnerTrustService {
                 : c.getPublicKey() instanceof ECPublicKey ec ? "EC " + ec.getParams().getCurve().getField().getFieldSize() + " bits"
                 : c.getPublicKey().getAlgorithm();
         // the sender chose these names: shown briefly, with control characters visible
-        return Quoted.shown(ChainCheck.name(c), 100) + "\n    issuer: "
-                + Quoted.shown(c.getIssuerX500Principal().getName(), 100) + "\n    valid: "
+        return Quoted.shown(ChainCheck.name(c), NameRule.MAX_LENGTH) + "\n    issuer: "
+                + Quoted.shown(c.getIssuerX500Principal().getName(), NameRule.MAX_LENGTH) + "\n    valid: "
                 + c.getNotBefore().toInstant() + " to " + c.getNotAfter().toInstant() + "\n    SHA-256: " + ChainCheck.fingerprint(c)
                 + "\n    key: " + key + ", signed with " + c.getSigAlgName();
     }

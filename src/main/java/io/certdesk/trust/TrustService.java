@@ -9,6 +9,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
@@ -124,7 +125,7 @@ public class TrustService {
             return "the certificate is not for client authentication: " + usage;
         }
         List<X509Certificate> ownCas = authorities.trusted(environment).stream().map(CertificateAuthority::certificate).toList();
-        if (pathProblem(chain, ownCas, now) == null) {
+        if (pathProblem(chain, ownCas, List.of(), now) == null) {
             IssuedCertificate issued = inventory.findBySerial(SerialNumbers.hex(leaf.getSerialNumber())).orElse(null);
             if (issued == null) {
                 return "certdesk has no record of serial " + SerialNumbers.hex(leaf.getSerialNumber());
@@ -140,12 +141,18 @@ public class TrustService {
             return "no valid path to certdesk's " + environment + " CA, and not a partner client certificate approved for an "
                     + "organization (a partner CA is trusted only for the client certificates approved with it)";
         }
+        if (!environment.equals(registered.environment())) {
+            return "the partner client certificate was approved for " + registered.environment() + ", not for " + environment;
+        }
         List<X509Certificate> granted = partners.forOrganization(environment, registered.organizationId()).stream()
                 .map(PartnerCas.PartnerCa::certificate).toList();
         if (granted.isEmpty()) {
             return "no partner CA is trusted for organization " + registered.organizationId() + " in " + environment;
         }
-        String problem = pathProblem(chain, granted, now);
+        // the path must end at an approved root, within its validity: an approved intermediate is no anchor of its own
+        List<X509Certificate> roots = granted.stream().filter(TrustService::selfIssued).toList();
+        List<X509Certificate> intermediates = granted.stream().filter(ca -> !selfIssued(ca)).toList();
+        String problem = pathProblem(chain, roots, intermediates, now);
         if (problem != null) {
             return "no valid path to a partner CA trusted for organization " + registered.organizationId() + " in " + environment
                     + " (" + problem + ")";
@@ -156,8 +163,20 @@ public class TrustService {
         return null;
     }
 
-    /** Why no PKIX path leads from the chain's leaf to one of the anchors, or null when one does. */
-    private static String pathProblem(X509Certificate[] chain, List<X509Certificate> anchorCertificates, Date now) {
+    private static boolean selfIssued(X509Certificate ca) {
+        return ca.getSubjectX500Principal().equals(ca.getIssuerX500Principal());
+    }
+
+    /**
+     * Why no PKIX path leads from the chain's leaf through the chain's and the given intermediates to one of the
+     * anchors, within every certificate's validity (the anchor's too, which PKIX itself does not check), or null
+     * when one does.
+     */
+    private static String pathProblem(X509Certificate[] chain, List<X509Certificate> anchorCertificates,
+                                      List<X509Certificate> intermediates, Date now) {
+        if (anchorCertificates.isEmpty()) {
+            return "no trusted root";
+        }
         Set<TrustAnchor> anchors = new HashSet<>();
         for (X509Certificate ca : anchorCertificates) {
             anchors.add(new TrustAnchor(ca, null));
@@ -168,8 +187,15 @@ public class TrustService {
             PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, target);
             parameters.setRevocationEnabled(false);
             parameters.setDate(now);
-            parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(Arrays.asList(chain))));
-            CertPathBuilder.getInstance("PKIX").build(parameters);
+            List<X509Certificate> store = new ArrayList<>(Arrays.asList(chain));
+            store.addAll(intermediates);
+            parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(store)));
+            PKIXCertPathBuilderResult path = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
+            X509Certificate anchor = path.getTrustAnchor().getTrustedCert();
+            if (now.after(anchor.getNotAfter()) || now.before(anchor.getNotBefore())) {
+                return "the root " + anchor.getSubjectX500Principal().getName() + " is not valid now (" + anchor.getNotBefore().toInstant()
+                        + " to " + anchor.getNotAfter().toInstant() + ")";
+            }
             return null;
         } catch (CertPathBuilderException e) {
             return e.getMessage();

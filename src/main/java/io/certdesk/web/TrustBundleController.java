@@ -6,7 +6,9 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 import io.certdesk.authority.Pem;
+import io.certdesk.request.Quoted;
 import io.certdesk.trust.TrustService;
+import io.certdesk.trust.chain.NameRule;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,7 +34,9 @@ public class TrustBundleController {
     public ResponseEntity<String> pem(@PathVariable String environment) {
         StringBuilder out = new StringBuilder();
         for (X509Certificate ca : trust.bundle(environment)) {
-            out.append("# ").append(ca.getSubjectX500Principal().getName()).append('\n').append(Pem.encode(ca));
+            // the name is a partner's choice: one line, control characters written out, so it can add nothing
+            out.append("# ").append(Quoted.shown(ca.getSubjectX500Principal().getName(), NameRule.MAX_LENGTH)).append('\n')
+                    .append(Pem.encode(ca));
         }
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-pem-file")).body(out.toString());
     }

@@ -34,20 +34,25 @@ public final class TestPki {
     }
 
     public static Issued root(String name, Instant notBefore, Instant notAfter) {
+        return root(new X500Name(name), notBefore, notAfter);
+    }
+
+    /** A root with a name of any content, e.g. values no name string can carry. */
+    public static Issued root(X500Name name, Instant notBefore, Instant notAfter) {
         KeyPair keys = TestCsrs.ec("secp384r1");
-        return new Issued(build(name, keys, new X500Name(name), keys, notBefore, notAfter, 1, null, "SHA384withECDSA"), keys);
+        return new Issued(build(name, keys, name, keys, notBefore, notAfter, 1, null, "SHA384withECDSA"), keys);
     }
 
     public static Issued intermediate(String name, Issued issuer, Instant notBefore, Instant notAfter) {
         KeyPair keys = TestCsrs.ec("secp384r1");
-        return new Issued(build(name, keys, X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.keys(), notBefore, notAfter,
+        return new Issued(build(new X500Name(name), keys, X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.keys(), notBefore, notAfter,
                 0, null, "SHA384withECDSA"), keys);
     }
 
     public static Issued leaf(String name, Issued issuer, KeyPurposeId purpose) {
         KeyPair keys = TestCsrs.ec("secp384r1");
         Instant now = Instant.now();
-        return new Issued(build(name, keys, X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.keys(),
+        return new Issued(build(new X500Name(name), keys, X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.keys(),
                 now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(200)), -1, purpose, "SHA384withECDSA"), keys);
     }
 
@@ -76,16 +81,16 @@ public final class TestPki {
     public static Issued selfSignedLeaf(String name) {
         KeyPair keys = TestCsrs.ec("secp384r1");
         Instant now = Instant.now();
-        return new Issued(build(name, keys, new X500Name(name), keys, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(200)), -1,
+        return new Issued(build(new X500Name(name), keys, new X500Name(name), keys, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(200)), -1,
                 KeyPurposeId.id_kp_clientAuth, "SHA384withECDSA"), keys);
     }
 
-    private static X509Certificate build(String subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys, Instant notBefore,
+    private static X509Certificate build(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys, Instant notBefore,
                                          Instant notAfter, int pathLength, KeyPurposeId purpose, String algorithm) {
         try {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
                     new BigInteger(64, new SecureRandom()).add(BigInteger.ONE), Date.from(notBefore), Date.from(notAfter),
-                    new X500Name(subject), subjectKeys.getPublic());
+                    subject, subjectKeys.getPublic());
             if (pathLength >= 0) {
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength));
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));

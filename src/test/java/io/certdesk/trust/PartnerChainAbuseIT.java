@@ -1,0 +1,179 @@
+package io.certdesk.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.Pem;
+import io.certdesk.support.EmbeddedCertdeskTest;
+import io.certdesk.support.Mailbox;
+import io.certdesk.support.Openssl;
+import io.certdesk.support.TestCsrs;
+import io.certdesk.support.TestPki;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A partner's chain is the sender's own making: what it cannot smuggle past the two approvers, into the trust bundle
+ * gateways load, or across environments, checked with openssl as the partner's client and a gateway would.
+ */
+class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
+
+    private static final Instant NOW = Instant.now();
+
+    @Autowired
+    CertificateAuthorities authorities;
+    @Autowired
+    PartnerCas partners;
+    @TempDir
+    Path client;
+
+    @BeforeEach
+    void needsOpensslAndASecondApprover() {
+        Openssl.assumeAvailable();
+        approverUser("approver2");
+    }
+
+    private static String organization(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    /** A chain mailed from an address, and the trust reference certdesk's first answer gave it. */
+    private record Sent(String from, String reference) {
+    }
+
+    /** Mails the chain for the organization and environment. */
+    private Sent mailChain(String organizationId, String environment, X509Certificate... chain) throws Exception {
+        String from = address(organizationId);
+        StringBuilder pem = new StringBuilder();
+        for (X509Certificate certificate : chain) {
+            pem.append(Pem.encode(certificate));
+        }
+        MAILBOX.send(Mailbox.from(from).subject("Our partner certificate").body("Organization ID: " + organizationId
+                + "\nEnvironment: " + environment + "\n").attach("chain.pem", pem.toString().getBytes()));
+        String subject = MAILBOX.awaitOne(from).subject();
+        return new Sent(from, subject.substring(subject.indexOf("TR-"), subject.indexOf(']')));
+    }
+
+    private void approveTwice(Sent sent) throws Exception {
+        String reference = sent.reference();
+        Task first = awaitTask(reference, PartnerTrustProcess.FIRST_APPROVAL);
+        tasks.claim(first.getId(), "approver");
+        decide("approver", first.getId(), Map.of(PartnerTrustProcess.FIRST_APPROVED, true));
+        Task second = awaitTask(reference, PartnerTrustProcess.SECOND_APPROVAL);
+        tasks.claim(second.getId(), "approver2");
+        decide("approver2", second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, true));
+        awaitEnded(reference, PartnerTrustProcess.END_TRUSTED);
+    }
+
+    /** Every mail certdesk sent about a refused chain, as one text. */
+    private String refusal(Sent sent) throws Exception {
+        awaitEnded(sent.reference(), PartnerTrustProcess.END_CHAIN_REJECTED);
+        // as one line: a refusal wraps its sentences
+        return String.join(" ", MAILBOX.read(sent.from(), "INBOX").stream().map(Mailbox.Received::text).toList()).replaceAll("\\s+", " ");
+    }
+
+    /** openssl s_client with the client's certificate and key against an environment's mTLS endpoint. */
+    private boolean handshakeSucceeds(int port, TestPki.Issued certificate) throws Exception {
+        String name = "client-" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(client.resolve(name + ".crt"), certificate.pem());
+        Files.writeString(client.resolve(name + ".key"), TestCsrs.privateKeyPem(certificate.keys()));
+        return Openssl.run(client, "openssl s_client -connect 127.0.0.1:" + port + " -servername localhost -cert " + name
+                + ".crt -key " + name + ".key -brief < /dev/null 2>&1").output().contains("CONNECTION ESTABLISHED");
+    }
+
+    @Test
+    void aPartnerRootWhoseNameCarriesAnotherCertificateIsRefusedAndTheBundleCannotBeMadeToCarryIt() throws Exception {
+        String org = organization("hidden");
+        // a CA of the sender's making, named like certdesk's, and a client certificate it made for someone else
+        TestPki.Issued rogue = TestPki.root("CN=certdesk QA Client CA,O=certdesk,C=NL", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
+        TestPki.Issued forged = TestPki.leaf("CN=acme-42,O=ACME BV", rogue, KeyPurposeId.id_kp_clientAuth);
+        X500Name hiding = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "Hidden Partner Root CA")
+                .addRDN(BCStyle.OU, "\n" + rogue.pem()).build();
+        TestPki.Issued root = TestPki.root(hiding, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
+        TestPki.Issued leaf = TestPki.leaf("CN=" + org, root, KeyPurposeId.id_kp_clientAuth);
+
+        Sent sent = mailChain(org, "qa", leaf.certificate(), root.certificate());
+        String reference = sent.reference();
+        assertThat(refusal(sent)).contains("control or invisible characters");
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(reference).count()).as("no approver is asked").isZero();
+
+        // a CA trusted before names were checked: the bundle names it on one line, and carries nothing else
+        String fingerprint = ChainCheck.fingerprint(root.certificate());
+        partners.add("qa", fingerprint, org, ChainCheck.name(root.certificate()), Pem.encode(root.certificate()), reference,
+                "approver, approver2", NOW);
+        try {
+            Files.writeString(client.resolve("bundle.pem"), http.getForObject("/pki/qa/trust-bundle.pem", String.class));
+            Files.writeString(client.resolve("forged.pem"), forged.pem());
+            String listed = Openssl.ok(client, "openssl crl2pkcs7 -nocrl -certfile bundle.pem | openssl pkcs7 -print_certs -noout");
+            assertThat(listed.lines().filter(line -> line.startsWith("subject=")).count()).as(listed)
+                    .isEqualTo(partners.forEnvironment("qa").size() + authorities.trusted("qa").size());
+            assertThat(Openssl.run(client, "openssl verify -CAfile bundle.pem forged.pem 2>&1").output())
+                    .as("a gateway that loads the bundle").doesNotContain("forged.pem: OK");
+        } finally {
+            jdbc.sql("delete from partner_ca_grant where fingerprint = ?").param(fingerprint).update();
+            jdbc.sql("delete from partner_ca where fingerprint = ?").param(fingerprint).update();
+        }
+    }
+
+    @Test
+    void aPartnerClientCertificateApprovedForQaOpensNothingInProduction() throws Exception {
+        String org = organization("one-env");
+        TestPki.Issued root = TestPki.root("CN=" + org + " Root CA", NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(3000)));
+        TestPki.Issued qaLeaf = TestPki.leaf("CN=" + org + ",OU=qa", root, KeyPurposeId.id_kp_clientAuth);
+        TestPki.Issued productionLeaf = TestPki.leaf("CN=" + org + ",OU=production", root, KeyPurposeId.id_kp_clientAuth);
+        approveTwice(mailChain(org, "qa", qaLeaf.certificate(), root.certificate()));
+        approveTwice(mailChain(org, "production", productionLeaf.certificate(), root.certificate()));
+
+        assertThat(handshakeSucceeds(MTLS_PORT, qaLeaf)).isTrue();
+        assertThat(handshakeSucceeds(MTLS_PRODUCTION_PORT, productionLeaf)).isTrue();
+        assertThat(handshakeSucceeds(MTLS_PRODUCTION_PORT, qaLeaf)).as("the qa client certificate in production").isFalse();
+
+        // the same client certificate mailed again for production is refused: it is trusted for qa
+        Sent again = mailChain(org, "production", qaLeaf.certificate(), root.certificate());
+        assertThat(refusal(again)).contains("already trusted for " + org + " in qa");
+    }
+
+    @Test
+    void certdesksOwnCaAndCertificatesAreNoPartnerChain() throws Exception {
+        String org = organization("own-ca");
+        Issued issued = onboard(org, "qa", TestCsrs.ec("secp384r1"));
+        X509Certificate qaCa = authorities.get("qa").certificate();
+        // a key-compromised qa certificate would otherwise open production
+        Sent sent = mailChain(org, "production", Pem.certificate(issued.certificatePem()), qaCa);
+        assertThat(refusal(sent)).contains("certdesk's own qa CA").contains("has a key certdesk certified");
+
+        // a CA of the sender's making under certdesk's CA's name
+        String other = organization("own-name");
+        TestPki.Issued lookalike = TestPki.root(qaCa.getSubjectX500Principal().getName(), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
+        TestPki.Issued leaf = TestPki.leaf("CN=" + other, lookalike, KeyPurposeId.id_kp_clientAuth);
+        assertThat(refusal(mailChain(other, "qa", leaf.certificate(), lookalike.certificate()))).contains("certdesk's own qa CA");
+    }
+
+    @Test
+    void aPartnerRootThatExpiredOpensNothingThroughTheCaItIssued() throws Exception {
+        String org = organization("expiring");
+        TestPki.Issued root = TestPki.root("CN=" + org + " Root CA", NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(2)));
+        TestPki.Issued issuing = TestPki.intermediate("CN=" + org + " Issuing CA", root, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(1000)));
+        TestPki.Issued leaf = TestPki.leaf("CN=" + org, issuing, KeyPurposeId.id_kp_clientAuth);
+        approveTwice(mailChain(org, "qa", leaf.certificate(), issuing.certificate(), root.certificate()));
+        assertThat(handshakeSucceeds(MTLS_PORT, leaf)).isTrue();
+
+        clock.moveBy(Duration.ofDays(3));
+        assertThat(handshakeSucceeds(MTLS_PORT, leaf)).as("three days later, the root expired").isFalse();
+    }
+}
