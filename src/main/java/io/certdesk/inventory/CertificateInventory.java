@@ -188,10 +188,20 @@ public class CertificateInventory {
                 .param(environment).query(Long.class).single();
     }
 
-    /** Active certificates of an organization in an environment: what a new request would renew. */
+    /**
+     * Active certificates certdesk issued to an organization in an environment: what a new request would renew. A
+     * partner's client certificate is not certdesk's to supersede or revoke.
+     */
     public List<IssuedCertificate> findActive(String organizationId, String environment) {
         return jdbc.sql("select * from issued_certificate where organization_id = ? and environment = ? and status = 'ACTIVE' "
-                        + "order by not_after").params(organizationId, environment).query(CertificateInventory::map).list();
+                        + "and issuer_kind = 'CERTDESK' order by not_after").params(organizationId, environment)
+                .query(CertificateInventory::map).list();
+    }
+
+    /** Whether a certificate with this public key (SHA-256 of one encoding) was revoked because its key was compromised. */
+    public boolean keyCompromised(String publicKeySha256) {
+        return jdbc.sql("select count(*) from issued_certificate where public_key_sha256 = ? and status = 'REVOKED' "
+                + "and revocation_reason = 'keyCompromise'").param(publicKeySha256).query(Long.class).single() > 0;
     }
 
     /** Active certificates whose notAfter has passed, oldest first. */

@@ -13,11 +13,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.certdesk.authority.CertificateSubject;
+import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -121,6 +123,7 @@ public class RequestService {
                                 + "-subj \"/C=NL/O=Your Company Name/OU=API Client/CN=your-organization-id\""));
                     }
                 }
+                compromisedKey(facts, findings);
                 List<String> renewed = renewals(request, claims, subject, facts, findings);
                 strangerToOrganization(claims, findings);
                 repository.recordRenewal(requestId, renewed);
@@ -196,6 +199,22 @@ public class RequestService {
         return new RequestClaims(orgId, orgSource, company, contactName, contactEmail, r.senderEmail(), environment,
                 environmentSource);
     }
+
+    /**
+     * A key whose certificate was revoked for keyCompromise is not certified again, in any encoding of it: whoever
+     * holds the key now may not be its owner.
+     */
+    private void compromisedKey(CsrFacts facts, List<PolicyFinding> findings) {
+        List<String> hashes = PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(facts.publicKeyInfo()));
+        if (hashes.stream().anyMatch(inventory::keyCompromised)) {
+            findings.add(PolicyFinding.error(KEY_COMPROMISED, "The CSR's public key (SHA-256 " + facts.publicKeySha256()
+                    + ") belongs to a certificate that was revoked because its private key was compromised: certdesk never "
+                    + "certifies that key again.", "Make a new key and a CSR from it, e.g. openssl ecparam -genkey -name "
+                    + "secp384r1 -noout -out client-key.pem, then openssl req -new -key client-key.pem -out client.csr"));
+        }
+    }
+
+    public static final String KEY_COMPROMISED = "KEY_COMPROMISED";
 
     /** Active certificates of the same organization and environment that this request renews, noted for the approver. */
     private List<String> renewals(CertificateRequest request, RequestClaims claims, String subject, CsrFacts facts,

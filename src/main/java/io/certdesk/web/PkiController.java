@@ -34,7 +34,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -162,13 +161,16 @@ public class PkiController {
 
     /** A PEM certificate in; whether this environment's CA (any generation) issued it, and its state, out. */
     @PostMapping(value = "/validate", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, Object>> validate(@PathVariable String environment, @RequestBody(required = false) byte[] body) {
+    public ResponseEntity<Map<String, Object>> validate(@PathVariable String environment, HttpServletRequest http) throws IOException {
         authorities.get(environment);
-        if (body == null || body.length == 0) {
-            return badRequest("Send a PEM certificate (-----BEGIN CERTIFICATE----- ...) as the request body.");
+        // read no more than the limit: a body of any size, announced or chunked, must not end up in memory
+        byte[] body = http.getContentLengthLong() > MAX_PEM_BYTES ? null : http.getInputStream().readNBytes(MAX_PEM_BYTES + 1);
+        if (body == null || body.length > MAX_PEM_BYTES) {
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("error", "The body is larger than " + MAX_PEM_BYTES / 1024 + " KB; a certificate is a few KB."));
         }
-        if (body.length > MAX_PEM_BYTES) {
-            return badRequest("The body is larger than " + MAX_PEM_BYTES / 1024 + " KB; a certificate is a few KB.");
+        if (body.length == 0) {
+            return badRequest("Send a PEM certificate (-----BEGIN CERTIFICATE----- ...) as the request body.");
         }
         String text = new String(body, StandardCharsets.US_ASCII);
         if (text.contains("PRIVATE KEY-----")) {

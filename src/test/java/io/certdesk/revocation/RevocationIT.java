@@ -250,6 +250,24 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aKeyRevokedForKeyCompromiseIsNeverCertifiedAgainByMail() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued issued = onboard("rev-reuse", "qa", keys);
+        assertThat(adminRevoke("admin", "admin", issued.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+
+        // whoever holds the key now sends the same CSR again
+        String holder = address("holder");
+        MAILBOX.send(Mailbox.from(holder).body("Organization ID: rev-reuse\nCompany: ACME BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=rev-reuse", keys)).getBytes()));
+        Mailbox.Received refusal = MAILBOX.awaitOne(holder);
+        assertThat(refusal.subject()).contains("refused");
+        assertThat(refusal.text()).contains("KEY_COMPROMISED").contains("never certifies that key again");
+        assertThat(jdbc.sql("select count(*) from issued_certificate where public_key_sha256 = (select public_key_sha256 "
+                + "from issued_certificate where serial = ?)").param(issued.serial()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void aPrivateKeyInAMailRevokesTheCertificatesItUnlocksAndTellsTheContacts() throws Exception {
         KeyPair keys = TestCsrs.ec("secp384r1");
         Issued issued = onboard("rev-leak", "qa", keys);

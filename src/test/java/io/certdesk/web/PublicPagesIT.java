@@ -2,7 +2,13 @@ package io.certdesk.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -82,6 +88,31 @@ class PublicPagesIT extends EmbeddedCertdeskTest {
                 .contains("damaged");
         ResponseEntity<Map> empty = http.postForEntity("/pki/qa/validate", null, Map.class);
         assertThat(empty.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
+    /** Raw HTTP/1.1 to the validator: the request line, headers and what of the body is sent; the status line back. */
+    private String validatorAnswer(String headers, byte[] body) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", URI.create(http.getRootUri()).getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /pki/qa/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-pem-file\r\n"
+                    + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void theValidatorAnswersAHugeBodyWithoutWaitingForItOrHoldingIt() throws Exception {
+        // a gigabyte announced: answered at once, without waiting for (or keeping) what never comes
+        assertThat(validatorAnswer("Content-Length: 1000000000\r\n", "-----BEGIN".getBytes(StandardCharsets.US_ASCII)))
+                .contains("413");
+        // and chunked, with no length announced: read up to the limit only
+        byte[] chunk = new byte[200 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'A');
+        byte[] chunked = ("32000\r\n" + new String(chunk, StandardCharsets.US_ASCII) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(validatorAnswer("Transfer-Encoding: chunked\r\n", chunked)).contains("413");
     }
 
     @Test
