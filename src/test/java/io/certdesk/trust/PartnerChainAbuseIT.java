@@ -146,6 +146,13 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
         // the same client certificate mailed again for production is refused: it is trusted for qa
         Sent again = mailChain(org, "production", qaLeaf.certificate(), root.certificate());
         assertThat(refusal(again)).contains("already trusted for " + org + " in qa");
+
+        // a certificate request of the organization renews nothing of the partner's: that is not certdesk's to revoke
+        String requester = address(org);
+        MAILBOX.send(Mailbox.from(requester).body("Organization ID: " + org + "\nCompany: ACME BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=" + org, TestCsrs.ec("secp384r1"))).getBytes()));
+        Task approval = awaitTask(referenceIn(MAILBOX.awaitOne(requester).subject()), "UserTask_ApproveRequest");
+        assertThat(approvalFacts(approval).get("findings").toString()).doesNotContain("RENEWAL").doesNotContain("P-");
     }
 
     @Test
