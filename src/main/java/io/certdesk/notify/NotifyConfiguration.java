@@ -1,5 +1,6 @@
 package io.certdesk.notify;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -40,6 +41,12 @@ public class NotifyConfiguration {
         }
         sender.setJavaMailProperties(properties);
         return sender;
+    }
+
+    /** Replaces Spring Boot's mail health check, which connected to the relay on every health request. */
+    @Bean
+    HealthIndicator mailHealthIndicator(ReusingMailSender sender, Clock clock) {
+        return new RelayHealth(sender, clock);
     }
 
     @Bean

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
@@ -37,6 +40,19 @@ class OperationsIT extends EmbeddedCertdeskTest {
         Map<String, Object> components = (Map<String, Object>) health.getBody().get("components");
         assertThat(components).containsKeys("db", "mail", "certificateAuthorities", "supportInbox");
         assertThat(components.get("certificateAuthorities").toString()).contains("UP").contains("qa").contains("production");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void healthAskedAgainAndAgainContactsTheMailRelayOnceAtMost() {
+        // health is public: each request must not become a connection and login at the company's mail server
+        List<Object> checks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Map<String, Object> components = (Map<String, Object>) http.getForEntity("/actuator/health", Map.class).getBody().get("components");
+            checks.add(((Map<String, Object>) ((Map<String, Object>) components.get("mail")).get("details")).get("checkedAt"));
+        }
+        assertThat(checks).doesNotContainNull();
+        assertThat(new HashSet<>(checks)).as("relay probes for 20 health requests").hasSizeLessThanOrEqualTo(2);
     }
 
     @Test
