@@ -127,7 +127,7 @@ public class PartnerTrustDelegates {
             if (!approved && (reason == null || reason.isBlank())) {
                 throw new ProcessEngineException("A rejection needs a reason for the client: fill in 'rejectionReason'");
             }
-            requests.recordDecision(id, first, user, clock.instant());
+            requests.recordDecision(id, first, user, approved, clock.instant());
             var process = task.getExecution().getProcessInstance();
             // shown in the second approval's form; decisions read certdesk's record, never this variable
             PartnerTrustProcess.setApprover(process, first, user);

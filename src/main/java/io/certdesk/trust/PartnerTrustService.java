@@ -173,6 +173,9 @@ public class PartnerTrustService {
                 || request.firstDecidedBy().equals(request.secondDecidedBy())) {
             throw new IllegalStateException(request.reference() + " lacks two decisions by two different approvers");
         }
+        if (!request.firstApproved() || !request.secondApproved()) {
+            throw new IllegalStateException(request.reference() + " was not approved by both approvers");
+        }
         ChainCheck.Result chain = validate(id);
         if (!chain.valid()) {
             throw new IllegalStateException(request.reference() + " no longer passes its checks: " + chain.problems());

@@ -16,7 +16,7 @@ public class TrustRequests {
 
     public record TrustRequest(long id, String reference, String senderEmail, String organizationId, String environment,
                                String chainPem, List<String> problems, String status,
-                               String firstDecidedBy, String secondDecidedBy) {
+                               String firstDecidedBy, String secondDecidedBy, boolean firstApproved, boolean secondApproved) {
     }
 
     private final JdbcClient jdbc;
@@ -42,14 +42,15 @@ public class TrustRequests {
                         rs.getString("organization_id"), rs.getString("environment"), rs.getString("chain_pem"),
                         rs.getString("problems") == null || rs.getString("problems").isBlank() ? List.of()
                                 : Arrays.asList(rs.getString("problems").split("\n")),
-                        rs.getString("status"), rs.getString("first_decided_by"), rs.getString("second_decided_by"))).single();
+                        rs.getString("status"), rs.getString("first_decided_by"), rs.getString("second_decided_by"),
+                        rs.getBoolean("first_approved"), rs.getBoolean("second_approved"))).single();
     }
 
-    /** Records who made the first or second trust decision (the logged-in approver). */
-    public void recordDecision(long id, boolean first, String user, Instant at) {
-        String column = first ? "first_decided" : "second_decided";
-        jdbc.sql("update trust_request set " + column + "_by = ?, " + column + "_at = ? where id = ?")
-                .params(user, Timestamp.from(at), id).update();
+    /** Records who made the first or second trust decision (the logged-in approver), and what they decided. */
+    public void recordDecision(long id, boolean first, String user, boolean approved, Instant at) {
+        String column = first ? "first" : "second";
+        jdbc.sql("update trust_request set " + column + "_decided_by = ?, " + column + "_decided_at = ?, " + column
+                        + "_approved = ? where id = ?").params(user, Timestamp.from(at), approved, id).update();
     }
 
     public void record(long id, String status, List<String> problems) {

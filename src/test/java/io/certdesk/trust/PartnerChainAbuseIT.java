@@ -1,6 +1,7 @@
 package io.certdesk.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
     CertificateAuthorities authorities;
     @Autowired
     PartnerCas partners;
+    @Autowired
+    PartnerTrustService trust;
     @TempDir
     Path client;
 
@@ -169,6 +172,25 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
         TestPki.Issued lookalike = TestPki.root(qaCa.getSubjectX500Principal().getName(), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
         TestPki.Issued leaf = TestPki.leaf("CN=" + other, lookalike, KeyPurposeId.id_kp_clientAuth);
         assertThat(refusal(mailChain(other, "qa", leaf.certificate(), lookalike.certificate()))).contains("certdesk's own qa CA");
+    }
+
+    @Test
+    void aPartnerCaTheSecondApproverDeclinedIsNeverTrustedEvenIfItsTrustStepRuns() throws Exception {
+        String org = organization("declined");
+        TestPki.Issued root = TestPki.root("CN=" + org + " Root CA", NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(3000)));
+        TestPki.Issued leaf = TestPki.leaf("CN=" + org, root, KeyPurposeId.id_kp_clientAuth);
+        Sent sent = mailChain(org, "qa", leaf.certificate(), root.certificate());
+        Task first = awaitTask(sent.reference(), PartnerTrustProcess.FIRST_APPROVAL);
+        decide("approver", first.getId(), Map.of(PartnerTrustProcess.FIRST_APPROVED, true));
+        Task second = awaitTask(sent.reference(), PartnerTrustProcess.SECOND_APPROVAL);
+        decide("approver2", second.getId(), Map.of(PartnerTrustProcess.SECOND_APPROVED, false, "rejectionReason", "Unknown partner"));
+        awaitEnded(sent.reference(), PartnerTrustProcess.END_TRUST_REJECTED);
+
+        // two different people decided, but not both for it: the step that trusts (reached by any route) refuses
+        long id = jdbc.sql("select id from trust_request where reference = ?").param(sent.reference()).query(Long.class).single();
+        assertThatThrownBy(() -> trust.trust(id, "admin")).hasMessageContaining("not approved by both approvers");
+        assertThat(partners.forEnvironment("qa")).noneMatch(ca -> ca.certificate().equals(root.certificate()));
+        assertThat(handshakeSucceeds(MTLS_PORT, leaf)).isFalse();
     }
 
     @Test
