@@ -1,5 +1,6 @@
 package io.certdesk.config;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
@@ -7,7 +8,8 @@ import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.history.event.HistoricJobLogEvent;
 import org.camunda.bpm.engine.impl.history.event.HistoricVariableUpdateEventEntity;
 import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
-import org.camunda.bpm.engine.impl.history.handler.CompositeDbHistoryEventHandler;
+import org.camunda.bpm.engine.impl.history.handler.CompositeHistoryEventHandler;
+import org.camunda.bpm.engine.impl.history.handler.DbHistoryEventHandler;
 import org.camunda.bpm.engine.impl.history.handler.HistoryEventHandler;
 import org.springframework.stereotype.Component;
 
@@ -34,9 +36,12 @@ public class EngineHistory extends AbstractProcessEnginePlugin {
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         if (configuration.getHistoryEventHandler() == null && configuration.isEnableDefaultDbHistoryEventHandler()) {
-            List<HistoryEventHandler> custom = configuration.getCustomHistoryEventHandlers();
-            configuration.setHistoryEventHandler(new WithoutRoutineJobLog(
-                    new CompositeDbHistoryEventHandler(custom == null ? List.of() : custom)));
+            List<HistoryEventHandler> handlers = new ArrayList<>();
+            handlers.add(new WithoutRoutineDetails());
+            if (configuration.getCustomHistoryEventHandlers() != null) {
+                handlers.addAll(configuration.getCustomHistoryEventHandlers());
+            }
+            configuration.setHistoryEventHandler(new WithoutRoutineJobLog(new CompositeHistoryEventHandler(handlers)));
         }
     }
 
@@ -45,15 +50,24 @@ public class EngineHistory extends AbstractProcessEnginePlugin {
         if (event instanceof HistoricJobLogEvent job) {
             return !(job.isCreationLog() || job.isSuccessLog() || job.isDeletionLog() && isTimer(job));
         }
-        if (event instanceof HistoricVariableUpdateEventEntity update) {
-            // the engine names a user operation only for a call made by a logged-in user
-            return update.getUserOperationId() != null;
-        }
         return true;
     }
 
     private static boolean isTimer(HistoricJobLogEvent job) {
         return job.getJobDefinitionType() != null && job.getJobDefinitionType().startsWith("timer-");
+    }
+
+    /**
+     * The engine's database handler, writing a variable's change record only for a change a person made: the
+     * variable's own history row (its value) is written for every variable.
+     */
+    static final class WithoutRoutineDetails extends DbHistoryEventHandler {
+
+        @Override
+        protected boolean shouldWriteHistoricDetail(HistoricVariableUpdateEventEntity update) {
+            // the engine names a user operation only for a call made by a logged-in user
+            return super.shouldWriteHistoricDetail(update) && update.getUserOperationId() != null;
+        }
     }
 
     /** The engine's history handlers, without the routine job log entries. */

@@ -22,6 +22,7 @@ import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.history.HistoricVariableUpdate;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
@@ -158,7 +159,10 @@ class FaultsIT {
             assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).successLog().count()).as("succeeded entries").isZero();
             assertThat(history.createHistoricJobLogQuery().processInstanceId(instance).deletionLog().count())
                     .as("the approval task's timers, deleted when the approver decided").isZero();
-            // the change history keeps what a person set, with the user operation that set it: the decision
+            // every variable keeps its value in the history; the change history keeps what a person set, with the user
+            // operation that set it: the decision
+            assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(instance).list())
+                    .extracting(HistoricVariableInstance::getName).contains(OnboardingProcess.REQUEST_ID, "approvalFacts", OnboardingProcess.APPROVED);
             assertThat(history.createHistoricDetailQuery().variableUpdates().processInstanceId(instance).list())
                     .allSatisfy(change -> assertThat(change.getUserOperationId()).isNotNull())
                     .extracting(change -> ((HistoricVariableUpdate) change).getVariableName()).contains(OnboardingProcess.APPROVED);
