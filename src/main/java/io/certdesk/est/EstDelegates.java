@@ -15,6 +15,7 @@ import io.certdesk.request.RequestRepository;
 import io.certdesk.request.RequestService;
 import io.certdesk.request.ValidateRequestDelegate;
 import io.certdesk.request.ValidationResult;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
@@ -87,6 +88,10 @@ public class EstDelegates {
     JavaDelegate approveEstReenrollment(RequestService requests) {
         return execution -> {
             long requestId = OnboardingProcess.requestId(execution);
+            // only what the renewal window check found automatic: this step stands for no one's decision otherwise
+            if (!Boolean.TRUE.equals(execution.getVariable(EstProcess.AUTOMATIC_REENROLLMENT))) {
+                throw new ProcessEngineException("request " + requestId + " is not an automatic re-enrollment: an approver decides it");
+            }
             requests.recordDecision(requestId, true, EstProcess.automaticBy(requests.get(requestId).estClientSerial()), null);
         };
     }

@@ -71,6 +71,11 @@ public class RevocationDelegates {
             String serial = RevocationProcess.string(execution, RevocationProcess.SERIAL);
             String decidedBy = RevocationProcess.string(execution, RevocationProcess.DECIDED_BY);
             String requestedBy = RevocationProcess.string(execution, RevocationProcess.REQUESTED_BY);
+            // a revocation that needs an approver is carried out only with an approver's recorded decision to revoke
+            if (Boolean.TRUE.equals(execution.getVariable(RevocationProcess.APPROVAL_NEEDED))
+                    && (decidedBy == null || !Boolean.TRUE.equals(execution.getVariable(RevocationProcess.APPROVED)))) {
+                throw new ProcessEngineException("the revocation of " + serial + " needs an approver's decision to revoke, and has none");
+            }
             String revokedBy = (requestedBy == null ? "requested by unknown" : "requested by " + requestedBy)
                     + (decidedBy == null ? "" : ", approved by " + decidedBy);
             if (!revocations.revoke(serial, RevocationReason.parse(RevocationProcess.string(execution, RevocationProcess.REASON)), revokedBy)) {

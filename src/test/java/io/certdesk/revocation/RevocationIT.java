@@ -250,6 +250,25 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aRevocationMovedPastItsApprovalInsideTheEngineRevokesNothing() throws Exception {
+        Issued issued = onboard("rev-skip", "qa", TestCsrs.ec("secp384r1"));
+        assertThat(adminRevoke("admin", "admin", issued.serial(), "superseded").getStatusCode().value()).isEqualTo(202);
+        Task approval = awaitTask(issued.serial(), "UserTask_ApproveRevocation");
+        // what a process modification does (closed at the API's edge; here from inside the engine)
+        engine.getRuntimeService().createProcessInstanceModification(approval.getProcessInstanceId())
+                .startBeforeActivity("Task_RevokeCertificate").cancelAllForActivity("UserTask_ApproveRevocation").execute(true, false);
+        long deadline = System.currentTimeMillis() + WAIT.toMillis();
+        while (engine.getManagementService().createJobQuery().processInstanceId(approval.getProcessInstanceId()).withException().count() == 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(engine.getManagementService().createJobQuery().processInstanceId(approval.getProcessInstanceId())
+                .withException().singleResult().getExceptionMessage()).contains("needs an approver's decision");
+        assertThat(jdbc.sql("select status from issued_certificate where serial = ?").param(issued.serial()).query(String.class).single())
+                .isEqualTo("ACTIVE");
+    }
+
+    @Test
     void aKeyRevokedForKeyCompromiseIsNeverCertifiedAgainByMail() throws Exception {
         KeyPair keys = TestCsrs.ec("secp384r1");
         Issued issued = onboard("rev-reuse", "qa", keys);
