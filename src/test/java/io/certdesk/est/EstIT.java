@@ -1,6 +1,7 @@
 package io.certdesk.est;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -563,6 +564,19 @@ class EstIT extends EmbeddedCertdeskTest {
         assertThat(waiting.status()).isEqualTo(202);
         String reference = referenceIn(waiting.body());
         return new Waiting(old, reference, awaitTask(reference, EstProcess.APPROVE_REQUEST));
+    }
+
+    @Test
+    void anEarlyReenrollmentMovedToTheAutomaticApprovalInsideTheEngineIsNotSigned() throws Exception {
+        Waiting early = earlyReenrollment("est-moved");
+        // what a process modification does (closed at the API's edge; here from inside the engine)
+        assertThatThrownBy(() -> engine.getRuntimeService().createProcessInstanceModification(early.approval().getProcessInstanceId())
+                .startBeforeActivity(EstProcess.APPROVE_AUTOMATICALLY).cancelAllForActivity(EstProcess.APPROVE_REQUEST)
+                .execute(true, false)).hasMessageContaining("not an automatic re-enrollment");
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(early.reference()).count()).as("still an approver's").isEqualTo(1);
+        assertThat(curl("simplereenroll", "new.b64", true).status()).isEqualTo(202);
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-moved'").query(Long.class).single())
+                .isEqualTo(1);
     }
 
     @Test

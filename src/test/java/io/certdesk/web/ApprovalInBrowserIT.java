@@ -156,11 +156,11 @@ class ApprovalInBrowserIT extends EmbeddedCertdeskTest {
         assertThat(delivery.attachments()).containsKeys("client-cert.pem", "ca-cert.pem");
         assertThat(jdbc.sql("select decided_by from certificate_request where reference = ?").param(reference)
                 .query(String.class).single()).isEqualTo("approver");
-        // the approver's completion wrote the decision, and did not send back what the form showed
+        // what the form showed was written once, by certdesk, and not sent back with the decision
         String instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult().getId();
         assertThat(history.createHistoricDetailQuery().variableUpdates().processInstanceId(instance).list())
                 .map(d -> ((HistoricVariableUpdate) d).getVariableName())
-                .contains("approved").doesNotContain("approvalFacts");
+                .contains("approved").filteredOn(name -> name.equals("approvalFacts")).hasSize(1);
         passed = true;
     }
 
