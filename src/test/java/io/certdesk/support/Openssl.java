@@ -2,9 +2,12 @@ package io.certdesk.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -65,6 +68,22 @@ public final class Openssl {
     }
 
     /** The hex digest from {@code openssl dgst -sha256} output ("SHA2-256(stdin)= ab12..."). */
+    /**
+     * {@code openssl s_client -brief} with a client certificate and its key (written into {@code dir}) against an
+     * mTLS listener on loopback: whether the handshake succeeded, as a client checking its set-up sees it.
+     */
+    public static boolean handshakeSucceeds(Path dir, int port, TestPki.Issued client) {
+        String name = "client-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            Files.writeString(dir.resolve(name + ".crt"), client.pem());
+            Files.writeString(dir.resolve(name + ".key"), TestCsrs.privateKeyPem(client.keys()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return run(dir, "openssl s_client -connect 127.0.0.1:" + port + " -servername localhost -cert " + name + ".crt -key "
+                + name + ".key -brief < /dev/null 2>&1").output().contains("CONNECTION ESTABLISHED");
+    }
+
     public static String digest(String output) {
         String trimmed = output.trim();
         return trimmed.substring(trimmed.lastIndexOf(' ') + 1);

@@ -90,13 +90,8 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
         return String.join(" ", MAILBOX.read(sent.from(), "INBOX").stream().map(Mailbox.Received::text).toList()).replaceAll("\\s+", " ");
     }
 
-    /** openssl s_client with the client's certificate and key against an environment's mTLS endpoint. */
-    private boolean handshakeSucceeds(int port, TestPki.Issued certificate) throws Exception {
-        String name = "client-" + UUID.randomUUID().toString().substring(0, 8);
-        Files.writeString(client.resolve(name + ".crt"), certificate.pem());
-        Files.writeString(client.resolve(name + ".key"), TestCsrs.privateKeyPem(certificate.keys()));
-        return Openssl.run(client, "openssl s_client -connect 127.0.0.1:" + port + " -servername localhost -cert " + name
-                + ".crt -key " + name + ".key -brief < /dev/null 2>&1").output().contains("CONNECTION ESTABLISHED");
+    private boolean handshakeSucceeds(int port, TestPki.Issued certificate) {
+        return Openssl.handshakeSucceeds(client, port, certificate);
     }
 
     @Test

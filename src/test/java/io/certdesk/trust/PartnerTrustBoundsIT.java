@@ -93,13 +93,8 @@ class PartnerTrustBoundsIT extends EmbeddedCertdeskTest {
     }
 
     /** openssl s_client with the client's certificate and key, as the guide has the client check its set-up. */
-    private boolean handshakeSucceeds(TestPki.Issued certificate) throws Exception {
-        String name = "client-" + UUID.randomUUID().toString().substring(0, 8);
-        Files.writeString(client.resolve(name + ".crt"), certificate.pem());
-        Files.writeString(client.resolve(name + ".key"), TestCsrs.privateKeyPem(certificate.keys()));
-        String output = Openssl.run(client, "openssl s_client -connect 127.0.0.1:" + MTLS_PORT + " -servername localhost -cert "
-                + name + ".crt -key " + name + ".key -brief < /dev/null 2>&1").output();
-        return output.contains("CONNECTION ESTABLISHED");
+    private boolean handshakeSucceeds(TestPki.Issued certificate) {
+        return Openssl.handshakeSucceeds(client, MTLS_PORT, certificate);
     }
 
     @Test
