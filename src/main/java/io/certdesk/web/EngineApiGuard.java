@@ -8,6 +8,11 @@ import java.io.InputStreamReader;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -113,6 +118,40 @@ public class EngineApiGuard extends OncePerRequestFilter {
             "PUT", Pattern.compile(ENGINE + "(filter/[^/]+|job/[^/]+/retries|incident/[^/]+/annotation)"),
             "DELETE", Pattern.compile(ENGINE + "(filter/[^/]+|incident/[^/]+/annotation)"));
 
+    /** Retrying failed jobs: one job, or a list of jobs by id. */
+    private static final Pattern JOB_RETRIES = Pattern.compile(ENGINE + "job/([^/]+/)?retries");
+    private static final DateTimeFormatter ENGINE_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+
+    /**
+     * Why a retry is not what an operator retrying a failed job sends, or null: at least one retry (0 stops a job),
+     * due now or soon (a date far ahead parks it), and for several jobs their ids only (a job query reaches every job).
+     */
+    static String retriesProblem(JsonNode body, boolean several, Instant now) {
+        if (!body.isObject() || !body.path("retries").canConvertToInt() || body.path("retries").asInt() < 1) {
+            return "A retry sets 'retries' to 1 or more: 0 would stop the job";
+        }
+        JsonNode due = body.get("dueDate");
+        if (due != null && !due.isNull()) {
+            try {
+                if (OffsetDateTime.parse(due.asText(), ENGINE_DATE).toInstant().isAfter(now.plus(Duration.ofMinutes(5)))) {
+                    return "A retry is due now: a 'dueDate' later than five minutes from now would hold the job back";
+                }
+            } catch (DateTimeParseException e) {
+                return "'dueDate' is not a date like 2026-01-31T12:00:00.000+0000";
+            }
+        }
+        if (several) {
+            Iterator<String> fields = body.fieldNames();
+            while (fields.hasNext()) {
+                String field = fields.next();
+                if (!Set.of("jobIds", "retries", "dueDate").contains(field)) {
+                    return "Retrying several jobs names them in 'jobIds', not by '" + field + "'";
+                }
+            }
+        }
+        return null;
+    }
+
     /** Methods that read: the engine answers them without changing anything. */
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -145,6 +184,14 @@ public class EngineApiGuard extends OncePerRequestFilter {
         // the path as the API's router sees it: decoded, without path parameters, slashes given as %2F included
         String path = normalized(urlDecode(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo())));
         String method = request.getMethod().toUpperCase(Locale.ROOT);
+
+        if (!plainPath(request.getRequestURI())) {
+            // the servlet container, the webapps' login filter and the API's router each read such a path their own
+            // way: "/camunda/api/engine;x/default/user" reached the engine without a login
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "The path holds a ';' path parameter, an encoded "
+                    + "slash, backslash, dot or percent sign, or an empty or dot segment: use the plain path");
+            return;
+        }
 
         if (SETUP.matcher(path).matches()) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
@@ -236,6 +283,13 @@ public class EngineApiGuard extends OncePerRequestFilter {
                     return;
                 }
             }
+            if (JOB_RETRIES.matcher(path).matches()) {
+                String problem = retriesProblem(tree, path.endsWith("/job/retries"), Instant.now());
+                if (problem != null) {
+                    refuse(request, response, HttpServletResponse.SC_FORBIDDEN, problem);
+                    return;
+                }
+            }
             if (TASK_WRITE.matcher(path).matches()) {
                 Optional<String> foreign = foreignVariable(tree, DECISION_VARIABLES);
                 if (foreign.isPresent()) {
@@ -246,6 +300,16 @@ public class EngineApiGuard extends OncePerRequestFilter {
             }
         }
         chain.doFilter(new CachedBody(request, body), response);
+    }
+
+    private static final Pattern NOT_PLAIN = Pattern.compile("(?i).*(;|%2f|%5c|%2e|%25|\\\\|//|/\\./|/\\.\\./|/\\.{1,2}$).*");
+
+    /**
+     * Whether the request's path, as sent, is plain: no path parameters, no encoded separators or dots, no empty or
+     * dot segments, so that every component reads the same path.
+     */
+    static boolean plainPath(String requestUri) {
+        return requestUri != null && !NOT_PLAIN.matcher(requestUri).matches();
     }
 
     /**

@@ -30,6 +30,11 @@ public final class Rest {
         this.client = HttpClient.newBuilder().cookieHandler(cookies).build();
     }
 
+    /** Without any login. */
+    public static Rest anonymous(String root) {
+        return new Rest(root);
+    }
+
     /** HTTP Basic as {@code user}. */
     public static Rest basic(String root, String user, String password) {
         Rest rest = new Rest(root);

@@ -118,6 +118,20 @@ class EngineApiGuardIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aPathParameterOrEncodedSeparatorGetsNoOneIntoTheEngineWithoutALogin() throws Exception {
+        Rest anonymous = Rest.anonymous(http.getRootUri());
+        assertThat(anonymous.get("/camunda/api/engine/engine/default/user").status()).as("the plain path").isEqualTo(401);
+        for (String path : java.util.List.of("/camunda/api/engine;engine/default/user",
+                "/camunda/api/engine;engine/default/history/variable-instance?variableName=approvalFacts",
+                "/camunda/api/cockpit;plugin/base/default/process-definition/statistics-count",
+                "/engine-rest;x/process-definition/count", "/engine-rest/user%2Fcount")) {
+            Rest.Response answer = anonymous.get(path);
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.body()).as(path).doesNotContain("approver").doesNotContain("approvalFacts\",");
+        }
+    }
+
+    @Test
     void firstAdminSetupStaysClosedOnBothPaths() throws Exception {
         Rest anonymous = Rest.basic(http.getRootUri(), "nobody", "nothing");
         Rest.Response setup = anonymous.post("/camunda/api/admin/setup/default/user/create",
@@ -154,6 +168,13 @@ class EngineApiGuardIT extends EmbeddedCertdeskTest {
         assertThat(admin.send("DELETE", "/engine-rest/process-instance/" + instance, null, "application/json").status()).isEqualTo(403);
         assertThat(admin.send("DELETE", "/engine-rest/history/process-instance/" + instance, null, "application/json").status())
                 .isEqualTo(403);
+        // nor park or stop a job under the cover of a retry
+        String job = engine.getManagementService().createJobQuery().timers().list().get(0).getId();
+        assertThat(admin.put("/engine-rest/job/" + job + "/retries", "{\"retries\":3,\"dueDate\":\"2099-01-01T00:00:00.000+0000\"}")
+                .status()).isEqualTo(403);
+        assertThat(admin.post("/engine-rest/job/retries", "{\"jobIds\":[\"" + job + "\"],\"retries\":0}").status()).isEqualTo(403);
+        assertThat(engine.getManagementService().createJobQuery().jobId(job).singleResult().getDuedate()).isBefore(new java.util.Date(
+                System.currentTimeMillis() + 400L * 24 * 3600 * 1000));
         // an approver cannot hand the task to another group, nor write a decision without completing it
         Rest approver = restAsApprover();
         assertThat(approver.post("/engine-rest/task/" + approval.getId() + "/identity-links/delete",
@@ -182,7 +203,7 @@ class EngineApiGuardIT extends EmbeddedCertdeskTest {
         Rest.Response deploy = admin.send("POST", "/engine-rest/deployment/create", body, "multipart/form-data; boundary=" + boundary);
         assertThat(deploy.status()).isEqualTo(403);
         assertThat(admin.send("POST", "/engine-rest/deployment;x=y/create", body, "multipart/form-data; boundary=" + boundary).status())
-                .isEqualTo(403);
+                .isEqualTo(400);
         assertThat(engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey("intruder").count()).isZero();
     }
 }

@@ -51,7 +51,7 @@ class EngineApiGuardTest {
                 Arguments.of("POST", "/engine-rest", "/process-instance/1/modification", null, "{}", 403),
                 Arguments.of("PUT", "/engine-rest", "/process-instance/1/variables/requestId", null, "{\"value\":1}", 403),
                 Arguments.of("PUT", "/engine-rest", "/task/1/variables/requestId/", null, "{\"value\":1}", 403),
-                Arguments.of("PUT", "/engine-rest", "/task/1/localVariables/trustRequestId//", null, "{\"value\":4}", 403),
+                Arguments.of("PUT", "/engine-rest", "/task/1/localVariables/trustRequestId//", null, "{\"value\":4}", 400),
                 Arguments.of("PUT", "/camunda/api/engine", "/engine/default/task/1/variables/serial/", null, "{\"value\":\"AB\"}", 403),
                 Arguments.of("POST", "/engine-rest", "/task/1/bpmnError", null, "{\"errorCode\":\"x\"}", 403),
                 Arguments.of("PUT", "/engine-rest", "/task/1", null, "{\"name\":\"x\"}", 403),
@@ -92,8 +92,45 @@ class EngineApiGuardTest {
                 Arguments.of("POST", "/engine-rest", "/task/1/assignee", null, "{\"userId\":\"approver\"}", 200),
                 Arguments.of("POST", "/engine-rest", "/task/1/comment/create", null, "{\"message\":\"called them\"}", 200),
                 Arguments.of("PUT", "/engine-rest", "/job/1/retries", null, "{\"retries\":1}", 200),
+                Arguments.of("PUT", "/engine-rest", "/job/1/retries", null, "{\"retries\":0}", 403),
+                Arguments.of("PUT", "/engine-rest", "/job/1/retries", null, "{\"retries\":3,\"dueDate\":\"2099-01-01T00:00:00.000+0000\"}", 403),
+                Arguments.of("PUT", "/engine-rest", "/job/1/retries", null, "{\"retries\":1,\"dueDate\":null}", 200),
+                Arguments.of("POST", "/engine-rest", "/job/retries", null, "{\"jobIds\":[\"1\"],\"retries\":1}", 200),
+                Arguments.of("POST", "/engine-rest", "/job/retries", null, "{\"jobQuery\":{},\"retries\":1}", 403),
                 Arguments.of("POST", "/camunda/api/admin", "/auth/user/default/login/tasklist", null, null, 200),
                 Arguments.of("HEAD", "/engine-rest", "/task", null, null, 200));
+    }
+
+    static Stream<Arguments> rawPaths() {
+        return Stream.of(
+                // as sent, and the servlet path and path info the container made of it
+                Arguments.of("/camunda/api/engine;engine/default/user", "/camunda/api/engine", "/default/user", 400),
+                Arguments.of("/camunda/api/cockpit;plugin/base/default/process-definition/statistics-count", "/camunda/api",
+                        "/cockpit/base/default/process-definition/statistics-count", 400),
+                Arguments.of("/engine-rest;x/process-definition/count", "/engine-rest", "/process-definition/count", 400),
+                Arguments.of("/engine-rest/task%2Fcount", "/engine-rest", "/task/count", 400),
+                Arguments.of("/engine-rest/task/%2e%2e/user", "/engine-rest", "/user", 400),
+                Arguments.of("/engine-rest/task/./count", "/engine-rest", "/task/count", 400),
+                Arguments.of("/engine-rest/task\\count", "/engine-rest", "/task/count", 400),
+                Arguments.of("/engine-rest/task/count", "/engine-rest", "/task/count", 200),
+                Arguments.of("/camunda/api/engine/engine/default/user", "/camunda/api/engine", "/engine/default/user", 200));
+    }
+
+    @ParameterizedTest(name = "GET {0} -> {3}")
+    @MethodSource("rawPaths")
+    void refusesPathsThatComponentsReadDifferently(String uri, String servletPath, String pathInfo, int expected) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", uri);
+        request.setServletPath(servletPath);
+        request.setPathInfo(pathInfo);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        MockFilterChain chain = new MockFilterChain();
+        new EngineApiGuard().doFilter(request, response, chain);
+        if (expected == 200) {
+            assertThat(chain.getRequest()).as(response.getContentAsString()).isNotNull();
+        } else {
+            assertThat(chain.getRequest()).isNull();
+            assertThat(response.getStatus()).isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}{2}?{3} {4} -> {5}")
