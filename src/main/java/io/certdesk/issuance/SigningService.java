@@ -13,6 +13,7 @@ import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.Fingerprints;
 import io.certdesk.authority.Pem;
+import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
@@ -95,6 +96,10 @@ public class SigningService {
             csr = CsrParser.parse(request.csrPem().getBytes(StandardCharsets.UTF_8));
         } catch (CsrFormatException e) {
             throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
+        }
+        if (PublicKeyHashes.ofEveryEncoding(csr.getSubjectPublicKeyInfo()).stream().anyMatch(inventory::keyCompromised)) {
+            throw new IllegalStateException(request.reference() + ": a certificate with its key was revoked for keyCompromise "
+                    + "after the request was checked: not signing");
         }
         // proof of possession was verified when the request was validated; what is signed must be the key the
         // approver saw (verifying the signature again would cost more than signing with an EC CA)

@@ -149,6 +149,10 @@ public class RequestService {
 
     @Transactional
     public CertificateRequest recordDecision(long requestId, boolean approved, String decidedBy, String reason) {
+        if (approved && keyCompromisedSinceChecked(repository.get(requestId))) {
+            throw new IllegalStateException("Request " + repository.get(requestId).reference() + " cannot be approved: a certificate "
+                    + "with its key was revoked for keyCompromise after the request was checked. Reject it with a reason.");
+        }
         metrics.counter(approved ? "certdesk.requests.approved" : "certdesk.requests.rejected", approved ? List.of()
                 : List.of(Tag.of("by", "approver"))).increment();
         if (!repository.recordDecision(requestId, approved ? CertificateRequest.Status.APPROVED : CertificateRequest.Status.REJECTED,
@@ -215,6 +219,19 @@ public class RequestService {
     }
 
     public static final String KEY_COMPROMISED = "KEY_COMPROMISED";
+
+    private boolean keyCompromisedSinceChecked(CertificateRequest request) {
+        if (request.csrPem() == null) {
+            return false;
+        }
+        try {
+            CsrFacts facts = CsrFacts.read(request.csrPem().getBytes(StandardCharsets.UTF_8));
+            return PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(facts.publicKeyInfo())).stream()
+                    .anyMatch(inventory::keyCompromised);
+        } catch (CsrFormatException unreadable) {
+            return false;
+        }
+    }
 
     /** Active certificates of the same organization and environment that this request renews, noted for the approver. */
     private List<String> renewals(CertificateRequest request, RequestClaims claims, String subject, CsrFacts facts,

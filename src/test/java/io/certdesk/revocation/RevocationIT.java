@@ -1,6 +1,7 @@
 package io.certdesk.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -284,6 +285,25 @@ class RevocationIT extends EmbeddedCertdeskTest {
         assertThat(refusal.text()).contains("KEY_COMPROMISED").contains("never certifies that key again");
         assertThat(jdbc.sql("select count(*) from issued_certificate where public_key_sha256 = (select public_key_sha256 "
                 + "from issued_certificate where serial = ?)").param(issued.serial()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestWaitingForItsApproverWhenItsKeyIsRevokedForKeyCompromiseIsNotApproved() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued issued = onboard("rev-pending", "qa", keys);
+        // the same key asks again, and waits for an approver
+        String holder = address("pending-holder");
+        MAILBOX.send(Mailbox.from(holder).body("Organization ID: rev-pending\nCompany: ACME BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=rev-pending", keys)).getBytes()));
+        Task waiting = awaitTask(referenceIn(MAILBOX.awaitOne(holder).subject()), "UserTask_ApproveRequest");
+        assertThat(adminRevoke("admin", "admin", issued.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+
+        assertThatThrownBy(() -> decide("approver", waiting.getId(), Map.of("approved", true)))
+                .hasStackTraceContaining("cannot be approved").hasStackTraceContaining("keyCompromise");
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'rev-pending'").query(Long.class).single())
+                .as("nothing signed for the compromised key").isEqualTo(1);
+        assertThat(tasks.createTaskQuery().taskId(waiting.getId()).count()).as("the approver rejects it instead").isEqualTo(1);
     }
 
     @Test
