@@ -90,6 +90,8 @@ public class PartnerTrustDelegates {
     JavaDelegate trustPartnerCa(PartnerTrustService trust, Notifier notifier, CertdeskProperties properties) {
         return execution -> {
             long id = PartnerTrustProcess.trustRequestId(execution);
+            // a request decided before certdesk recorded what was decided: the decisions its approval listeners set
+            trust.recordEarlierDecisions(id, PartnerTrustProcess.decision(execution, true), PartnerTrustProcess.decision(execution, false));
             TrustRequests.TrustRequest request = trust.get(id);
             List<String> trusted = trust.trust(id, request.firstDecidedBy() + ", " + request.secondDecidedBy());
             X509Certificate leaf = PartnerTrustService.parsePem(request.chainPem()).stream()

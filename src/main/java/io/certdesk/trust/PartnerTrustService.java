@@ -173,7 +173,7 @@ public class PartnerTrustService {
                 || request.firstDecidedBy().equals(request.secondDecidedBy())) {
             throw new IllegalStateException(request.reference() + " lacks two decisions by two different approvers");
         }
-        if (!request.firstApproved() || !request.secondApproved()) {
+        if (!Boolean.TRUE.equals(request.firstApproved()) || !Boolean.TRUE.equals(request.secondApproved())) {
             throw new IllegalStateException(request.reference() + " was not approved by both approvers");
         }
         ChainCheck.Result chain = validate(id);
@@ -209,7 +209,20 @@ public class PartnerTrustService {
      * JDK's public trust store. Empty for a private PKI.
      */
     public List<String> warnings(ChainCheck.Result chain) {
-        return publicRoots.warnings(chain.cas());
+        List<String> warnings = new ArrayList<>(publicRoots.warnings(chain.cas()));
+        List<X509Certificate> all = new ArrayList<>(chain.cas());
+        if (chain.leaf() != null) {
+            all.add(0, chain.leaf());
+        }
+        for (X509Certificate certificate : all) {
+            // a letter from another script can make a name look like another, certdesk's own CA's included
+            String foreign = Quoted.nonAscii(ChainCheck.name(certificate));
+            if (!foreign.isEmpty()) {
+                warnings.add(ChainCheck.shown(certificate) + " holds characters outside plain ASCII: " + foreign
+                        + ". Check that it is not made to look like another name.");
+            }
+        }
+        return warnings;
     }
 
     /** The inventory key of a partner's client certificate, from its SHA-256 fingerprint (colon hex). */
@@ -218,6 +231,11 @@ public class PartnerTrustService {
     }
 
     private static final String PARTNER_PREFIX = "P-";
+
+    /** See {@link TrustRequests#recordEarlierDecisions}. */
+    public void recordEarlierDecisions(long id, Boolean firstApproved, Boolean secondApproved) {
+        requests.recordEarlierDecisions(id, firstApproved, secondApproved);
+    }
 
     public TrustRequests.TrustRequest get(long id) {
         return requests.get(id);

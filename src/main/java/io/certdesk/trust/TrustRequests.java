@@ -16,7 +16,7 @@ public class TrustRequests {
 
     public record TrustRequest(long id, String reference, String senderEmail, String organizationId, String environment,
                                String chainPem, List<String> problems, String status,
-                               String firstDecidedBy, String secondDecidedBy, boolean firstApproved, boolean secondApproved) {
+                               String firstDecidedBy, String secondDecidedBy, Boolean firstApproved, Boolean secondApproved) {
     }
 
     private final JdbcClient jdbc;
@@ -43,7 +43,8 @@ public class TrustRequests {
                         rs.getString("problems") == null || rs.getString("problems").isBlank() ? List.of()
                                 : Arrays.asList(rs.getString("problems").split("\n")),
                         rs.getString("status"), rs.getString("first_decided_by"), rs.getString("second_decided_by"),
-                        rs.getBoolean("first_approved"), rs.getBoolean("second_approved"))).single();
+                        rs.getObject("first_approved") == null ? null : rs.getBoolean("first_approved"),
+                        rs.getObject("second_approved") == null ? null : rs.getBoolean("second_approved"))).single();
     }
 
     /** Records who made the first or second trust decision (the logged-in approver), and what they decided. */
@@ -51,6 +52,15 @@ public class TrustRequests {
         String column = first ? "first" : "second";
         jdbc.sql("update trust_request set " + column + "_decided_by = ?, " + column + "_decided_at = ?, " + column
                         + "_approved = ? where id = ?").params(user, Timestamp.from(at), approved, id).update();
+    }
+
+    /**
+     * For a request decided before the decisions were recorded here: the decisions its process recorded (the
+     * approval listeners set them from what they checked). Values already recorded stay.
+     */
+    public void recordEarlierDecisions(long id, Boolean firstApproved, Boolean secondApproved) {
+        jdbc.sql("update trust_request set first_approved = coalesce(first_approved, ?), second_approved = coalesce(second_approved, ?) "
+                + "where id = ?").params(firstApproved, secondApproved, id).update();
     }
 
     public void record(long id, String status, List<String> problems) {

@@ -18,9 +18,9 @@ public final class NameRule implements ChainRule {
     public void check(ChainLink link, ChainSettings settings, List<String> problems) {
         String subject = link.certificate().getSubjectX500Principal().getName();
         String what = link.isClientCertificate() ? "the client certificate " : "the CA certificate ";
-        if (Quoted.hasInvisible(subject)) {
+        if (Quoted.hasInvisible(subject) || subject.codePoints().anyMatch(c -> Character.isSpaceChar(c) && c != ' ')) {
             problems.add("The subject of " + what + link.shown() + " holds line breaks or other control or invisible "
-                    + "characters: issue it with a subject of plain text.");
+                    + "characters, or a space other than the plain one: issue it with a subject of plain text.");
         } else if (subject.codePointCount(0, subject.length()) > MAX_LENGTH) {
             problems.add("The subject of " + what + link.shown() + " is longer than " + MAX_LENGTH
                     + " characters: issue it with a shorter subject.");
