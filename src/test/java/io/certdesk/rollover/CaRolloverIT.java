@@ -85,9 +85,9 @@ class CaRolloverIT {
     @Test
     void rolloverKeepsOldCertificatesWorkingAndIssuesRenewalsFromTheNewCa() throws Exception {
         Openssl.assumeAvailable();
-        KeyPair oldKeys = TestCsrs.p384();
+        KeyPair oldKeys = TestCsrs.ec("secp384r1");
         Issued old = onboard("roll-1", "jane-roll@acme.test", oldKeys);
-        Issued doomed = onboard("roll-2", "joe-roll@acme.test", TestCsrs.p384());
+        Issued doomed = onboard("roll-2", "joe-roll@acme.test", TestCsrs.ec("secp384r1"));
         Files.writeString(dir.resolve("old.pem"), old.certificatePem());
         Files.writeString(dir.resolve("old.key"), TestCsrs.privateKeyPem(oldKeys));
         Files.writeString(dir.resolve("doomed.pem"), doomed.certificatePem());
@@ -150,7 +150,7 @@ class CaRolloverIT {
         assertThat(Openssl.ok(dir, curl("old.pem", "old.key"))).isEqualTo("404");
 
         // the renewal is signed by the new CA, delivered with it, and supersedes the old certificate
-        KeyPair newKeys = TestCsrs.p384();
+        KeyPair newKeys = TestCsrs.ec("secp384r1");
         Issued renewed = onboard("roll-1", old.contact(), newKeys);
         Files.writeString(dir.resolve("new.pem"), renewed.certificatePem());
         Files.writeString(dir.resolve("new.key"), TestCsrs.privateKeyPem(newKeys));

@@ -34,6 +34,10 @@ public final class TestCsrs {
     private TestCsrs() {
     }
 
+    /**
+     * One P-384 key shared by every test that calls this: never mail its private key or revoke a certificate of it
+     * for keyCompromise, or certdesk refuses it (KEY_COMPROMISED) in every later test of the same context.
+     */
     public static synchronized KeyPair p384() {
         if (p384 == null) {
             p384 = ec("secp384r1");
