@@ -149,15 +149,17 @@ public class RequestService {
 
     @Transactional
     public CertificateRequest recordDecision(long requestId, boolean approved, String decidedBy, String reason) {
-        if (approved && keyCompromisedSinceChecked(repository.get(requestId))) {
-            throw new IllegalStateException("Request " + repository.get(requestId).reference() + " cannot be approved: a certificate "
+        // over EST a key is new by construction (any key certdesk knows is refused before); signing checks again anyway
+        CertificateRequest request = repository.get(requestId);
+        if (approved && !request.overEst() && keyCompromisedSinceChecked(request)) {
+            throw new IllegalStateException("Request " + request.reference() + " cannot be approved: a certificate "
                     + "with its key was revoked for keyCompromise after the request was checked. Reject it with a reason.");
         }
         metrics.counter(approved ? "certdesk.requests.approved" : "certdesk.requests.rejected", approved ? List.of()
                 : List.of(Tag.of("by", "approver"))).increment();
         if (!repository.recordDecision(requestId, approved ? CertificateRequest.Status.APPROVED : CertificateRequest.Status.REJECTED,
                 decidedBy, reason, clock.instant())) {
-            throw new IllegalStateException("Request " + repository.get(requestId).reference() + " is not waiting for a decision");
+            throw new IllegalStateException("Request " + request.reference() + " is not waiting for a decision");
         }
         return repository.get(requestId);
     }
