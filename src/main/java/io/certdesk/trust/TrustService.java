@@ -26,6 +26,7 @@ import io.certdesk.authority.CertificateAuthority;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.request.Quoted;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,7 +194,8 @@ public class TrustService {
             PKIXCertPathBuilderResult path = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
             X509Certificate anchor = path.getTrustAnchor().getTrustedCert();
             if (now.after(anchor.getNotAfter()) || now.before(anchor.getNotBefore())) {
-                return "the root " + anchor.getSubjectX500Principal().getName() + " is not valid now (" + anchor.getNotBefore().toInstant()
+                // a partner's name, logged: one line, control characters written out
+                return "the root " + Quoted.of(anchor.getSubjectX500Principal().getName()) + " is not valid now (" + anchor.getNotBefore().toInstant()
                         + " to " + anchor.getNotAfter().toInstant() + ")";
             }
             return null;
