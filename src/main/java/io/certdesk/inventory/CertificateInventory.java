@@ -189,6 +189,16 @@ public class CertificateInventory {
     }
 
     /**
+     * Certificates certdesk issued with this public key (SHA-256 of one encoding) that still authenticate: active, or
+     * superseded and within their grace period.
+     */
+    public List<IssuedCertificate> findValidByPublicKeyHash(String publicKeySha256) {
+        return jdbc.sql("select * from issued_certificate where public_key_sha256 = ? and status in ('ACTIVE', 'SUPERSEDED') "
+                        + "and issuer_kind = 'CERTDESK' order by serial").param(publicKeySha256)
+                .query(CertificateInventory::map).list();
+    }
+
+    /**
      * Active certificates certdesk issued to an organization in an environment: what a new request would renew. A
      * partner's client certificate is not certdesk's to supersede or revoke.
      */
@@ -196,12 +206,6 @@ public class CertificateInventory {
         return jdbc.sql("select * from issued_certificate where organization_id = ? and environment = ? and status = 'ACTIVE' "
                         + "and issuer_kind = 'CERTDESK' order by not_after").params(organizationId, environment)
                 .query(CertificateInventory::map).list();
-    }
-
-    /** Whether a certificate with this public key (SHA-256 of one encoding) was revoked because its key was compromised. */
-    public boolean keyCompromised(String publicKeySha256) {
-        return jdbc.sql("select count(*) from issued_certificate where public_key_sha256 = ? and status = 'REVOKED' "
-                + "and revocation_reason = 'keyCompromise'").param(publicKeySha256).query(Long.class).single() > 0;
     }
 
     /** Active certificates whose notAfter has passed, oldest first. */

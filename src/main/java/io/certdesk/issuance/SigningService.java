@@ -16,6 +16,7 @@ import io.certdesk.authority.Pem;
 import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.CompromisedKeys;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.LifecycleService;
@@ -50,10 +51,12 @@ public class SigningService {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final RevocationService revocations;
+    private final CompromisedKeys compromisedKeys;
 
     public SigningService(RequestService requests, RequestRepository requestRepository, CertificateInventory inventory,
                           Organizations organizations, CertificateAuthorities authorities, LifecycleService lifecycle, Clock clock,
-                          MeterRegistry metrics, RevocationService revocations) {
+                          MeterRegistry metrics, RevocationService revocations, CompromisedKeys compromisedKeys) {
+        this.compromisedKeys = compromisedKeys;
         this.metrics = metrics;
         this.revocations = revocations;
         this.lifecycle = lifecycle;
@@ -97,9 +100,9 @@ public class SigningService {
         } catch (CsrFormatException e) {
             throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
         }
-        if (PublicKeyHashes.ofEveryEncoding(csr.getSubjectPublicKeyInfo()).stream().anyMatch(inventory::keyCompromised)) {
-            throw new IllegalStateException(request.reference() + ": a certificate with its key was revoked for keyCompromise "
-                    + "after the request was checked: not signing");
+        if (compromisedKeys.any(PublicKeyHashes.ofEveryEncoding(csr.getSubjectPublicKeyInfo()))) {
+            throw new IllegalStateException(request.reference() + ": its key became known as compromised (a certificate with it "
+                    + "revoked for keyCompromise, or its private key mailed) after the request was checked: not signing");
         }
         // proof of possession was verified when the request was validated; what is signed must be the key the
         // approver saw (verifying the signature again would cost more than signing with an EC CA)

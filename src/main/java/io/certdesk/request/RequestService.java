@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.CompromisedKeys;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,13 +33,15 @@ public class RequestService {
     private final RequestPolicy policy;
     private final Organizations organizations;
     private final CertificateInventory inventory;
+    private final CompromisedKeys compromisedKeys;
     private final String defaultEnvironment;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     public RequestService(RequestRepository repository, RequestPolicy policy, Organizations organizations,
-                          CertificateInventory inventory, RequestDefaults defaults, Clock clock,
+                          CertificateInventory inventory, CompromisedKeys compromisedKeys, RequestDefaults defaults, Clock clock,
                           MeterRegistry metrics) {
+        this.compromisedKeys = compromisedKeys;
         this.metrics = metrics;
         this.repository = repository;
         this.policy = policy;
@@ -207,17 +210,19 @@ public class RequestService {
     }
 
     /**
-     * A key whose certificate was revoked for keyCompromise is not certified again, in any encoding of it: whoever
-     * holds the key now may not be its owner.
+     * A key certdesk knows to be compromised is not certified again, in any encoding of it: a certificate with it was
+     * revoked for keyCompromise, or its private key was mailed. Whoever holds the key now may not be its owner. The
+     * finding says which of the two, never whose certificate it was.
      */
     private void compromisedKey(CsrFacts facts, List<PolicyFinding> findings) {
-        List<String> hashes = PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(facts.publicKeyInfo()));
-        if (hashes.stream().anyMatch(inventory::keyCompromised)) {
-            findings.add(PolicyFinding.error(KEY_COMPROMISED, "The CSR's public key (SHA-256 " + facts.publicKeySha256()
-                    + ") belongs to a certificate that was revoked because its private key was compromised: certdesk never "
-                    + "certifies that key again.", "Make a new key and a CSR from it, e.g. openssl ecparam -genkey -name "
-                    + "secp384r1 -noout -out client-key.pem, then openssl req -new -key client-key.pem -out client.csr"));
-        }
+        compromisedKeys.find(PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(facts.publicKeyInfo()))).ifPresent(known -> {
+            String how = known.kind() == CompromisedKeys.Kind.EXPOSED
+                    ? "is the public key of a private key that was sent to certdesk by mail: a key that has been mailed is no longer private"
+                    : "belongs to a certificate that was revoked because its private key was compromised";
+            findings.add(PolicyFinding.error(KEY_COMPROMISED, "The CSR's public key (SHA-256 " + facts.publicKeySha256() + ") " + how
+                    + ", so certdesk never certifies that key again.", "Make a new key and a CSR from it, e.g. openssl ecparam -genkey "
+                    + "-name secp384r1 -noout -out client-key.pem, then openssl req -new -key client-key.pem -out client.csr"));
+        });
     }
 
     public static final String KEY_COMPROMISED = "KEY_COMPROMISED";
@@ -228,8 +233,7 @@ public class RequestService {
         }
         try {
             CsrFacts facts = CsrFacts.read(request.csrPem().getBytes(StandardCharsets.UTF_8));
-            return PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(facts.publicKeyInfo())).stream()
-                    .anyMatch(inventory::keyCompromised);
+            return compromisedKeys.any(PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(facts.publicKeyInfo())));
         } catch (CsrFormatException unreadable) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.certdesk.revocation;
 
+import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
@@ -11,8 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.certdesk.authority.Pem;
+import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.CompromisedKeys;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
@@ -24,6 +28,8 @@ import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -60,9 +66,12 @@ public class RevocationService {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final JdbcClient jdbc;
+    private final CompromisedKeys compromisedKeys;
 
     public RevocationService(CertificateInventory inventory, RequestRepository requests, Organizations organizations, RuntimeService runtime,
-                             ManagementService management, Clock clock, MeterRegistry metrics, JdbcClient jdbc) {
+                             ManagementService management, Clock clock, MeterRegistry metrics, JdbcClient jdbc,
+                             CompromisedKeys compromisedKeys) {
+        this.compromisedKeys = compromisedKeys;
         this.jdbc = jdbc;
         this.management = management;
         this.requests = requests;
@@ -200,7 +209,8 @@ public class RevocationService {
      * Revokes; false when it was revoked meanwhile, so nobody is told twice and the CRL lists it once. What the
      * certificate asked for over EST and is not signed yet is closed: its authority is gone. After a key compromise,
      * the certificates it renewed or added over EST are revoked too, since whoever held its key could have asked
-     * for them.
+     * for them, and so is every other certificate with the same key (another environment, a renewal that kept the
+     * key): the key is recorded as compromised and never certified again.
      */
     @Transactional
     public boolean revoke(String serial, RevocationReason reason, String revokedBy) {
@@ -216,8 +226,29 @@ public class RevocationService {
         closeOpenEstRequests(serial, reason);
         if (reason == RevocationReason.KEY_COMPROMISE) {
             revokeWhatItObtainedOverEst(serial, serial, new HashSet<>());
+            revokeTheSameKeysOtherCertificates(serial, now);
         }
         return true;
+    }
+
+    /**
+     * Records the key of {@code serial} as compromised and starts a keyCompromise revocation of every other
+     * certificate certdesk issued with it that still authenticates (active, or superseded and within its grace
+     * period). Each of those carries the cascade on to what it obtained over EST.
+     */
+    private void revokeTheSameKeysOtherCertificates(String serial, Instant now) {
+        IssuedCertificate compromised = inventory.findBySerial(serial).orElseThrow();
+        List<String> hashes = PublicKeyHashes.ofEveryEncoding(subjectPublicKeyInfo(compromised));
+        compromisedKeys.record(hashes, CompromisedKeys.Kind.REVOKED, "certificate " + serial + " revoked for keyCompromise", now);
+        Set<String> started = new HashSet<>();
+        for (String hash : hashes) {
+            for (IssuedCertificate sameKey : inventory.findValidByPublicKeyHash(hash)) {
+                if (!sameKey.serial().equals(serial) && started.add(sameKey.serial())) {
+                    start(sameKey.serial(), RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (same key as certificate "
+                            + serial + ", revoked for keyCompromise)", null);
+                }
+            }
+        }
     }
 
     /**
@@ -274,8 +305,20 @@ public class RevocationService {
                 .filter(c -> Organizations.TECHNICAL.equals(c.role())).map(Organizations.Contact::email).distinct().toList();
     }
 
-    /** Starts a keyCompromise revocation for every active certificate with one of these public keys. */
+    private static SubjectPublicKeyInfo subjectPublicKeyInfo(IssuedCertificate certificate) {
+        try {
+            return Certificate.getInstance(Pem.certificate(certificate.certificatePem()).getEncoded()).getSubjectPublicKeyInfo();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("certificate " + certificate.serial() + " cannot be read", e);
+        }
+    }
+
+    /**
+     * Records these public keys as compromised (their private keys were found in {@code detectedIn}) and starts a
+     * keyCompromise revocation for every certificate with one of them.
+     */
     public int revokeExposed(List<String> publicKeyHashes, String detectedIn) {
+        compromisedKeys.record(publicKeyHashes, CompromisedKeys.Kind.EXPOSED, "private key found in " + detectedIn, clock.instant());
         int started = 0;
         for (String hash : publicKeyHashes) {
             for (IssuedCertificate certificate : inventory.findByPublicKeyHash(hash)) {

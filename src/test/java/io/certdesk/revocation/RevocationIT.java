@@ -288,6 +288,46 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aKeyCompromiseRevokesEveryOtherCertificateWithThatKeyInEveryEnvironment() throws Exception {
+        // one key, certified twice: in qa, and (the same key, as a client may well keep it) in production
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued qa = onboard("rev-same-qa", "qa", keys);
+        Issued production = onboard("rev-same-prod", "production", keys);
+
+        assertThat(adminRevoke("admin", "admin", qa.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+        awaitRevocationEnded(qa.serial(), RevocationProcess.END_REVOKED);
+        awaitRevocationEnded(production.serial(), RevocationProcess.END_REVOKED);
+
+        assertThat(MAILBOX.await(production.contact(), 3, WAIT).get(2).subject()).contains(production.serial())
+                .contains("revoked").contains("keyCompromise");
+        Openssl.assumeAvailable();
+        Files.writeString(dir.resolve("production.pem"), production.certificatePem());
+        Files.writeString(dir.resolve("production-ca.pem"), http.getForObject("/pki/production/ca.pem", String.class));
+        assertThat(Openssl.ok(dir, "openssl ocsp -issuer production-ca.pem -cert production.pem -CAfile production-ca.pem -url http://127.0.0.1:"
+                + port + "/pki/production/ocsp")).contains("Response verify OK").contains("production.pem: revoked").contains("keyCompromise");
+    }
+
+    @Test
+    void aKeyWhosePrivateKeyWasMailedIsNeverCertifiedThoughItHadNoCertificateYet() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        byte[] csr = TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=rev-exposed-first", keys)).getBytes();
+        String careless = address("exposed-first");
+        String fields = "Organization ID: rev-exposed-first\nCompany: ACME BV\nEnvironment: qa\n";
+        MAILBOX.send(Mailbox.from(careless).body(fields).attach("client.csr", csr)
+                .attach("client-key.pem", TestCsrs.privateKeyPem(keys).getBytes()));
+        assertThat(MAILBOX.awaitOne(careless).subject()).contains("SECURITY");
+
+        // the same CSR again, the key left out this time: the key has been in a mailbox, it is not certified
+        MAILBOX.send(Mailbox.from(careless).body(fields).attach("client.csr", csr));
+        Mailbox.Received refusal = MAILBOX.await(careless, 2, WAIT).get(1);
+        assertThat(refusal.subject()).contains("refused");
+        assertThat(refusal.text()).contains("KEY_COMPROMISED").contains("sent to certdesk by mail").contains("openssl ecparam -genkey");
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(referenceIn(refusal.subject())).count()).isZero();
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'rev-exposed-first'").query(Long.class).single())
+                .isZero();
+    }
+
+    @Test
     void aRequestWaitingForItsApproverWhenItsKeyIsRevokedForKeyCompromiseIsNotApproved() throws Exception {
         KeyPair keys = TestCsrs.ec("secp384r1");
         Issued issued = onboard("rev-pending", "qa", keys);

@@ -40,9 +40,21 @@ public final class TestPostgres implements AutoCloseable {
         return new TestPostgres(name);
     }
 
+    public String url() {
+        return ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
     /** certdesk's datasource settings for this database. */
     public void configure(Map<String, Object> properties) {
-        properties.put("spring.datasource.url", ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name);
+        properties.put("spring.datasource.url", url());
         properties.put("spring.datasource.username", USER);
         properties.put("spring.datasource.password", PASSWORD);
     }
