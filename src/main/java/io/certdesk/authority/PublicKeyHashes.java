@@ -1,6 +1,7 @@
 package io.certdesk.authority;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
@@ -18,9 +20,17 @@ import org.bouncycastle.math.ec.ECPoint;
 /**
  * SHA-256 of a public key in each encoding the same key can have in a CSR, and so in the certificate certdesk
  * signed from it: an EC point uncompressed or compressed, RSA parameters NULL or absent. Whoever compares a key with
- * the inventory's keys (key reuse, exposed private keys) compares them all, so a key is the same key however it came.
+ * the inventory's keys (key reuse, exposed or compromised private keys) compares them all, so a key is the same key
+ * however it came.
+ *
+ * <p>An RSA key is its modulus: whoever knows the private key for a modulus can factor it and make the private key
+ * for any other exponent. So an RSA key's hashes also include those of the same modulus with the exponent 65537,
+ * the only one certdesk signs (KEY_EXPONENT_NOT_ALLOWED): a compromised key with an odd exponent is found by the
+ * key a client would bring next, and the key with 65537 matches every certificate certdesk issued for that modulus.
  */
 public final class PublicKeyHashes {
+
+    private static final BigInteger CERTIFIED_EXPONENT = BigInteger.valueOf(65537);
 
     private PublicKeyHashes() {
     }
@@ -40,14 +50,22 @@ public final class PublicKeyHashes {
                 }
             } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
                 byte[] parameters = key.getPublicKeyData().getBytes();
-                hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
-                        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), parameters).getEncoded()));
-                hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
-                        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption), parameters).getEncoded()));
+                addRsa(hashes, parameters);
+                RSAPublicKey rsa = RSAPublicKey.getInstance(parameters);
+                if (!CERTIFIED_EXPONENT.equals(rsa.getPublicExponent())) {
+                    addRsa(hashes, new RSAPublicKey(rsa.getModulus(), CERTIFIED_EXPONENT).getEncoded());
+                }
             }
         } catch (IOException | RuntimeException unreadable) {
             // what could be read is returned; an unreadable key matches no certificate
         }
         return List.copyOf(hashes);
+    }
+
+    private static void addRsa(Set<String> hashes, byte[] rsaPublicKey) throws IOException {
+        hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), rsaPublicKey).getEncoded()));
+        hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption), rsaPublicKey).getEncoded()));
     }
 }

@@ -1,6 +1,7 @@
 package io.certdesk.request;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -98,6 +99,18 @@ public record CsrFacts(
     /** The CSR's subject as it asks for it (not what would be signed: see {@link CertificateSubject}). */
     public String subjectText() {
         return subject.toString();
+    }
+
+    /** The RSA key's public exponent; null for any other key, or one that cannot be read. */
+    public BigInteger rsaPublicExponent() {
+        if (!RSA.equals(keyAlgorithm)) {
+            return null;
+        }
+        try {
+            return RSAPublicKey.getInstance(SubjectPublicKeyInfo.getInstance(publicKeyInfo).parsePublicKey()).getPublicExponent();
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** "EC P-384", "RSA 2048", as approvers and clients read it. */

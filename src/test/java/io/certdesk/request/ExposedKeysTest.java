@@ -64,6 +64,19 @@ class ExposedKeysTest {
     }
 
     @Test
+    void anRsaKeyMailedWithAnotherExponentUnlocksTheKeyOfItsModulusThatCertdeskCertifies() {
+        KeyPair certified = TestCsrs.rsa(2048);
+        KeyPair sameModulus = TestCsrs.rsaWithExponent(certified, 3);
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", sameModulus.getPrivate().getEncoded())))
+                .first().isEqualTo(hashOf(sameModulus));
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", sameModulus.getPrivate().getEncoded()))).contains(hashOf(certified));
+        assertThat(PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(sameModulus.getPublic().getEncoded())))
+                .as("a CSR with the same modulus and exponent 3 is the certified key").contains(hashOf(certified));
+        assertThat(PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(TestCsrs.rsa(2048).getPublic().getEncoded())))
+                .as("another modulus is another key").doesNotContain(hashOf(certified));
+    }
+
+    @Test
     void anEcPublicKeyCopiedBesideAPrivateValueOfTheSendersChoosingUnlocksNothingOfItsOwner() throws Exception {
         KeyPair victim = TestCsrs.ec("secp384r1");
         SubjectPublicKeyInfo victims = SubjectPublicKeyInfo.getInstance(victim.getPublic().getEncoded());

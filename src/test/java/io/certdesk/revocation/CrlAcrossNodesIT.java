@@ -88,7 +88,7 @@ class CrlAcrossNodesIT {
                     node.clock().moveTo(start.minus(Duration.ofMinutes(10L * round)));
                 }
                 String serial = insertCertificate(jdbc, round);
-                assertThat(signer.bean(RevocationService.class).revoke(serial, RevocationReason.KEY_COMPROMISE, "test")).isTrue();
+                assertThat(signer.bean(RevocationService.class).revoke(serial, RevocationReason.CESSATION_OF_OPERATION, "test")).isTrue();
 
                 BigInteger newer = crlNumber(signer);
                 assertThat(newer).as("round %d: the CRL listing one more revocation", round).isGreaterThan(last);
@@ -99,7 +99,7 @@ class CrlAcrossNodesIT {
         }
     }
 
-    /** A certificate in the inventory, as signing would record it; its contents do not matter to the CRL. */
+    /** A certificate in the inventory, as signing would record it; its contents do not matter to the CRL (a keyCompromise revocation would read its key). */
     private static String insertCertificate(JdbcClient jdbc, int round) {
         String serial = SerialNumbers.hex(SerialNumbers.next());
         Timestamp now = Timestamp.from(Instant.now());

@@ -288,6 +288,26 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void anRsaKeyRevokedForKeyCompromiseIsNotCertifiedAgainWithAnotherExponent() throws Exception {
+        KeyPair keys = TestCsrs.rsa(2048);
+        Issued issued = onboard("rev-exponent", "qa", keys);
+        assertThat(adminRevoke("admin", "admin", issued.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+
+        // whoever holds the private key knows the modulus' factors, and makes a "new" key with the exponent 65539
+        KeyPair sameModulus = TestCsrs.rsaWithExponent(keys, 65539);
+        String holder = address("exponent-holder");
+        MAILBOX.send(Mailbox.from(holder).body("Organization ID: rev-exponent\nCompany: ACME BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=rev-exponent", sameModulus)).getBytes()));
+        Mailbox.Received refusal = MAILBOX.awaitOne(holder);
+        assertThat(refusal.subject()).contains("refused");
+        assertThat(refusal.text()).contains("KEY_EXPONENT_NOT_ALLOWED").contains("KEY_COMPROMISED").contains("never certifies that key again");
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(referenceIn(refusal.subject())).count()).isZero();
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'rev-exponent'").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
     void aKeyCompromiseRevokesEveryOtherCertificateWithThatKeyInEveryEnvironment() throws Exception {
         // one key, certified twice: in qa, and (the same key, as a client may well keep it) in production
         KeyPair keys = TestCsrs.ec("secp384r1");

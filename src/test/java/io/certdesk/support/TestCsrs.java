@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAPrivateCrtKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 
 import io.certdesk.authority.Crypto;
 import org.bouncycastle.asn1.DERNull;
@@ -78,6 +82,32 @@ public final class TestCsrs {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(bits);
             return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A key pair with the modulus of {@code keys} and the public exponent {@code exponent} (or the next one
+     * that has an inverse): what the holder of an RSA private key can make from it at will.
+     */
+    public static KeyPair rsaWithExponent(KeyPair keys, long exponent) {
+        try {
+            RSAPrivateCrtKey known = (RSAPrivateCrtKey) keys.getPrivate();
+            BigInteger p = known.getPrimeP();
+            BigInteger q = known.getPrimeQ();
+            BigInteger pMinus1 = p.subtract(BigInteger.ONE);
+            BigInteger qMinus1 = q.subtract(BigInteger.ONE);
+            BigInteger lambda = pMinus1.multiply(qMinus1).divide(pMinus1.gcd(qMinus1));
+            BigInteger e = BigInteger.valueOf(exponent);
+            while (!e.gcd(lambda).equals(BigInteger.ONE)) {
+                e = e.add(BigInteger.TWO);
+            }
+            BigInteger d = e.modInverse(lambda);
+            KeyFactory factory = KeyFactory.getInstance("RSA");
+            return new KeyPair(factory.generatePublic(new RSAPublicKeySpec(known.getModulus(), e)),
+                    factory.generatePrivate(new RSAPrivateCrtKeySpec(known.getModulus(), e, d, p, q,
+                            d.mod(pMinus1), d.mod(qMinus1), q.modInverse(p))));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package io.certdesk.request.rules;
 
+import java.math.BigInteger;
 import java.util.List;
 
 import io.certdesk.request.CsrFacts;
@@ -7,8 +8,14 @@ import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
 import io.certdesk.request.RequestClaims;
 
-/** Key algorithm and size: RSA within the configured bounds, EC only on the allowed named curves (compared by OID). */
+/**
+ * Key algorithm and size: RSA within the configured bounds and with the public exponent 65537, EC only on the allowed
+ * named curves (compared by OID). One exponent means one key per modulus: a key whose private key is known cannot come
+ * back with a different exponent as a key certdesk has never seen, and an exponent of 1 cannot fake a CSR's signature.
+ */
 public final class KeyStrengthRule implements RequestRule {
+
+    private static final BigInteger RSA_EXPONENT = BigInteger.valueOf(65537);
 
     @Override
     public void check(CsrFacts csr, RequestClaims claims, PolicySettings settings, List<PolicyFinding> findings) {
@@ -24,6 +31,14 @@ public final class KeyStrengthRule implements RequestRule {
                     findings.add(PolicyFinding.error("KEY_TOO_LARGE", "The CSR's RSA key has " + csr.keySize()
                             + " bits; at most " + settings.rsaMaxBits() + " are accepted. " + allowed,
                             "Make a new key (openssl genrsa -out client.key 4096) and a new CSR from it."));
+                }
+                BigInteger exponent = csr.rsaPublicExponent();
+                if (exponent != null && !RSA_EXPONENT.equals(exponent)) {
+                    findings.add(PolicyFinding.error("KEY_EXPONENT_NOT_ALLOWED", "The CSR's RSA key has the public exponent "
+                            + (exponent.bitLength() > 64 ? "of " + exponent.bitLength() + " bits" : exponent.toString())
+                            + "; certdesk accepts only 65537, the exponent every current key tool uses. " + allowed,
+                            "Make a new key with the default exponent (openssl genrsa -out client.key "
+                                    + settings.rsaMinBits() + ") and a new CSR from it."));
                 }
             }
             case CsrFacts.EC -> {
