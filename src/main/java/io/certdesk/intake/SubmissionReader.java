@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import io.certdesk.request.CsrFormatException;
 import io.certdesk.request.CsrParser;
 import io.certdesk.request.ExposedKeys;
-import io.certdesk.request.Quoted;
 
 /** Finds the request in a mail: the labelled fields in its text, the CSR, and private keys that must not be there. */
 public final class SubmissionReader {
@@ -87,21 +86,25 @@ public final class SubmissionReader {
         }
         collectPem(body, "the mail text", csrs, unreadable);
         List<byte[]> certificates = new ArrayList<>(Certificates.fromText(body));
-        for (IncomingMail.Attachment attachment : mail.attachments()) {
-            readAttachment(attachment, csrs, unreadable, privateKeys, exposedKeys);
+        for (int i = 0; i < mail.attachments().size(); i++) {
+            IncomingMail.Attachment attachment = mail.attachments().get(i);
+            readAttachment(attachment, AttachmentLabel.of(i + 1, attachment.fileName()), csrs, unreadable, privateKeys, exposedKeys);
             certificates.addAll(Certificates.fromAttachment(attachment));
         }
+        for (IncomingMail.Enclosed enclosed : mail.enclosed()) {
+            // a forwarded mail or the HTML alternative: searched for keys, never read as the request
+            readAttachment(enclosed.part(), enclosed.where(), new ArrayList<>(), new ArrayList<>(), privateKeys, exposedKeys);
+        }
         return new Submission(org == null ? null : org.replaceAll("\\s+", ""), company, contactName, contactEmail,
-                environment, List.copyOf(csrs), List.copyOf(unreadable), List.copyOf(privateKeys),
+                environment, List.copyOf(csrs), AttachmentLabel.capped(unreadable), AttachmentLabel.capped(privateKeys),
                 exposedKeys.stream().distinct().limit(MAX_EXPOSED_KEY_HASHES).toList(), revoke, reason, Certificates.distinct(certificates));
     }
 
-    private static void readAttachment(IncomingMail.Attachment attachment, List<byte[]> csrs, List<String> unreadable,
+    /** {@code label} names the attachment in the reply: its file name only when that is a plain one (AttachmentLabel). */
+    private static void readAttachment(IncomingMail.Attachment attachment, String label, List<byte[]> csrs, List<String> unreadable,
                                        List<String> privateKeys, List<String> exposedKeys) {
         String name = attachment.fileName().toLowerCase(Locale.ROOT);
         String type = attachment.contentType();
-        // the file name is the sender's to choose: shown briefly and with control characters visible
-        String label = "attachment " + Quoted.shown(attachment.fileName(), 100);
         if (name.endsWith(".key") || name.endsWith(".p12") || name.endsWith(".pfx") || name.endsWith(".p8")
                 || type.contains("pkcs12") || type.contains("pkcs8")) {
             privateKeys.add(label);

@@ -120,4 +120,35 @@ class KeysInMailboxIT extends EmbeddedCertdeskTest {
         Thread.sleep(1000);
         assertThat(MAILBOX.read(from, "INBOX")).as("auto-replies are never answered").isEmpty();
     }
+
+    @Test
+    void aKeyAttachedToAForwardedMailGetsTheSecurityReplyAndDoesNotStayInTheMailbox() throws Exception {
+        String from = address("keys-forwarded");
+        String forwarded = "From: colleague@acme.test\r\nSubject: the key you asked for\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"inner\"\r\n\r\n--inner\r\nContent-Type: text/plain\r\n\r\nHere it is.\r\n"
+                + "--inner\r\nContent-Type: application/octet-stream; name=\"client-key.pem\"\r\nContent-Transfer-Encoding: base64\r\n"
+                + "Content-Disposition: attachment; filename=\"client-key.pem\"\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(KEY.getBytes()) + "\r\n--inner--\r\n";
+        MAILBOX.sendRaw(headers(from, "Fwd: the key you asked for", messageId(), "multipart/mixed; boundary=\"outer\"")
+                + "--outer\r\nContent-Type: text/plain\r\n\r\nSee the forwarded mail.\r\n"
+                + "--outer\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n" + forwarded + "--outer--\r\n");
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        assertThat(reply.subject()).contains("SECURITY");
+        assertThat(reply.text()).contains("attachment client-key.pem of forwarded mail 1");
+        assertNoKeyLeftFrom(from);
+    }
+
+    @Test
+    void aKeyInTheHtmlBesideACleanPlainTextGetsTheSecurityReplyAndDoesNotStayInTheMailbox() throws Exception {
+        String from = address("keys-html");
+        MAILBOX.sendRaw(headers(from, "our details", messageId(), "multipart/alternative; boundary=\"alt\"")
+                + "--alt\r\nContent-Type: text/plain\r\n\r\nOrganization ID: keys-html\r\n"
+                + "--alt\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(("<p>Organization ID: keys-html</p><pre>" + KEY + "</pre>").getBytes())
+                + "\r\n--alt--\r\n");
+        Mailbox.Received reply = MAILBOX.awaitOne(from);
+        assertThat(reply.subject()).contains("SECURITY");
+        assertThat(reply.text()).contains("the mail's HTML text");
+        assertNoKeyLeftFrom(from);
+    }
 }

@@ -79,6 +79,23 @@ class RejectionsIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aRefusalRepeatsNoSentenceWrittenAsAFileNameAndListsAFewOfManyProblems() throws Exception {
+        // a mail "from" someone else, whose attachment names are a message certdesk would sign and send to them
+        String victim = address("named-victim");
+        Mailbox.Draft draft = Mailbox.from(victim).body(body("acme-named"));
+        for (int i = 1; i <= 40; i++) {
+            draft.attach("Your access was suspended, call +1 555 0100 or visit pay-acme.example to restore it " + i + ".csr",
+                    ("not a csr " + i).getBytes());
+        }
+        MAILBOX.send(draft);
+        Mailbox.Received reply = MAILBOX.awaitOne(victim);
+        assertThat(reply.subject()).contains("refused");
+        assertThat(reply.text()).doesNotContain("suspended").doesNotContain("555").doesNotContain("pay-acme")
+                .contains("attachment 1 is named like a CSR").contains("and 35 more");
+        assertThat(reply.text().length()).as("a reply of the usual size").isLessThan(6000);
+    }
+
+    @Test
     void refusesAMailCarryingAPrivateKeyKeepsNothingAndAlertsApprovers() throws Exception {
         String from = address("leak");
         var keys = TestCsrs.ec("secp384r1");

@@ -337,7 +337,7 @@ public final class Mailbox {
     /**
      * Every mail from {@code sender} in every folder of {@code address}'s mailbox, as a person browsing it over IMAP
      * would find it, and whether it holds a private key (a {@code -----BEGIN ... PRIVATE KEY} block in its raw text
-     * or in any part once decoded).
+     * or in any part once decoded, forwarded mails' parts included).
      */
     public List<Stored> everyFolder(String address, String sender) throws Exception {
         // a mail certdesk expunges while it is read fails the read: what is left is read again, from the start
@@ -414,6 +414,9 @@ public final class Mailbox {
                     }
                 }
                 return false;
+            }
+            if (part.isMimeType("message/rfc822") && part.getContent() instanceof Part forwarded) {
+                return decodedPartsHoldPrivateKey(forwarded);
             }
             try (InputStream in = part.getInputStream()) {
                 return holdsPrivateKey(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));

@@ -1,0 +1,93 @@
+package io.certdesk.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.util.Base64;
+import java.util.Properties;
+
+import io.certdesk.authority.Fingerprints;
+import io.certdesk.support.TestCsrs;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mails as clients' programs write them, read the way intake reads them: a private key is found wherever the mail
+ * carries it (a forwarded mail, the HTML beside the plain text, a multipart with a name), and what a reply repeats
+ * of the sender's file names is bounded.
+ */
+class MailReaderTest {
+
+    private static final KeyPair KEYS = TestCsrs.ec("secp384r1");
+    private static final String KEY_HASH = Fingerprints.sha256Hex(KEYS.getPublic().getEncoded());
+
+    private static Submission read(String raw) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(raw.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
+        return SubmissionReader.read(MailReader.read(message));
+    }
+
+    private static String base64(String text) {
+        return Base64.getMimeEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String headers(String contentType) {
+        return "From: client@acme.test\nTo: support@certdesk.test\nSubject: our key\nMessage-ID: <m1@acme.test>\nMIME-Version: 1.0\n"
+                + "Content-Type: " + contentType + "\n\n";
+    }
+
+    @Test
+    void aKeyAttachedToAForwardedMailIsFoundThoughTheForwardedMailIsNotTheRequest() throws Exception {
+        String forwarded = "From: colleague@acme.test\nSubject: the key\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=inner\n\n"
+                + "--inner\nContent-Type: text/plain\n\nOrganization ID: acme-42\n"
+                + "--inner\nContent-Type: application/octet-stream; name=client-key.pem\nContent-Transfer-Encoding: base64\n"
+                + "Content-Disposition: attachment; filename=client-key.pem\n\n" + base64(TestCsrs.privateKeyPem(KEYS)) + "\n--inner--\n";
+        Submission submission = read(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nSee below.\n"
+                + "--outer\nContent-Type: message/rfc822\nContent-Disposition: attachment\n\n" + forwarded + "--outer--\n");
+        assertThat(submission.privateKeyFindings())
+                .containsExactly("attachment client-key.pem of forwarded mail 1 (it holds a PEM private key)");
+        assertThat(submission.exposedKeyHashes()).contains(KEY_HASH);
+        assertThat(submission.organizationId()).as("the forwarded mail's fields are not the request's").isNull();
+    }
+
+    @Test
+    void aKeyPastedIntoTheHtmlBesideACleanPlainTextIsFound() throws Exception {
+        Submission submission = read(headers("multipart/alternative; boundary=alt")
+                + "--alt\nContent-Type: text/plain\n\nOrganization ID: acme-42\n"
+                + "--alt\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n"
+                + base64("<p>Organization ID: acme-42</p><pre>" + TestCsrs.privateKeyPem(KEYS) + "</pre>") + "\n--alt--\n");
+        assertThat(submission.privateKeyFindings()).containsExactly("the mail's HTML text (it holds a PEM private key)");
+        assertThat(submission.exposedKeyHashes()).contains(KEY_HASH);
+        assertThat(submission.organizationId()).isEqualTo("acme-42");
+    }
+
+    @Test
+    void aKeyInsideAMultipartThatCarriesANameIsFound() throws Exception {
+        Submission submission = read(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nHi\n"
+                + "--outer\nContent-Type: multipart/mixed; boundary=inner; name=bundle\nContent-Disposition: attachment; filename=bundle\n\n"
+                + "--inner\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n"
+                + "Content-Disposition: attachment; filename=backup.bin\n\n" + base64(TestCsrs.privateKeyPem(KEYS)) + "\n--inner--\n"
+                + "--outer--\n");
+        assertThat(submission.privateKeyFindings()).containsExactly("attachment backup.bin (it holds a PEM private key)");
+        assertThat(submission.exposedKeyHashes()).contains(KEY_HASH);
+    }
+
+    @Test
+    void aReplyNamesAttachmentsWithSentencesForNamesByPositionAndListsAFewOfMany() throws Exception {
+        StringBuilder raw = new StringBuilder(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nHi\n");
+        for (int i = 1; i <= 12; i++) {
+            String name = i == 1 ? "client.csr" : "Your certificate was revoked. Call +1 555 0100 now to restore access " + i + ".csr";
+            raw.append("--outer\nContent-Type: application/pkcs10\nContent-Disposition: attachment; filename=\"").append(name)
+                    .append("\"\n\nnot a csr ").append(i).append('\n');
+        }
+        Submission submission = read(raw + "--outer--\n");
+        assertThat(submission.unreadableCsrs()).hasSize(AttachmentLabel.MAX_LISTED + 1)
+                .startsWith("attachment client.csr is named like a CSR but holds neither a PEM CSR block nor DER data.",
+                        "attachment 2 is named like a CSR but holds neither a PEM CSR block nor DER data.")
+                .endsWith("... and 7 more of the same kind.")
+                .noneMatch(line -> line.contains("Call"));
+    }
+}
