@@ -1,9 +1,13 @@
 package io.certdesk.intake;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,9 +70,10 @@ public class IntakeService {
     }
 
     private Result take(IncomingMail mail) {
-        String key = Fingerprints.sha256Hex(mail.messageId().getBytes(StandardCharsets.UTF_8));
-        String known = jdbc.sql("select outcome from intake_mail where message_id_hash = ?").param(key)
-                .query(String.class).optional().orElse(null);
+        String key = identity(mail);
+        String known = jdbc.sql("select outcome from intake_mail where message_id_hash in (?, ?)")
+                .params(key, Fingerprints.sha256Hex(mail.messageId().getBytes(StandardCharsets.UTF_8)))
+                .query(String.class).list().stream().findFirst().orElse(null);
         if (known != null) {
             return new Result(Outcome.DUPLICATE, null,
                     Outcome.PRIVATE_KEY_REFUSED.name().equals(known) || mayHoldPrivateKey(mail));
@@ -116,6 +121,38 @@ public class IntakeService {
                 OnboardingProcess.REQUEST_ID, registered.id(),
                 OnboardingProcess.REQUEST_REFERENCE, registered.reference()));
         return new Result(outcome, registered.reference(), submission.exposesPrivateKey() || mail.partlyUnread());
+    }
+
+    /**
+     * What makes a mail the same mail when it is read again (a second node, a move that failed, a copy the server
+     * kept): its Message-ID, sender, subject, text and attachments. A Message-ID alone would let anyone who sends a
+     * mail under the Message-ID a client will use drop that client's mail as a duplicate. Mails recorded before
+     * this identity are still known by the SHA-256 of their Message-ID, which {@link #take} looks up too.
+     */
+    static String identity(IncomingMail mail) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String field : new String[] {"certdesk-mail-identity-1", mail.messageId(), mail.fromAddress(), mail.subject(), mail.body()}) {
+            update(digest, field == null ? null : field.getBytes(StandardCharsets.UTF_8));
+        }
+        for (IncomingMail.Attachment attachment : mail.attachments()) {
+            update(digest, attachment.fileName().getBytes(StandardCharsets.UTF_8));
+            update(digest, attachment.content() == null ? Long.toString(attachment.size()).getBytes(StandardCharsets.US_ASCII)
+                    : attachment.content());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Each field length-prefixed, so no two mails' fields run together into the same bytes. */
+    private static void update(MessageDigest digest, byte[] field) {
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(field == null ? -1 : field.length).array());
+        if (field != null) {
+            digest.update(field);
+        }
     }
 
     /** Private key material in what was read, or a part that was not read and so could hold some. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.certdesk.authority.Fingerprints;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
@@ -168,6 +169,43 @@ class RejectionsIT extends EmbeddedCertdeskTest {
         assertThat(jdbc.sql("select count(*) from certificate_request where message_id = ?").param(messageId)
                 .query(Long.class).single()).isEqualTo(1);
         assertThat(processCount(reference)).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageIdSomeoneElseUsedFirstDoesNotDropTheClientsMail() throws Exception {
+        // the client's mail program makes guessable Message-IDs; someone sends a mail under the next one first
+        String client = address("squatted");
+        String messageId = "<" + client.replace("@", ".") + "@acme.test>";
+        MAILBOX.send(Mailbox.from(address("squatter")).messageId(messageId).body("hello"));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (jdbc.sql("select count(*) from intake_mail where message_id = ?").param(messageId).query(Long.class).single() == 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        byte[] csr = TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-squatted", TestCsrs.p384())).getBytes();
+        MAILBOX.send(Mailbox.from(client).messageId(messageId).body(body("acme-squatted")).attach("client.csr", csr));
+        String reference = referenceIn(MAILBOX.awaitOne(client).subject());
+        awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
+    }
+
+    @Test
+    void aMailTakenInBeforeAnUpgradeIsStillADuplicateWhenReadAgain() throws Exception {
+        // recorded as certdesk recorded mails before their identity included sender and content
+        String client = address("upgraded");
+        String messageId = "<" + client.replace("@", ".") + "@acme.test>";
+        jdbc.sql("insert into intake_mail (message_id_hash, message_id, sender, subject, received_at, outcome) "
+                        + "values (?, ?, ?, 'Certificate request', current_timestamp, 'REQUEST_STARTED')")
+                .params(Fingerprints.sha256Hex(messageId.getBytes(StandardCharsets.UTF_8)), messageId, client).update();
+        byte[] csr = TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-upgraded", TestCsrs.p384())).getBytes();
+        MAILBOX.send(Mailbox.from(client).messageId(messageId).body(body("acme-upgraded")).attach("client.csr", csr));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!MAILBOX.read(Mailbox.SUPPORT, "INBOX").isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(2000);
+        assertThat(MAILBOX.read(client, "INBOX")).as("no second acknowledgement").isEmpty();
+        assertThat(jdbc.sql("select count(*) from certificate_request where message_id = ?").param(messageId)
+                .query(Long.class).single()).isZero();
     }
 
     @Test
