@@ -3,6 +3,7 @@ package io.certdesk.intake;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,8 @@ import org.apache.james.jdkim.api.Result;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.impl.DNSPublicKeyRecordRetriever;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Resolver;
 
 /**
  * Checks a support mail's DKIM signatures (Apache James jDKIM) and decides whether the mail comes from its sender's
@@ -41,15 +44,42 @@ public class MailAuthenticator {
     private static final Pattern RESULT = Pattern.compile("(?i)\\b(dkim|spf|dmarc)\\s*=\\s*([a-z]+)([^;]*)");
     private static final Pattern HEADER_D = Pattern.compile("(?i)\\bheader\\.(?:d|i)\\s*=\\s*@?([^\\s;]+)");
 
+    /** A mail with more signatures is not verified: each costs a pass over the body, real mail carries one to three. */
+    static final int MAX_SIGNATURES = 5;
+    /** DNS look-ups per mail, only ever for the sender's domain or a parent of it (one selector, maybe one being rotated). */
+    static final int MAX_LOOKUPS = 2;
+    private static final Duration DNS_TIMEOUT = Duration.ofSeconds(2);
+
     private final Settings settings;
-    private final PublicKeyRecordRetriever keys;
+    private final Map<String, String> configured = new HashMap<>();
+    private final PublicKeyRecordRetriever dns;
 
     public MailAuthenticator(Settings settings) {
+        this(settings, settings.dnsLookups() ? new DNSPublicKeyRecordRetriever(resolver()) : null);
+    }
+
+    /** With {@code dns} as where keys not configured are looked up; null: nowhere. */
+    MailAuthenticator(Settings settings, PublicKeyRecordRetriever dns) {
         this.settings = settings;
-        Map<String, String> configured = new HashMap<>();
         settings.keys().forEach((name, record) -> configured.put(name.toLowerCase(Locale.ROOT), record));
-        PublicKeyRecordRetriever dns = settings.dnsLookups() ? new DNSPublicKeyRecordRetriever() : null;
-        this.keys = (method, selector, domain) -> {
+        this.dns = dns;
+    }
+
+    private static Resolver resolver() {
+        ExtendedResolver resolver = new ExtendedResolver();
+        resolver.setTimeout(DNS_TIMEOUT);
+        resolver.setRetries(1);
+        return resolver;
+    }
+
+    /**
+     * Keys for one mail's signatures: configured ones, else DNS, and DNS only for a signer that could speak for the
+     * mail's sender and at most {@value #MAX_LOOKUPS} times. A mail signed "by" forty slow domains of the sender's
+     * choosing would otherwise hold up intake for every other mail while their look-ups time out.
+     */
+    private PublicKeyRecordRetriever keysFor(String fromDomain) {
+        int[] lookups = {0};
+        return (method, selector, domain) -> {
             String name = (selector + "._domainkey." + domain).toLowerCase(Locale.ROOT);
             String record = configured.get(name);
             if (record != null) {
@@ -57,6 +87,12 @@ public class MailAuthenticator {
             }
             if (dns == null) {
                 throw new PermFailException("no DKIM key configured for " + name + " (DNS lookups are off)");
+            }
+            if (!aligned(String.valueOf(domain).toLowerCase(Locale.ROOT), fromDomain)) {
+                throw new PermFailException("its key was not looked up: the signer is not the sender's domain");
+            }
+            if (++lookups[0] > MAX_LOOKUPS) {
+                throw new PermFailException("its key was not looked up: certdesk looks up at most " + MAX_LOOKUPS + " keys per mail");
             }
             return dns.getRecords(method, selector, domain);
         };
@@ -81,10 +117,15 @@ public class MailAuthenticator {
     }
 
     private MailAuthenticity verify(byte[] raw, List<String> headers, String fromDomain) {
-        if (headers.stream().noneMatch(h -> h.regionMatches(true, 0, "DKIM-Signature:", 0, 15))) {
+        long signatures = headers.stream().filter(h -> h.regionMatches(true, 0, "DKIM-Signature:", 0, 15)).count();
+        if (signatures == 0) {
             return MailAuthenticity.none("The mail has no DKIM signature.");
         }
-        DKIMVerifier verifier = new DKIMVerifier(keys);
+        if (signatures > MAX_SIGNATURES) {
+            return new MailAuthenticity(MailAuthenticity.Result.FAIL, null, "DKIM: the mail carries " + signatures
+                    + " signatures; certdesk verifies mails with at most " + MAX_SIGNATURES + ".");
+        }
+        DKIMVerifier verifier = new DKIMVerifier(keysFor(fromDomain));
         String failure = null;
         try {
             verifier.verify(new ByteArrayInputStream(raw));

@@ -3,11 +3,14 @@ package io.certdesk.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.certdesk.request.MailAuthenticity;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestDkim;
+import org.apache.james.jdkim.exceptions.PermFailException;
 import org.junit.jupiter.api.Test;
 
 /** What certdesk concludes about a mail's sender from its DKIM signatures and a trusted server's Authentication-Results. */
@@ -95,5 +98,62 @@ class MailAuthenticatorTest {
         MailAuthenticity verdict = check(raw, "jane@acme.test");
         assertThat(verdict.result()).isEqualTo(MailAuthenticity.Result.FAIL);
         assertThat(verdict.detail()).contains("DMARC fail");
+    }
+
+    /** Signs {@code raw} once more "by" {@code domain}, with a key of the test's: only the look-up of its key matters. */
+    private static byte[] signedBy(byte[] raw, String domain) throws Exception {
+        return TestDkim.sign(raw, domain, TestDkim.KEYS.getPrivate());
+    }
+
+    @Test
+    void signaturesByDomainsThatAreNotTheSendersCostNoDnsLookUp() throws Exception {
+        List<String> lookedUp = new ArrayList<>();
+        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
+                (method, selector, domain) -> {
+                    lookedUp.add(String.valueOf(domain));
+                    throw new PermFailException("no such key");
+                });
+        byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
+        for (int i = 1; i <= 4; i++) {
+            raw = signedBy(raw, "slow-" + i + ".example");
+        }
+        raw = signedBy(raw, "attacker.test");
+        MailAuthenticity verdict = authenticator.check(raw, "mallory@attacker.test");
+        assertThat(verdict.result()).isEqualTo(MailAuthenticity.Result.FAIL);
+        assertThat(lookedUp).as("only the sender's own domain is looked up").containsExactly("attacker.test");
+    }
+
+    @Test
+    void aMailWithMoreSignaturesThanRealMailCarriesIsNotVerifiedAtAll() throws Exception {
+        List<String> lookedUp = new ArrayList<>();
+        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
+                (method, selector, domain) -> {
+                    lookedUp.add(String.valueOf(domain));
+                    throw new PermFailException("no such key");
+                });
+        byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
+        for (int i = 1; i <= 40; i++) {
+            raw = signedBy(raw, i % 2 == 0 ? "attacker.test" : "sub" + i + ".attacker.test");
+        }
+        MailAuthenticity verdict = authenticator.check(raw, "mallory@attacker.test");
+        assertThat(verdict.result()).isEqualTo(MailAuthenticity.Result.FAIL);
+        assertThat(verdict.detail()).contains("40 signatures").contains("at most " + MailAuthenticator.MAX_SIGNATURES);
+        assertThat(lookedUp).isEmpty();
+    }
+
+    @Test
+    void atMostTwoKeysAreLookedUpForOneMail() throws Exception {
+        List<String> lookedUp = new ArrayList<>();
+        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
+                (method, selector, domain) -> {
+                    lookedUp.add(String.valueOf(domain));
+                    throw new PermFailException("no such key");
+                });
+        byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
+        for (int i = 1; i <= MailAuthenticator.MAX_SIGNATURES; i++) {
+            raw = signedBy(raw, "attacker.test");
+        }
+        assertThat(authenticator.check(raw, "mallory@attacker.test").result()).isEqualTo(MailAuthenticity.Result.FAIL);
+        assertThat(lookedUp).hasSize(MailAuthenticator.MAX_LOOKUPS);
     }
 }
