@@ -2,10 +2,12 @@ package io.certdesk.authority;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -35,7 +37,11 @@ public final class PublicKeyHashes {
     private PublicKeyHashes() {
     }
 
-    /** The key's hash as given first, then its other encodings' (none for an unreadable key). */
+    /**
+     * The key's hash as given first, then its other encodings' (none for an unreadable key). Everything inside the
+     * key is read and written again in DER, so a length written with leading zeros or a BER form of the RSA key is
+     * the key it encodes, not a key certdesk has never seen.
+     */
     public static List<String> ofEveryEncoding(SubjectPublicKeyInfo key) {
         Set<String> hashes = new LinkedHashSet<>();
         try {
@@ -44,16 +50,19 @@ public final class PublicKeyHashes {
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
                 X9ECParameters curve = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(key.getAlgorithm().getParameters()));
                 if (curve != null) {
+                    AlgorithmIdentifier named = new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey,
+                            ASN1ObjectIdentifier.getInstance(key.getAlgorithm().getParameters()));
                     ECPoint point = curve.getCurve().decodePoint(key.getPublicKeyData().getBytes());
-                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(key.getAlgorithm(), point.getEncoded(false)).getEncoded()));
-                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(key.getAlgorithm(), point.getEncoded(true)).getEncoded()));
+                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(false)).getEncoded(ASN1Encoding.DER)));
+                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(true)).getEncoded(ASN1Encoding.DER)));
                 }
             } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
-                byte[] parameters = key.getPublicKeyData().getBytes();
-                addRsa(hashes, parameters);
-                RSAPublicKey rsa = RSAPublicKey.getInstance(parameters);
+                byte[] given = key.getPublicKeyData().getBytes();
+                RSAPublicKey rsa = RSAPublicKey.getInstance(given);
+                addRsa(hashes, rsa.getEncoded(ASN1Encoding.DER));
+                addRsa(hashes, given);
                 if (!CERTIFIED_EXPONENT.equals(rsa.getPublicExponent())) {
-                    addRsa(hashes, new RSAPublicKey(rsa.getModulus(), CERTIFIED_EXPONENT).getEncoded());
+                    addRsa(hashes, new RSAPublicKey(rsa.getModulus(), CERTIFIED_EXPONENT).getEncoded(ASN1Encoding.DER));
                 }
             }
         } catch (IOException | RuntimeException unreadable) {
@@ -62,10 +71,23 @@ public final class PublicKeyHashes {
         return List.copyOf(hashes);
     }
 
+    /** Whether an RSA key's inside is DER, as every key tool writes it (true for any other key). */
+    public static boolean rsaKeyIsDer(SubjectPublicKeyInfo key) {
+        if (!PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm())) {
+            return true;
+        }
+        try {
+            byte[] given = key.getPublicKeyData().getBytes();
+            return Arrays.equals(given, RSAPublicKey.getInstance(given).getEncoded(ASN1Encoding.DER));
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
+    }
+
     private static void addRsa(Set<String> hashes, byte[] rsaPublicKey) throws IOException {
         hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
-                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), rsaPublicKey).getEncoded()));
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), rsaPublicKey).getEncoded(ASN1Encoding.DER)));
         hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(
-                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption), rsaPublicKey).getEncoded()));
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption), rsaPublicKey).getEncoded(ASN1Encoding.DER)));
     }
 }

@@ -77,6 +77,15 @@ class ExposedKeysTest {
     }
 
     @Test
+    void anRsaKeyWrittenWithALongerLengthIsTheSameKey() {
+        KeyPair keys = TestCsrs.rsa2048();
+        SubjectPublicKeyInfo padded = TestCsrs.csrWithPaddedRsaKeyLength("CN=acme-42", keys).getSubjectPublicKeyInfo();
+        assertThat(PublicKeyHashes.ofEveryEncoding(padded)).contains(hashOf(keys));
+        assertThat(PublicKeyHashes.rsaKeyIsDer(padded)).isFalse();
+        assertThat(PublicKeyHashes.rsaKeyIsDer(SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()))).isTrue();
+    }
+
+    @Test
     void anEcPublicKeyCopiedBesideAPrivateValueOfTheSendersChoosingUnlocksNothingOfItsOwner() throws Exception {
         KeyPair victim = TestCsrs.ec("secp384r1");
         SubjectPublicKeyInfo victims = SubjectPublicKeyInfo.getInstance(victim.getPublic().getEncoded());

@@ -54,6 +54,8 @@ class RequestPolicyTest {
                         claims("acme-42", "production"), List.of("CSR_SIGNATURE_INVALID")),
                 Arguments.of("RSA 1024", TestCsrs.csr(GUIDE_1_SUBJECT, TestCsrs.rsa(1024)),
                         claims("acme-42", "production"), List.of("KEY_TOO_SMALL")),
+                Arguments.of("RSA key length not in DER", TestCsrs.csrWithPaddedRsaKeyLength(GUIDE_1_SUBJECT, TestCsrs.rsa2048()),
+                        claims("acme-42", "production"), List.of("KEY_NOT_DER")),
                 Arguments.of("RSA exponent 3", TestCsrs.csr(GUIDE_1_SUBJECT, TestCsrs.rsaWithExponent(TestCsrs.rsa2048(), 3)),
                         claims("acme-42", "production"), List.of("KEY_EXPONENT_NOT_ALLOWED")),
                 Arguments.of("RSA exponent 65539", TestCsrs.csr(GUIDE_1_SUBJECT, TestCsrs.rsaWithExponent(TestCsrs.rsa2048(), 65539)),

@@ -24,6 +24,7 @@ import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
@@ -109,6 +110,30 @@ public final class TestCsrs {
                     factory.generatePrivate(new RSAPrivateCrtKeySpec(known.getModulus(), e, d, p, q,
                             d.mod(pMinus1), d.mod(qMinus1), q.modInverse(p))));
         } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A CSR for the RSA key {@code keys} whose public key is written with a length of four bytes where DER has
+     * three ({@code 30 83 00 01 0a} for {@code 30 82 01 0a}): the same key to any parser, other bytes to a hash.
+     */
+    public static PKCS10CertificationRequest csrWithPaddedRsaKeyLength(String subject, KeyPair keys) {
+        try {
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+            byte[] der = spki.getPublicKeyData().getBytes();
+            if (der[0] != 0x30 || der[1] != (byte) 0x82) {
+                throw new IllegalArgumentException("an RSA key of 2048 bits or more expected");
+            }
+            byte[] padded = new byte[der.length + 1];
+            padded[0] = 0x30;
+            padded[1] = (byte) 0x83;
+            padded[2] = 0;
+            System.arraycopy(der, 2, padded, 3, der.length - 2);
+            SubjectPublicKeyInfo paddedKey = new SubjectPublicKeyInfo(spki.getAlgorithm(), padded);
+            return new PKCS10CertificationRequestBuilder(new X500Name(subject), paddedKey)
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()));
+        } catch (OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
     }

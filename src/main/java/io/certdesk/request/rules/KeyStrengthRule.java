@@ -3,10 +3,12 @@ package io.certdesk.request.rules;
 import java.math.BigInteger;
 import java.util.List;
 
+import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.request.PolicyFinding;
 import io.certdesk.request.PolicySettings;
 import io.certdesk.request.RequestClaims;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * Key algorithm and size: RSA within the configured bounds and with the public exponent 65537, EC only on the allowed
@@ -31,6 +33,10 @@ public final class KeyStrengthRule implements RequestRule {
                     findings.add(PolicyFinding.error("KEY_TOO_LARGE", "The CSR's RSA key has " + csr.keySize()
                             + " bits; at most " + settings.rsaMaxBits() + " are accepted. " + allowed,
                             "Make a new key (openssl genrsa -out client.key 4096) and a new CSR from it."));
+                }
+                if (!PublicKeyHashes.rsaKeyIsDer(SubjectPublicKeyInfo.getInstance(csr.publicKeyInfo()))) {
+                    findings.add(PolicyFinding.error("KEY_NOT_DER", "The CSR's RSA public key is not written in DER, as every key "
+                            + "tool writes it (a length with leading zeros, say).", NEW_KEY_AND_CSR));
                 }
                 BigInteger exponent = csr.rsaPublicExponent();
                 if (exponent != null && !RSA_EXPONENT.equals(exponent)) {
