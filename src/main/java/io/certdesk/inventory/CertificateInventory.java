@@ -189,12 +189,12 @@ public class CertificateInventory {
     }
 
     /**
-     * Certificates certdesk issued with this public key (SHA-256 of one encoding) that still authenticate: active, or
-     * superseded and within their grace period.
+     * Certificates certdesk issued with this public key (SHA-256 of one encoding), whatever their status: a partner's
+     * client certificate is not certdesk's to revoke.
      */
-    public List<IssuedCertificate> findValidByPublicKeyHash(String publicKeySha256) {
-        return jdbc.sql("select * from issued_certificate where public_key_sha256 = ? and status in ('ACTIVE', 'SUPERSEDED') "
-                        + "and issuer_kind = 'CERTDESK' order by serial").param(publicKeySha256)
+    public List<IssuedCertificate> findIssuedByPublicKeyHash(String publicKeySha256) {
+        return jdbc.sql("select * from issued_certificate where public_key_sha256 = ? and issuer_kind = 'CERTDESK' order by serial")
+                .param(publicKeySha256)
                 .query(CertificateInventory::map).list();
     }
 

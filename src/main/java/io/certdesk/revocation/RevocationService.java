@@ -233,17 +233,23 @@ public class RevocationService {
 
     /**
      * Records the key of {@code serial} as compromised and starts a keyCompromise revocation of every other
-     * certificate certdesk issued with it that still authenticates (active, or superseded and within its grace
-     * period). Each of those carries the cascade on to what it obtained over EST.
+     * certificate certdesk issued with it: active, superseded, or revoked for another reason. Each of those carries
+     * the cascade on to what it obtained over EST; for an expired one, what it obtained is revoked directly (whoever
+     * held the key could have renewed over EST with it while it was valid).
      */
     private void revokeTheSameKeysOtherCertificates(String serial, Instant now) {
         IssuedCertificate compromised = inventory.findBySerial(serial).orElseThrow();
         List<String> hashes = PublicKeyHashes.ofEveryEncoding(subjectPublicKeyInfo(compromised));
         compromisedKeys.record(hashes, CompromisedKeys.Kind.REVOKED, "certificate " + serial + " revoked for keyCompromise", now);
-        Set<String> started = new HashSet<>();
+        Set<String> seen = new HashSet<>(Set.of(serial));
         for (String hash : hashes) {
-            for (IssuedCertificate sameKey : inventory.findValidByPublicKeyHash(hash)) {
-                if (!sameKey.serial().equals(serial) && started.add(sameKey.serial())) {
+            for (IssuedCertificate sameKey : inventory.findIssuedByPublicKeyHash(hash)) {
+                if (!seen.add(sameKey.serial()) || revokedForKeyCompromise(sameKey)) {
+                    continue;
+                }
+                if (sameKey.status() == IssuedCertificate.Status.EXPIRED) {
+                    revokeWhatItObtainedOverEst(sameKey.serial(), sameKey.serial(), seen);
+                } else {
                     start(sameKey.serial(), RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (same key as certificate "
                             + serial + ", revoked for keyCompromise)", null);
                 }

@@ -723,6 +723,27 @@ class EstIT extends EmbeddedCertdeskTest {
         awaitStatus(thiefs, "REVOKED");
     }
 
+    @Test
+    void aKeyCompromiseOfAnotherCertificateWithTheKeyReachesWhatTheRetiredOneRenewedOverEst() throws Exception {
+        // one key in qa and in production; whoever stole it renews the qa certificate over EST, which is then retired
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued stolen = onboardSignedAgo("est-twin", "qa", keys, Duration.ofDays(350));
+        Files.writeString(client.resolve("old.key"), TestCsrs.privateKeyPem(keys));
+        Files.writeString(client.resolve("old.pem"), stolen.certificatePem());
+        String thiefs = reenroll("est-twin", "thief.pem");
+        revoke(stolen.serial(), "superseded");
+        decide("approver", awaitTask(stolen.serial(), RevocationProcess.APPROVE_REVOCATION).getId(), Map.of("approved", true));
+        awaitStatus(stolen.serial(), "REVOKED");
+        Issued production = onboard("est-twin-prod", "production", keys);
+
+        // the owner reports the production certificate's key compromised: the key's qa renewal over EST goes too
+        revoke(production.serial(), "keyCompromise");
+        awaitStatus(production.serial(), "REVOKED");
+        awaitStatus(thiefs, "REVOKED");
+        assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(stolen.serial())
+                .query(String.class).single()).isEqualTo("keyCompromise");
+    }
+
     private static HttpHeaders jsonHeaders() {
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
