@@ -1,5 +1,6 @@
 package io.certdesk.intake;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +18,10 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
@@ -30,6 +33,8 @@ public final class MailReader {
     static final int MAX_PARTS = 50;
     static final int MAX_ATTACHMENT_BYTES = 1024 * 1024;
     static final int MAX_BODY_CHARS = 256 * 1024;
+    /** Where a key in the HTML beside the plain text was found (the plain text is what certdesk reads). */
+    static final String HTML_ALTERNATIVE = "the mail's HTML text";
     /** The address in a From header's angle brackets, when nothing else of the header can be read. */
     private static final Pattern ANGLE_ADDRESS = Pattern.compile("<([^<>\\s]+@[^<>\\s]+)>\\s*$");
 
@@ -43,7 +48,7 @@ public final class MailReader {
         String body = walk.text.length() > 0 ? walk.text.toString() : htmlToText(walk.html.toString());
         if (walk.text.length() > 0) {
             // the HTML alternative is not read as the request, but a key pasted into it is found all the same
-            walk.enclose("the mail's HTML text", "text/html", walk.html.toString());
+            walk.enclose(HTML_ALTERNATIVE, "text/html", walk.html.toString());
         }
         return new IncomingMail(messageId(message), from == null ? null : from.getAddress().toLowerCase(Locale.ROOT),
                 from == null ? null : from.getPersonal(), decode(message.getSubject()), body,
@@ -188,14 +193,26 @@ public final class MailReader {
                 problems.add("The mail's parts are nested more than " + MAX_DEPTH + " levels deep; the deeper ones were not read.");
                 return;
             }
+            if (part.isMimeType("message/partial")) {
+                // a fragment of a mail split in several: what it holds cannot be read without the others
+                unread = true;
+                problems.add("A part of the mail is a fragment of another mail (message/partial) and was not read.");
+                return;
+            }
             // a multipart or a forwarded mail is read part by part, whatever name or disposition it carries
-            if (part.isMimeType("multipart/*") || part.isMimeType("message/rfc822")) {
+            boolean forwardedMail = part.isMimeType("message/rfc822") || part.isMimeType("message/global");
+            if (part.isMimeType("multipart/*") || forwardedMail) {
                 Object content;
                 try {
-                    content = part.getContent();
+                    content = forwardedMail ? forwardedMail(part) : part.getContent();
                 } catch (MessagingException | IOException | RuntimeException broken) {
                     unread = true;
                     problems.add("A part of the mail is not valid MIME and was not read.");
+                    return;
+                }
+                if (content == null) {
+                    unread = true;
+                    problems.add("A forwarded mail in the mail is larger than " + (MAX_ATTACHMENT_BYTES / 1024) + " KB and was not read.");
                     return;
                 }
                 if (content instanceof Multipart multipart) {
@@ -246,6 +263,19 @@ public final class MailReader {
             } else {
                 enclosed.add(new IncomingMail.Enclosed(label, read));
             }
+        }
+
+        /**
+         * The mail a message/rfc822 or message/global part holds, decoded by its transfer encoding, which Jakarta Mail
+         * leaves alone for message types (RFC 2046 allows none for rfc822, a sender may use one all the same; RFC 6532
+         * allows base64 for global); null when it is larger than an attachment may be.
+         */
+        private static MimeMessage forwardedMail(Part part) throws MessagingException, IOException {
+            InputStream raw = part instanceof MimeBodyPart body ? body.getRawInputStream()
+                    : part instanceof MimeMessage message ? message.getRawInputStream() : part.getInputStream();
+            String encoding = part instanceof MimePart mime ? mime.getEncoding() : null;
+            byte[] bytes = readBounded(encoding == null ? raw : MimeUtility.decode(raw, encoding.trim()), MAX_ATTACHMENT_BYTES);
+            return bytes == null ? null : new MimeMessage((Session) null, new ByteArrayInputStream(bytes));
         }
 
         /** Text that is not the request's but may hold a private key: a forwarded mail's, or the HTML beside the plain text. */

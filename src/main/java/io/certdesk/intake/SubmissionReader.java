@@ -91,9 +91,22 @@ public final class SubmissionReader {
             readAttachment(attachment, AttachmentLabel.of(i + 1, attachment.fileName()), csrs, unreadable, privateKeys, exposedKeys);
             certificates.addAll(Certificates.fromAttachment(attachment));
         }
+        boolean keyInText = !privateKeys.isEmpty();
         for (IncomingMail.Enclosed enclosed : mail.enclosed()) {
             // a forwarded mail or the HTML alternative: searched for keys, never read as the request
-            readAttachment(enclosed.part(), enclosed.where(), new ArrayList<>(), new ArrayList<>(), privateKeys, exposedKeys);
+            List<String> found = new ArrayList<>();
+            IncomingMail.Attachment part = enclosed.part();
+            if ("text/html".equals(part.contentType()) && part.content() != null) {
+                // the key as the HTML shows it (tags and line breaks gone) after the markup it sits in
+                String html = new String(part.content(), StandardCharsets.UTF_8);
+                byte[] both = (html + "\n" + MailReader.htmlToText(html)).getBytes(StandardCharsets.UTF_8);
+                part = new IncomingMail.Attachment(part.fileName(), part.contentType(), both, both.length);
+            }
+            readAttachment(part, enclosed.where(), new ArrayList<>(), new ArrayList<>(), found, exposedKeys);
+            boolean sameAsText = keyInText && enclosed.where().equals(MailReader.HTML_ALTERNATIVE);
+            if (!sameAsText) {
+                privateKeys.addAll(found);
+            }
         }
         return new Submission(org == null ? null : org.replaceAll("\\s+", ""), company, contactName, contactEmail,
                 environment, List.copyOf(csrs), AttachmentLabel.capped(unreadable), AttachmentLabel.capped(privateKeys),

@@ -25,9 +25,18 @@ class MailReaderTest {
     private static final String KEY_HASH = Fingerprints.sha256Hex(KEYS.getPublic().getEncoded());
 
     private static Submission read(String raw) throws Exception {
+        return SubmissionReader.read(mail(raw));
+    }
+
+    private static IncomingMail mail(String raw) throws Exception {
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
                 new ByteArrayInputStream(raw.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
-        return SubmissionReader.read(MailReader.read(message));
+        return MailReader.read(message);
+    }
+
+    private static String identity(String raw) throws Exception {
+        IncomingMail mail = mail(raw);
+        return IntakeService.identity(mail, SubmissionReader.read(mail));
     }
 
     private static String base64(String text) {
@@ -89,5 +98,66 @@ class MailReaderTest {
                         "attachment 2 is named like a CSR but holds neither a PEM CSR block nor DER data.")
                 .endsWith("... and 7 more of the same kind.")
                 .noneMatch(line -> line.contains("Call"));
+    }
+
+    @Test
+    void aKeyInAForwardedHtmlOnlyMailIsFoundThoughTagsBreakItsLines() throws Exception {
+        String html = "<p>the key:<br>" + TestCsrs.privateKeyPem(KEYS).replace("\n", "<br>\n") + "</p>";
+        String forwarded = "From: colleague@acme.test\nSubject: key\nMIME-Version: 1.0\nContent-Type: text/html\n\n" + html;
+        Submission submission = read(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nFYI\n"
+                + "--outer\nContent-Type: message/rfc822\n\n" + forwarded + "\n--outer--\n");
+        assertThat(submission.privateKeyFindings()).containsExactly("the text of forwarded mail 1 (it holds a PEM private key)");
+        assertThat(submission.exposedKeyHashes()).as("the key is read, so its certificates are revoked").contains(KEY_HASH);
+    }
+
+    @Test
+    void aKeyInAForwardedMailWithInternationalHeadersIsFound() throws Exception {
+        String forwarded = "From: jürgen@acme.test\nSubject: Schlüssel\nMIME-Version: 1.0\nContent-Type: text/plain\n\n"
+                + TestCsrs.privateKeyPem(KEYS);
+        Submission submission = read(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nFYI\n"
+                + "--outer\nContent-Type: message/global\nContent-Transfer-Encoding: base64\n\n" + base64(forwarded) + "\n--outer--\n");
+        assertThat(submission.exposedKeyHashes()).contains(KEY_HASH);
+        assertThat(submission.privateKeyFindings()).isNotEmpty();
+    }
+
+    @Test
+    void aKeyInAForwardedMailEncodedInBase64ThoughRfc822AllowsNoneIsFound() throws Exception {
+        String forwarded = "From: colleague@acme.test\nSubject: key\nMIME-Version: 1.0\nContent-Type: text/plain\n\n"
+                + TestCsrs.privateKeyPem(KEYS);
+        Submission submission = read(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nFYI\n"
+                + "--outer\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n" + base64(forwarded) + "\n--outer--\n");
+        assertThat(submission.exposedKeyHashes()).contains(KEY_HASH);
+    }
+
+    @Test
+    void aFragmentOfASplitMailCountsAsUnreadSoTheMailIsNotKept() throws Exception {
+        IncomingMail mail = mail(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nFYI\n"
+                + "--outer\nContent-Type: message/partial; id=\"x@acme.test\"; number=1; total=2\n\nFrom: a@acme.test\n\n-----BEGIN EC PRIV"
+                + "\n--outer--\n");
+        assertThat(mail.partlyUnread()).isTrue();
+        assertThat(IntakeService.mayHoldPrivateKey(mail)).isTrue();
+    }
+
+    @Test
+    void aKeyPastedIntoAnOrdinaryPlainAndHtmlMailIsReportedOnce() throws Exception {
+        String key = TestCsrs.privateKeyPem(KEYS);
+        Submission submission = read(headers("multipart/alternative; boundary=alt")
+                + "--alt\nContent-Type: text/plain\n\nOur key:\n" + key
+                + "--alt\nContent-Type: text/html\n\n<p>Our key:</p><pre>" + key + "</pre>\n--alt--\n");
+        assertThat(submission.privateKeyFindings()).containsExactly("a PEM private key block in the mail text");
+        assertThat(submission.exposedKeyHashes()).contains(KEY_HASH);
+    }
+
+    @Test
+    void theCopyAListPassesOnWithAFooterAndASubjectTagIsTheSameMailAndAnotherCsrIsNot() throws Exception {
+        String csr = TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.p384()));
+        String original = headers("multipart/mixed; boundary=b") + "--b\nContent-Type: text/plain\n\nOrganization ID: acme-42\n"
+                + "--b\nContent-Type: application/pkcs10; name=client.csr\nContent-Disposition: attachment; filename=client.csr\n\n"
+                + csr + "--b--\n";
+        String listCopy = original.replace("Subject: our key", "Subject: [support] our key")
+                .replace("Organization ID: acme-42\n", "Organization ID: acme-42\n\n-- \nsupport list: unsubscribe at ...\n");
+        String otherCsr = original.replace(csr, TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.ec("secp384r1"))));
+        assertThat(identity(listCopy)).isEqualTo(identity(original));
+        assertThat(identity(otherCsr)).isNotEqualTo(identity(original));
     }
 }

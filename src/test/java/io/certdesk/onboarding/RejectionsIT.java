@@ -172,6 +172,26 @@ class RejectionsIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void theCopyAMailingListPassesOnWithAFooterAndASubjectTagIsNotASecondRequest() throws Exception {
+        String from = address("listed");
+        String messageId = "<" + from.replace("@", ".") + "@acme.test>";
+        byte[] csr = TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-listed", TestCsrs.p384())).getBytes();
+        MAILBOX.send(Mailbox.from(from).messageId(messageId).body(body("acme-listed")).attach("client.csr", csr));
+        String reference = referenceIn(MAILBOX.awaitOne(from).subject());
+        MAILBOX.send(Mailbox.from(from).messageId(messageId).subject("[support-list] Certificate request")
+                .body(body("acme-listed") + "\n-- \nYou receive this mail as a member of support-list.\n").attach("client.csr", csr));
+        awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!MAILBOX.read(Mailbox.SUPPORT, "INBOX").isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000);
+        assertThat(MAILBOX.read(from, "INBOX")).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from certificate_request where message_id = ?").param(messageId)
+                .query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void aMessageIdSomeoneElseUsedFirstDoesNotDropTheClientsMail() throws Exception {
         // the client's mail program makes guessable Message-IDs; someone sends a mail under the next one first
         String client = address("squatted");

@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -308,6 +309,25 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void anRsaKeyRevokedForKeyCompromiseIsNotCertifiedAgainWrittenWithAnotherAsn1Length() throws Exception {
+        KeyPair keys = TestCsrs.rsa(2048);
+        Issued issued = onboard("rev-padded", "qa", keys);
+        assertThat(adminRevoke("admin", "admin", issued.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+
+        // the same key, its length written with a leading zero byte: every parser reads the same modulus
+        String holder = address("padded-holder");
+        MAILBOX.send(Mailbox.from(holder).body("Organization ID: rev-padded\nCompany: ACME BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csrWithPaddedRsaKeyLength("C=NL,O=ACME BV,OU=API Client,CN=rev-padded", keys))
+                        .getBytes()));
+        Mailbox.Received refusal = MAILBOX.awaitOne(holder);
+        assertThat(refusal.subject()).contains("refused");
+        assertThat(refusal.text()).contains("KEY_COMPROMISED").contains("KEY_NOT_DER");
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'rev-padded'").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
     void aKeyCompromiseRevokesEveryOtherCertificateWithThatKeyInEveryEnvironment() throws Exception {
         // one key, certified twice: in qa, and (the same key, as a client may well keep it) in production
         KeyPair keys = TestCsrs.ec("secp384r1");
@@ -378,6 +398,20 @@ class RevocationIT extends EmbeddedCertdeskTest {
         assertThat(mails.get(2).subject()).contains("revoked").contains("keyCompromise");
         assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(issued.serial())
                 .query(String.class).single()).isEqualTo("keyCompromise");
+    }
+
+    @Test
+    void aPrivateKeyInAnAutoReplyRevokesTheCertificateItUnlocksThoughTheMailIsNeverAnswered() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued issued = onboard("rev-auto", "qa", keys);
+        String away = address("away");
+        MAILBOX.sendRaw("Auto-Submitted: auto-replied\r\nFrom: " + away + "\r\nTo: support@certdesk.local\r\nSubject: Out of office\r\n"
+                + "Message-ID: <" + UUID.randomUUID() + "@away.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
+                + "I am away. For the record:\r\n" + TestCsrs.privateKeyPem(keys).replace("\n", "\r\n"));
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+        assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(issued.serial())
+                .query(String.class).single()).isEqualTo("keyCompromise");
+        assertThat(MAILBOX.read(away, "INBOX")).as("an auto-reply is never answered").isEmpty();
     }
 
     @Test
