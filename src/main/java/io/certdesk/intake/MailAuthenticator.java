@@ -3,9 +3,12 @@ package io.certdesk.intake;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +23,7 @@ import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
 import org.apache.james.jdkim.api.Result;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.exceptions.TempFailException;
 import org.apache.james.jdkim.impl.DNSPublicKeyRecordRetriever;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Resolver;
@@ -42,6 +46,7 @@ public class MailAuthenticator {
     }
 
     private static final Pattern RESULT = Pattern.compile("(?i)\\b(dkim|spf|dmarc)\\s*=\\s*([a-z]+)([^;]*)");
+    private static final Pattern DKIM_SIGNATURE = Pattern.compile("(?i)dkim-signature[ \\t]*:");
     private static final Pattern HEADER_D = Pattern.compile("(?i)\\bheader\\.(?:d|i)\\s*=\\s*@?([^\\s;]+)");
 
     /** A mail with more signatures is not verified: each costs a pass over the body, real mail carries one to three. */
@@ -53,16 +58,19 @@ public class MailAuthenticator {
     private final Settings settings;
     private final Map<String, String> configured = new HashMap<>();
     private final PublicKeyRecordRetriever dns;
+    private final Clock clock;
+    private final SlowLookups slowLookups = new SlowLookups();
 
     public MailAuthenticator(Settings settings) {
-        this(settings, settings.dnsLookups() ? new DNSPublicKeyRecordRetriever(resolver()) : null);
+        this(settings, settings.dnsLookups() ? new DNSPublicKeyRecordRetriever(resolver()) : null, Clock.systemUTC());
     }
 
-    /** With {@code dns} as where keys not configured are looked up; null: nowhere. */
-    MailAuthenticator(Settings settings, PublicKeyRecordRetriever dns) {
+    /** With {@code dns} as where keys not configured are looked up (null: nowhere), and the time from {@code clock}. */
+    MailAuthenticator(Settings settings, PublicKeyRecordRetriever dns, Clock clock) {
         this.settings = settings;
         settings.keys().forEach((name, record) -> configured.put(name.toLowerCase(Locale.ROOT), record));
         this.dns = dns;
+        this.clock = clock;
     }
 
     private static Resolver resolver() {
@@ -94,8 +102,60 @@ public class MailAuthenticator {
             if (++lookups[0] > MAX_LOOKUPS) {
                 throw new PermFailException("its key was not looked up: certdesk looks up at most " + MAX_LOOKUPS + " keys per mail");
             }
-            return dns.getRecords(method, selector, domain);
+            String signer = String.valueOf(domain).toLowerCase(Locale.ROOT);
+            if (slowLookups.busy(clock.millis()) && !slowLookups.answered(signer)) {
+                throw new TempFailException("its key was not looked up: DNS look-ups of other domains failed or timed out "
+                        + SlowLookups.LIMIT + " times in the last minute; domains whose keys were found before are still looked up");
+            }
+            try {
+                List<String> records = dns.getRecords(method, selector, domain);
+                slowLookups.answered(signer, clock.millis());
+                return records;
+            } catch (TempFailException unanswered) {
+                slowLookups.failed(clock.millis());
+                throw unanswered;
+            }
         };
+    }
+
+    /**
+     * DNS look-ups that failed or timed out lately. A sender controls both its From domain and the name servers
+     * answering for it: mail after mail "signed" by its own slow domain would hold up intake for everyone. After
+     * {@value #LIMIT} such failures within a minute, only domains whose keys were found before (in the last day) are
+     * looked up until the minute has passed; other mails count as not authenticated meanwhile, which says why.
+     */
+    static final class SlowLookups {
+        static final int LIMIT = 5;
+        private static final long WINDOW_MILLIS = 60_000;
+        private static final long REMEMBERED_MILLIS = 24 * 3_600_000L;
+        private static final int MAX_REMEMBERED = 10_000;
+        private final ArrayDeque<Long> failures = new ArrayDeque<>();
+        private final Map<String, Long> answeredAt = new LinkedHashMap<>(16, 0.75f, true);
+        private long now;
+
+        synchronized boolean busy(long nowMillis) {
+            now = nowMillis;
+            while (!failures.isEmpty() && failures.peekFirst() < nowMillis - WINDOW_MILLIS) {
+                failures.removeFirst();
+            }
+            return failures.size() >= LIMIT;
+        }
+
+        synchronized boolean answered(String domain) {
+            Long at = answeredAt.get(domain);
+            return at != null && at >= now - REMEMBERED_MILLIS;
+        }
+
+        synchronized void answered(String domain, long nowMillis) {
+            answeredAt.put(domain, nowMillis);
+            if (answeredAt.size() > MAX_REMEMBERED) {
+                answeredAt.remove(answeredAt.keySet().iterator().next());
+            }
+        }
+
+        synchronized void failed(long nowMillis) {
+            failures.addLast(nowMillis);
+        }
     }
 
     public MailAuthenticity check(byte[] raw, String fromAddress) {
@@ -117,7 +177,8 @@ public class MailAuthenticator {
     }
 
     private MailAuthenticity verify(byte[] raw, List<String> headers, String fromDomain) {
-        long signatures = headers.stream().filter(h -> h.regionMatches(true, 0, "DKIM-Signature:", 0, 15)).count();
+        // counted as leniently as a MIME parser reads header names ("DKIM-Signature :", a line ended by a bare CR)
+        long signatures = headers.stream().filter(h -> DKIM_SIGNATURE.matcher(h).lookingAt()).count();
         if (signatures == 0) {
             return MailAuthenticity.none("The mail has no DKIM signature.");
         }
@@ -215,7 +276,7 @@ public class MailAuthenticator {
         }
         String section = end < 0 ? text : text.substring(0, end);
         List<String> headers = new ArrayList<>();
-        for (String line : section.split("\r?\n")) {
+        for (String line : section.split("\r\n|\r|\n")) {
             if (!headers.isEmpty() && (line.startsWith(" ") || line.startsWith("\t"))) {
                 headers.set(headers.size() - 1, headers.get(headers.size() - 1) + " " + line.trim());
             } else {

@@ -3,14 +3,18 @@ package io.certdesk.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.certdesk.request.MailAuthenticity;
 import io.certdesk.support.Mailbox;
+import io.certdesk.support.MovableClock;
 import io.certdesk.support.TestDkim;
 import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.exceptions.TempFailException;
 import org.junit.jupiter.api.Test;
 
 /** What certdesk concludes about a mail's sender from its DKIM signatures and a trusted server's Authentication-Results. */
@@ -112,7 +116,7 @@ class MailAuthenticatorTest {
                 (method, selector, domain) -> {
                     lookedUp.add(String.valueOf(domain));
                     throw new PermFailException("no such key");
-                });
+                }, Clock.systemUTC());
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= 4; i++) {
             raw = signedBy(raw, "slow-" + i + ".example");
@@ -130,7 +134,7 @@ class MailAuthenticatorTest {
                 (method, selector, domain) -> {
                     lookedUp.add(String.valueOf(domain));
                     throw new PermFailException("no such key");
-                });
+                }, Clock.systemUTC());
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= 40; i++) {
             raw = signedBy(raw, i % 2 == 0 ? "attacker.test" : "sub" + i + ".attacker.test");
@@ -148,12 +152,55 @@ class MailAuthenticatorTest {
                 (method, selector, domain) -> {
                     lookedUp.add(String.valueOf(domain));
                     throw new PermFailException("no such key");
-                });
+                }, Clock.systemUTC());
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= MailAuthenticator.MAX_SIGNATURES; i++) {
             raw = signedBy(raw, "attacker.test");
         }
         assertThat(authenticator.check(raw, "mallory@attacker.test").result()).isEqualTo(MailAuthenticity.Result.FAIL);
         assertThat(lookedUp).hasSize(MailAuthenticator.MAX_LOOKUPS);
+    }
+
+    @Test
+    void afterFiveUnansweredLookUpsInAMinuteOnlyDomainsFoundBeforeAreLookedUpUntilTheMinuteHasPassed() throws Exception {
+        List<String> lookedUp = new ArrayList<>();
+        MovableClock clock = new MovableClock();
+        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
+                (method, selector, domain) -> {
+                    lookedUp.add(String.valueOf(domain));
+                    if (String.valueOf(domain).equals(TestDkim.DOMAIN)) {
+                        return List.of(TestDkim.record());
+                    }
+                    throw new TempFailException("timed out");
+                }, clock);
+        // a client whose key is found
+        assertThat(authenticator.check(TestDkim.sign(mail("jane@dkim.test", "Organization ID: acme\n")), "jane@dkim.test").result())
+                .isEqualTo(MailAuthenticity.Result.PASS);
+        // mail after mail "signed" by a domain whose name servers never answer, each its own
+        for (int i = 1; i <= MailAuthenticator.SlowLookups.LIMIT + 3; i++) {
+            String from = "mallory@slow-" + i + ".attacker.test";
+            authenticator.check(signedBy(mail(from, "hello\n"), "slow-" + i + ".attacker.test"), from);
+        }
+        assertThat(lookedUp).as("the first few are looked up, then none").hasSize(1 + MailAuthenticator.SlowLookups.LIMIT);
+        MailAuthenticity refused = authenticator.check(signedBy(mail("x@slow-99.attacker.test", "hi\n"), "slow-99.attacker.test"),
+                "x@slow-99.attacker.test");
+        assertThat(refused.detail()).contains("not looked up").contains("timed out");
+
+        assertThat(authenticator.check(TestDkim.sign(mail("jane@dkim.test", "Organization ID: acme\n")), "jane@dkim.test").result())
+                .as("a domain found before is still looked up").isEqualTo(MailAuthenticity.Result.PASS);
+        clock.moveBy(Duration.ofSeconds(61));
+        authenticator.check(signedBy(mail("x@slow-100.attacker.test", "hi\n"), "slow-100.attacker.test"), "x@slow-100.attacker.test");
+        assertThat(lookedUp).as("a minute later, look-ups resume").endsWith("slow-100.attacker.test");
+    }
+
+    @Test
+    void signaturesWrittenWithASpaceBeforeTheColonCountToo() throws Exception {
+        byte[] raw = mail("mallory@attacker.test", "hello\n");
+        for (int i = 1; i <= MailAuthenticator.MAX_SIGNATURES + 1; i++) {
+            raw = signedBy(raw, "attacker.test");
+        }
+        String spaced = new String(raw, StandardCharsets.ISO_8859_1).replace("DKIM-Signature:", "DKIM-Signature :");
+        MailAuthenticity verdict = AUTHENTICATOR.check(spaced.getBytes(StandardCharsets.ISO_8859_1), "mallory@attacker.test");
+        assertThat(verdict.detail()).contains((MailAuthenticator.MAX_SIGNATURES + 1) + " signatures");
     }
 }
