@@ -3,12 +3,16 @@ package io.certdesk.authority;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
@@ -48,10 +52,10 @@ public final class PublicKeyHashes {
             hashes.add(Fingerprints.sha256Hex(key.getEncoded()));
             ASN1ObjectIdentifier algorithm = key.getAlgorithm().getAlgorithm();
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
-                X9ECParameters curve = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(key.getAlgorithm().getParameters()));
+                ASN1ObjectIdentifier curveOid = namedCurve(key.getAlgorithm().getParameters());
+                X9ECParameters curve = curveOid == null ? null : ECNamedCurveTable.getByOID(curveOid);
                 if (curve != null) {
-                    AlgorithmIdentifier named = new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey,
-                            ASN1ObjectIdentifier.getInstance(key.getAlgorithm().getParameters()));
+                    AlgorithmIdentifier named = new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curveOid);
                     ECPoint point = curve.getCurve().decodePoint(key.getPublicKeyData().getBytes());
                     hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(false)).getEncoded(ASN1Encoding.DER)));
                     hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(true)).getEncoded(ASN1Encoding.DER)));
@@ -71,17 +75,56 @@ public final class PublicKeyHashes {
         return List.copyOf(hashes);
     }
 
-    /** Whether an RSA key's inside is DER, as every key tool writes it (true for any other key). */
-    public static boolean rsaKeyIsDer(SubjectPublicKeyInfo key) {
-        if (!PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm())) {
-            return true;
-        }
+    /**
+     * Whether the key is written as key tools write it, so that its certificate is found by the hashes above: an RSA
+     * key in DER with its parameters NULL or absent; an EC key on a named curve with its point compressed or
+     * uncompressed (not "hybrid"). Other algorithms are refused elsewhere and pass here.
+     */
+    public static boolean isCanonical(SubjectPublicKeyInfo key) {
+        ASN1ObjectIdentifier algorithm = key.getAlgorithm().getAlgorithm();
         try {
             byte[] given = key.getPublicKeyData().getBytes();
-            return Arrays.equals(given, RSAPublicKey.getInstance(given).getEncoded(ASN1Encoding.DER));
+            if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
+                ASN1Encodable parameters = key.getAlgorithm().getParameters();
+                return (parameters == null || DERNull.INSTANCE.equals(parameters))
+                        && Arrays.equals(given, RSAPublicKey.getInstance(given).getEncoded(ASN1Encoding.DER));
+            }
+            if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+                return key.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier
+                        && given.length > 0 && (given[0] == 0x02 || given[0] == 0x03 || given[0] == 0x04);
+            }
+            return true;
         } catch (IOException | RuntimeException unreadable) {
             return false;
         }
+    }
+
+    /**
+     * The named curve EC parameters stand for: the OID as given, or the named curve whose field, equation, base
+     * point and order explicit parameters repeat (as {@code openssl ec -param_enc explicit} writes a key); null for
+     * a curve of anyone's own making.
+     */
+    public static ASN1ObjectIdentifier namedCurve(ASN1Encodable parameters) {
+        if (parameters == null) {
+            return null;
+        }
+        ASN1Primitive primitive = parameters.toASN1Primitive();
+        if (primitive instanceof ASN1ObjectIdentifier oid) {
+            return ECNamedCurveTable.getByOID(oid) == null ? null : oid;
+        }
+        if (!(primitive instanceof ASN1Sequence)) {
+            return null;
+        }
+        X9ECParameters explicit = X9ECParameters.getInstance(primitive);
+        for (Enumeration<?> names = ECNamedCurveTable.getNames(); names.hasMoreElements(); ) {
+            String name = (String) names.nextElement();
+            X9ECParameters named = ECNamedCurveTable.getByName(name);
+            if (named != null && named.getN().equals(explicit.getN()) && named.getCurve().equals(explicit.getCurve())
+                    && named.getG().equals(explicit.getG())) {
+                return ECNamedCurveTable.getOID(name);
+            }
+        }
+        return null;
     }
 
     private static void addRsa(Set<String> hashes, byte[] rsaPublicKey) throws IOException {

@@ -206,13 +206,15 @@ public final class ExposedKeys {
             }
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
                 ECPrivateKey ec = ECPrivateKey.getInstance(info.parsePrivateKey());
-                AlgorithmIdentifier id = info.getPrivateKeyAlgorithm();
-                X9ECParameters curve = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(id.getParameters()));
+                // a key written with explicit parameters (openssl ec -param_enc explicit) is on the named curve they repeat
+                ASN1ObjectIdentifier curveOid = PublicKeyHashes.namedCurve(info.getPrivateKeyAlgorithm().getParameters());
+                X9ECParameters curve = curveOid == null ? null : ECNamedCurveTable.getByOID(curveOid);
                 BigInteger d = ec.getKey();
                 if (curve == null || d.signum() <= 0 || d.compareTo(curve.getN()) >= 0) {
                     return null;
                 }
-                return new SubjectPublicKeyInfo(id, new DERBitString(curve.getG().multiply(d).normalize().getEncoded(false)).getBytes());
+                return new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curveOid),
+                        new DERBitString(curve.getG().multiply(d).normalize().getEncoded(false)).getBytes());
             }
         }
         return null;

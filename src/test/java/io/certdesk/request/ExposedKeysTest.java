@@ -29,6 +29,8 @@ import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
 
@@ -81,8 +83,21 @@ class ExposedKeysTest {
         KeyPair keys = TestCsrs.rsa2048();
         SubjectPublicKeyInfo padded = TestCsrs.csrWithPaddedRsaKeyLength("CN=acme-42", keys).getSubjectPublicKeyInfo();
         assertThat(PublicKeyHashes.ofEveryEncoding(padded)).contains(hashOf(keys));
-        assertThat(PublicKeyHashes.rsaKeyIsDer(padded)).isFalse();
-        assertThat(PublicKeyHashes.rsaKeyIsDer(SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()))).isTrue();
+        assertThat(PublicKeyHashes.isCanonical(padded)).isFalse();
+        assertThat(PublicKeyHashes.isCanonical(SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()))).isTrue();
+    }
+
+    @Test
+    void anEcKeyWrittenWithExplicitCurveParametersUnlocksItsNamedCurveKey() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        BigInteger d = ((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getS();
+        X9ECParameters explicit = ECNamedCurveTable.getByName("secp384r1");
+        byte[] sec1 = new ECPrivateKey(384, d, explicit).getEncoded();
+        assertThat(ExposedKeys.publicKeyHashes(pem("EC PRIVATE KEY", sec1))).contains(hashOf(keys));
+        SubjectPublicKeyInfo withExplicit = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, explicit),
+                SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData().getBytes());
+        assertThat(PublicKeyHashes.ofEveryEncoding(withExplicit)).contains(hashOf(keys));
+        assertThat(PublicKeyHashes.isCanonical(withExplicit)).isFalse();
     }
 
     @Test

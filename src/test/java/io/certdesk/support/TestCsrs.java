@@ -13,6 +13,7 @@ import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 
 import io.certdesk.authority.Crypto;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
@@ -119,23 +120,43 @@ public final class TestCsrs {
      * three ({@code 30 83 00 01 0a} for {@code 30 82 01 0a}): the same key to any parser, other bytes to a hash.
      */
     public static PKCS10CertificationRequest csrWithPaddedRsaKeyLength(String subject, KeyPair keys) {
-        try {
-            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
-            byte[] der = spki.getPublicKeyData().getBytes();
-            if (der[0] != 0x30 || der[1] != (byte) 0x82) {
-                throw new IllegalArgumentException("an RSA key of 2048 bits or more expected");
-            }
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        byte[] der = spki.getPublicKeyData().getBytes();
+        if (der[0] != 0x30 || der[1] != (byte) 0x82) {
+            throw new IllegalArgumentException("an RSA key of 2048 bits or more expected");
+        }
             byte[] padded = new byte[der.length + 1];
             padded[0] = 0x30;
             padded[1] = (byte) 0x83;
             padded[2] = 0;
             System.arraycopy(der, 2, padded, 3, der.length - 2);
-            SubjectPublicKeyInfo paddedKey = new SubjectPublicKeyInfo(spki.getAlgorithm(), padded);
-            return new PKCS10CertificationRequestBuilder(new X500Name(subject), paddedKey)
-                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()));
+            return csrWithKeyWrittenAs(subject, keys, new SubjectPublicKeyInfo(spki.getAlgorithm(), padded), "SHA256withRSA");
+    }
+
+    /** A CSR signed by {@code keys} whose public key is written as {@code written} (the same key, other bytes). */
+    public static PKCS10CertificationRequest csrWithKeyWrittenAs(String subject, KeyPair keys, SubjectPublicKeyInfo written,
+                                                                String signatureAlgorithm) {
+        try {
+            return new PKCS10CertificationRequestBuilder(new X500Name(subject), written)
+                    .build(new JcaContentSignerBuilder(signatureAlgorithm).build(keys.getPrivate()));
         } catch (OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A CSR for the EC key {@code keys} with its point in "hybrid" form (06 or 07, then x and y). */
+    public static PKCS10CertificationRequest csrWithHybridPoint(String subject, KeyPair keys) {
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        byte[] point = spki.getPublicKeyData().getBytes().clone();
+        point[0] = (byte) ((point[point.length - 1] & 1) == 0 ? 0x06 : 0x07);
+        return csrWithKeyWrittenAs(subject, keys, new SubjectPublicKeyInfo(spki.getAlgorithm(), point), "SHA384withECDSA");
+    }
+
+    /** A CSR for the RSA key {@code keys} whose algorithm parameters are INTEGER 0 instead of NULL. */
+    public static PKCS10CertificationRequest csrWithRsaParameters(String subject, KeyPair keys) {
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        return csrWithKeyWrittenAs(subject, keys, new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption,
+                new ASN1Integer(0)), spki.getPublicKeyData().getBytes()), "SHA256withRSA");
     }
 
     public static PKCS10CertificationRequest csr(String subject, KeyPair keys) {

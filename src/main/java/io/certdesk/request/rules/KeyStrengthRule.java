@@ -18,6 +18,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 public final class KeyStrengthRule implements RequestRule {
 
     private static final BigInteger RSA_EXPONENT = BigInteger.valueOf(65537);
+    private static final String KEY_ENCODING_INVALID = "KEY_ENCODING_INVALID";
 
     @Override
     public void check(CsrFacts csr, RequestClaims claims, PolicySettings settings, List<PolicyFinding> findings) {
@@ -34,9 +35,9 @@ public final class KeyStrengthRule implements RequestRule {
                             + " bits; at most " + settings.rsaMaxBits() + " are accepted. " + allowed,
                             "Make a new key (openssl genrsa -out client.key 4096) and a new CSR from it."));
                 }
-                if (!PublicKeyHashes.rsaKeyIsDer(SubjectPublicKeyInfo.getInstance(csr.publicKeyInfo()))) {
-                    findings.add(PolicyFinding.error("KEY_NOT_DER", "The CSR's RSA public key is not written in DER, as every key "
-                            + "tool writes it (a length with leading zeros, say).", NEW_KEY_AND_CSR));
+                if (!PublicKeyHashes.isCanonical(SubjectPublicKeyInfo.getInstance(csr.publicKeyInfo()))) {
+                    findings.add(PolicyFinding.error(KEY_ENCODING_INVALID, "The CSR's RSA public key is not written as key tools "
+                            + "write it (DER, its parameters NULL): a length with leading zeros, say.", NEW_KEY_AND_CSR));
                 }
                 BigInteger exponent = csr.rsaPublicExponent();
                 if (exponent != null && !RSA_EXPONENT.equals(exponent)) {
@@ -52,6 +53,9 @@ public final class KeyStrengthRule implements RequestRule {
                     findings.add(PolicyFinding.error("KEY_CURVE_NOT_ALLOWED", "The CSR's EC key is on "
                             + (csr.curve() == null ? "an unknown curve" : CsrFacts.curveDisplayName(csr.curve()))
                             + ", which is not accepted. " + allowed, NEW_KEY_AND_CSR));
+                } else if (!PublicKeyHashes.isCanonical(SubjectPublicKeyInfo.getInstance(csr.publicKeyInfo()))) {
+                    findings.add(PolicyFinding.error(KEY_ENCODING_INVALID, "The CSR's EC public key is not written as key tools "
+                            + "write it (its point compressed or uncompressed, not hybrid).", NEW_KEY_AND_CSR));
                 }
             }
             default -> findings.add(PolicyFinding.error("KEY_ALGORITHM_NOT_ALLOWED",
