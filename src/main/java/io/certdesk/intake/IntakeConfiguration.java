@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import io.certdesk.config.CertdeskProperties;
+import io.certdesk.inventory.Organizations;
 import io.certdesk.notify.MailServerTrust;
 import io.certdesk.notify.Notifier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +34,7 @@ public class IntakeConfiguration {
     @ConditionalOnProperty(name = "certdesk.intake.enabled", havingValue = "true", matchIfMissing = true)
     SupportInboxPoller supportInboxPoller(CertdeskProperties properties, IntakeService intake,
                                           Optional<EmbeddedMailServer> embeddedMail, InboxLease lease,
-                                          MeterRegistry metrics, Notifier notifier) {
+                                          MeterRegistry metrics, Notifier notifier, Organizations organizations) {
         CertdeskProperties.Intake settings = properties.intake();
         if (settings.username() == null || settings.username().isBlank()) {
             throw new IllegalStateException("certdesk.intake.username is not set: which mailbox should certdesk read?");
@@ -43,7 +44,8 @@ public class IntakeConfiguration {
         CertdeskProperties.MailAuthentication authentication = properties.mailAuthentication();
         if (authentication.enabled()) {
             poller.setAuthenticator(new MailAuthenticator(new MailAuthenticator.Settings(
-                    authentication.dkimKeysOrNone(), authentication.dnsLookups(), authentication.trustedAuthservId())));
+                    authentication.dkimKeysOrNone(), authentication.dnsLookups(), authentication.trustedAuthservId()),
+                    organizations::dkimRequiredFrom));
         }
         return poller;
     }

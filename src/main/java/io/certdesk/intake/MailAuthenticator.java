@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,17 +61,23 @@ public class MailAuthenticator {
     private final PublicKeyRecordRetriever dns;
     private final Clock clock;
     private final SlowLookups slowLookups = new SlowLookups();
+    private final Predicate<String> alwaysLookedUp;
 
-    public MailAuthenticator(Settings settings) {
-        this(settings, settings.dnsLookups() ? new DNSPublicKeyRecordRetriever(resolver()) : null, Clock.systemUTC());
+    /**
+     * @param alwaysLookedUp signer domains looked up even while DNS is slow: those of organizations that require DKIM,
+     *                       whose mail is refused without it
+     */
+    public MailAuthenticator(Settings settings, Predicate<String> alwaysLookedUp) {
+        this(settings, settings.dnsLookups() ? new DNSPublicKeyRecordRetriever(resolver()) : null, Clock.systemUTC(), alwaysLookedUp);
     }
 
     /** With {@code dns} as where keys not configured are looked up (null: nowhere), and the time from {@code clock}. */
-    MailAuthenticator(Settings settings, PublicKeyRecordRetriever dns, Clock clock) {
+    MailAuthenticator(Settings settings, PublicKeyRecordRetriever dns, Clock clock, Predicate<String> alwaysLookedUp) {
         this.settings = settings;
         settings.keys().forEach((name, record) -> configured.put(name.toLowerCase(Locale.ROOT), record));
         this.dns = dns;
         this.clock = clock;
+        this.alwaysLookedUp = alwaysLookedUp;
     }
 
     private static Resolver resolver() {
@@ -103,29 +110,34 @@ public class MailAuthenticator {
                 throw new PermFailException("its key was not looked up: certdesk looks up at most " + MAX_LOOKUPS + " keys per mail");
             }
             String signer = String.valueOf(domain).toLowerCase(Locale.ROOT);
-            if (slowLookups.busy(clock.millis()) && !slowLookups.answered(signer)) {
-                throw new TempFailException("its key was not looked up: DNS look-ups of other domains failed or timed out "
-                        + SlowLookups.LIMIT + " times in the last minute; domains whose keys were found before are still looked up");
+            if (slowLookups.busy(clock.millis()) && !slowLookups.answered(signer) && !alwaysLookedUp.test(signer)) {
+                throw new TempFailException("its key was not looked up: DNS look-ups of other domains failed or were slow "
+                        + SlowLookups.LIMIT + " times in the last minute; domains whose keys were found before, and those of "
+                        + "organizations that require DKIM, are still looked up");
             }
+            long started = clock.millis();
             try {
                 List<String> records = dns.getRecords(method, selector, domain);
-                slowLookups.answered(signer, clock.millis());
+                slowLookups.answered(signer, !records.isEmpty(), clock.millis() - started, clock.millis());
                 return records;
             } catch (TempFailException unanswered) {
-                slowLookups.failed(clock.millis());
+                slowLookups.failed(signer, clock.millis());
                 throw unanswered;
             }
         };
     }
 
     /**
-     * DNS look-ups that failed or timed out lately. A sender controls both its From domain and the name servers
+     * DNS look-ups that failed or were slow lately. A sender controls both its From domain and the name servers
      * answering for it: mail after mail "signed" by its own slow domain would hold up intake for everyone. After
-     * {@value #LIMIT} such failures within a minute, only domains whose keys were found before (in the last day) are
-     * looked up until the minute has passed; other mails count as not authenticated meanwhile, which says why.
+     * {@value #LIMIT} look-ups within a minute that failed or took a second or more (whatever they found), only domains
+     * whose keys were found quickly before (in the last day) and those of organizations that require DKIM are looked
+     * up until the minute has passed; other mails count as not authenticated meanwhile, which says why. A domain
+     * found before that answers slowly is forgotten.
      */
     static final class SlowLookups {
         static final int LIMIT = 5;
+        static final long SLOW_MILLIS = 1_000;
         private static final long WINDOW_MILLIS = 60_000;
         private static final long REMEMBERED_MILLIS = 24 * 3_600_000L;
         private static final int MAX_REMEMBERED = 10_000;
@@ -146,14 +158,22 @@ public class MailAuthenticator {
             return at != null && at >= now - REMEMBERED_MILLIS;
         }
 
-        synchronized void answered(String domain, long nowMillis) {
-            answeredAt.put(domain, nowMillis);
-            if (answeredAt.size() > MAX_REMEMBERED) {
-                answeredAt.remove(answeredAt.keySet().iterator().next());
+        /** A look-up that came back after {@code tookMillis}, with a key record or without. */
+        synchronized void answered(String domain, boolean keyFound, long tookMillis, long nowMillis) {
+            if (tookMillis >= SLOW_MILLIS) {
+                failed(domain, nowMillis);
+                return;
+            }
+            if (keyFound) {
+                answeredAt.put(domain, nowMillis);
+                if (answeredAt.size() > MAX_REMEMBERED) {
+                    answeredAt.remove(answeredAt.keySet().iterator().next());
+                }
             }
         }
 
-        synchronized void failed(long nowMillis) {
+        synchronized void failed(String domain, long nowMillis) {
+            answeredAt.remove(domain);
             failures.addLast(nowMillis);
         }
     }

@@ -3,6 +3,7 @@ package io.certdesk.inventory;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -42,6 +43,18 @@ public class Organizations {
     public boolean requiresDkim(String id) {
         return jdbc.sql("select require_dkim from organization where id = ?").param(id).query(Boolean.class)
                 .optional().orElse(false);
+    }
+
+    /**
+     * Whether a signer domain speaks for a contact of an organization that requires DKIM: the contact's mail domain
+     * or a parent of it.
+     */
+    public boolean dkimRequiredFrom(String signerDomain) {
+        String signer = signerDomain.toLowerCase(Locale.ROOT);
+        return jdbc.sql("select distinct lower(c.email) from organization_contact c join organization o on o.id = c.organization_id "
+                        + "where o.require_dkim = true").query(String.class).list().stream()
+                .map(email -> email.substring(email.lastIndexOf('@') + 1))
+                .anyMatch(domain -> domain.equals(signer) || domain.endsWith("." + signer) && signer.contains("."));
     }
 
     public void requireDkim(String id, boolean required) {

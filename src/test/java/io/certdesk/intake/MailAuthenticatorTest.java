@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class MailAuthenticatorTest {
 
     private static final MailAuthenticator AUTHENTICATOR = new MailAuthenticator(new MailAuthenticator.Settings(
-            Map.of(TestDkim.recordName(), TestDkim.record()), false, "mx.certdesk.test"));
+            Map.of(TestDkim.recordName(), TestDkim.record()), false, "mx.certdesk.test"), domain -> false);
 
     private static byte[] mail(String from, String body) throws Exception {
         return Mailbox.render(Mailbox.from(from).subject("Certificate request").body(body));
@@ -116,7 +116,7 @@ class MailAuthenticatorTest {
                 (method, selector, domain) -> {
                     lookedUp.add(String.valueOf(domain));
                     throw new PermFailException("no such key");
-                }, Clock.systemUTC());
+                }, Clock.systemUTC(), domain -> false);
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= 4; i++) {
             raw = signedBy(raw, "slow-" + i + ".example");
@@ -134,7 +134,7 @@ class MailAuthenticatorTest {
                 (method, selector, domain) -> {
                     lookedUp.add(String.valueOf(domain));
                     throw new PermFailException("no such key");
-                }, Clock.systemUTC());
+                }, Clock.systemUTC(), domain -> false);
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= 40; i++) {
             raw = signedBy(raw, i % 2 == 0 ? "attacker.test" : "sub" + i + ".attacker.test");
@@ -152,7 +152,7 @@ class MailAuthenticatorTest {
                 (method, selector, domain) -> {
                     lookedUp.add(String.valueOf(domain));
                     throw new PermFailException("no such key");
-                }, Clock.systemUTC());
+                }, Clock.systemUTC(), domain -> false);
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= MailAuthenticator.MAX_SIGNATURES; i++) {
             raw = signedBy(raw, "attacker.test");
@@ -172,7 +172,7 @@ class MailAuthenticatorTest {
                         return List.of(TestDkim.record());
                     }
                     throw new TempFailException("timed out");
-                }, clock);
+                }, clock, domain -> domain.equals("requires-dkim.test"));
         // a client whose key is found
         assertThat(authenticator.check(TestDkim.sign(mail("jane@dkim.test", "Organization ID: acme\n")), "jane@dkim.test").result())
                 .isEqualTo(MailAuthenticity.Result.PASS);
@@ -184,10 +184,12 @@ class MailAuthenticatorTest {
         assertThat(lookedUp).as("the first few are looked up, then none").hasSize(1 + MailAuthenticator.SlowLookups.LIMIT);
         MailAuthenticity refused = authenticator.check(signedBy(mail("x@slow-99.attacker.test", "hi\n"), "slow-99.attacker.test"),
                 "x@slow-99.attacker.test");
-        assertThat(refused.detail()).contains("not looked up").contains("timed out");
+        assertThat(refused.detail()).contains("not looked up").contains("failed or were slow");
 
         assertThat(authenticator.check(TestDkim.sign(mail("jane@dkim.test", "Organization ID: acme\n")), "jane@dkim.test").result())
                 .as("a domain found before is still looked up").isEqualTo(MailAuthenticity.Result.PASS);
+        authenticator.check(signedBy(mail("bob@requires-dkim.test", "hi\n"), "requires-dkim.test"), "bob@requires-dkim.test");
+        assertThat(lookedUp).as("so is an organization's that requires DKIM").endsWith("requires-dkim.test");
         clock.moveBy(Duration.ofSeconds(61));
         authenticator.check(signedBy(mail("x@slow-100.attacker.test", "hi\n"), "slow-100.attacker.test"), "x@slow-100.attacker.test");
         assertThat(lookedUp).as("a minute later, look-ups resume").endsWith("slow-100.attacker.test");
@@ -202,5 +204,30 @@ class MailAuthenticatorTest {
         String spaced = new String(raw, StandardCharsets.ISO_8859_1).replace("DKIM-Signature:", "DKIM-Signature :");
         MailAuthenticity verdict = AUTHENTICATOR.check(spaced.getBytes(StandardCharsets.ISO_8859_1), "mallory@attacker.test");
         assertThat(verdict.detail()).contains((MailAuthenticator.MAX_SIGNATURES + 1) + " signatures");
+    }
+
+    @Test
+    void slowAnswersCountThoughTheyFindNoKeyAndADomainThatTurnsSlowIsForgotten() throws Exception {
+        List<String> lookedUp = new ArrayList<>();
+        MovableClock clock = new MovableClock();
+        boolean[] slow = {false};
+        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
+                (method, selector, domain) -> {
+                    lookedUp.add(String.valueOf(domain));
+                    if (slow[0]) {
+                        clock.moveBy(Duration.ofMillis(1_900));  // "no such name", just before the timeout
+                    }
+                    return List.of();
+                }, clock, domain -> false);
+        // a domain found quickly (no key, which proves nothing), then every answer slow
+        authenticator.check(signedBy(mail("x@fast.attacker.test", "hi\n"), "fast.attacker.test"), "x@fast.attacker.test");
+        slow[0] = true;
+        for (int i = 1; i <= MailAuthenticator.SlowLookups.LIMIT + 2; i++) {
+            String from = "mallory@nx-" + i + ".attacker.test";
+            authenticator.check(signedBy(mail(from, "hello\n"), "nx-" + i + ".attacker.test"), from);
+        }
+        assertThat(lookedUp).hasSize(1 + MailAuthenticator.SlowLookups.LIMIT);
+        authenticator.check(signedBy(mail("x@fast.attacker.test", "hi\n"), "fast.attacker.test"), "x@fast.attacker.test");
+        assertThat(lookedUp).as("an answer without a key marks no domain as found").hasSize(1 + MailAuthenticator.SlowLookups.LIMIT);
     }
 }
