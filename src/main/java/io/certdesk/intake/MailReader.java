@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -157,11 +159,69 @@ public final class MailReader {
         }
     }
 
+    /**
+     * The text an HTML part shows: tags and script and style blocks gone, line breaks where the markup breaks lines.
+     * One pass, in time linear in the length: a sender's HTML of nothing but {@code <} costs what any other does.
+     */
     static String htmlToText(String html) {
-        return html.replaceAll("(?is)<(script|style)[^>]*>.*?</\\1>", " ")
-                .replaceAll("(?i)<br\\s*/?>|</p>|</div>|</tr>|</li>", "\n")
-                .replaceAll("<[^>]+>", "")
-                .replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        StringBuilder text = new StringBuilder(html.length());
+        Set<String> unclosed = new HashSet<>();
+        int i = 0;
+        while (i < html.length()) {
+            int open = html.indexOf('<', i);
+            if (open < 0) {
+                text.append(html, i, html.length());
+                break;
+            }
+            text.append(html, i, open);
+            int close = html.indexOf('>', open + 1);
+            if (close < 0) {
+                // no tag can end after this point: the rest is text
+                text.append(html, open, html.length());
+                break;
+            }
+            String tag = tagName(html, open + 1, close);
+            i = close + 1;
+            if (tag.equals("script") || tag.equals("style")) {
+                // a block without its closing tag: none comes later either, so it is not looked for again
+                int end = unclosed.contains(tag) ? -1 : closingTag(html, tag, i);
+                if (end < 0) {
+                    unclosed.add(tag);
+                } else {
+                    int endClose = html.indexOf('>', end);
+                    i = endClose < 0 ? html.length() : endClose + 1;
+                }
+                text.append(' ');
+            } else if (LINE_BREAKING_TAGS.contains(tag)) {
+                text.append('\n');
+            }
+        }
+        return text.toString().replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
+    private static final Set<String> LINE_BREAKING_TAGS = Set.of("br", "/p", "/div", "/tr", "/li");
+
+    /** The tag's name as written between {@code from} and {@code to} ("br", "/p", "script"), lower case. */
+    private static String tagName(String html, int from, int to) {
+        int end = from;
+        if (end < to && html.charAt(end) == '/') {
+            end++;
+        }
+        while (end < to && end - from < 16 && Character.isLetterOrDigit(html.charAt(end))) {
+            end++;
+        }
+        return html.substring(from, end).toLowerCase(Locale.ROOT);
+    }
+
+    /** Where {@code </tag} starts at or after {@code from}, in any case; -1 if nowhere. Each {@code <} is looked at once. */
+    private static int closingTag(String html, String tag, int from) {
+        String closing = "</" + tag;
+        for (int at = html.indexOf('<', from); at >= 0; at = html.indexOf('<', at + 1)) {
+            if (html.regionMatches(true, at, closing, 0, closing.length())) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     private static final class Walk {
@@ -274,7 +334,13 @@ public final class MailReader {
             InputStream raw = part instanceof MimeBodyPart body ? body.getRawInputStream()
                     : part instanceof MimeMessage message ? message.getRawInputStream() : part.getInputStream();
             String encoding = part instanceof MimePart mime ? mime.getEncoding() : null;
-            byte[] bytes = readBounded(encoding == null ? raw : MimeUtility.decode(raw, encoding.trim()), MAX_ATTACHMENT_BYTES);
+            InputStream decoded;
+            try {
+                decoded = encoding == null ? raw : MimeUtility.decode(raw, encoding.trim());
+            } catch (MessagingException unknownEncoding) {
+                decoded = raw;  // "7-bit" and the like: read as written, as a mail program would
+            }
+            byte[] bytes = readBounded(decoded, MAX_ATTACHMENT_BYTES);
             return bytes == null ? null : new MimeMessage((Session) null, new ByteArrayInputStream(bytes));
         }
 

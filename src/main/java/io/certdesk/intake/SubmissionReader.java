@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -91,7 +92,8 @@ public final class SubmissionReader {
             readAttachment(attachment, AttachmentLabel.of(i + 1, attachment.fileName()), csrs, unreadable, privateKeys, exposedKeys);
             certificates.addAll(Certificates.fromAttachment(attachment));
         }
-        boolean keyInText = !privateKeys.isEmpty();
+        Set<String> textKeys = Set.copyOf(exposedKeys);
+        boolean keyInText = PRIVATE_KEY_PEM.matcher(body).find();
         for (IncomingMail.Enclosed enclosed : mail.enclosed()) {
             // a forwarded mail or the HTML alternative: searched for keys, never read as the request
             List<String> found = new ArrayList<>();
@@ -102,8 +104,12 @@ public final class SubmissionReader {
                 byte[] both = (html + "\n" + MailReader.htmlToText(html)).getBytes(StandardCharsets.UTF_8);
                 part = new IncomingMail.Attachment(part.fileName(), part.contentType(), both, both.length);
             }
-            readAttachment(part, enclosed.where(), new ArrayList<>(), new ArrayList<>(), found, exposedKeys);
-            boolean sameAsText = keyInText && enclosed.where().equals(MailReader.HTML_ALTERNATIVE);
+            List<String> foundKeys = new ArrayList<>();
+            readAttachment(part, enclosed.where(), new ArrayList<>(), new ArrayList<>(), found, foundKeys);
+            exposedKeys.addAll(foundKeys);
+            // the HTML beside a plain text that shows the same key says nothing new
+            boolean sameAsText = keyInText && enclosed.where().equals(MailReader.HTML_ALTERNATIVE) && !foundKeys.isEmpty()
+                    && textKeys.containsAll(foundKeys);
             if (!sameAsText) {
                 privateKeys.addAll(found);
             }

@@ -1,10 +1,12 @@
 package io.certdesk.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Properties;
 
@@ -159,5 +161,44 @@ class MailReaderTest {
         String otherCsr = original.replace(csr, TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=acme-42", TestCsrs.ec("secp384r1"))));
         assertThat(identity(listCopy)).isEqualTo(identity(original));
         assertThat(identity(otherCsr)).isNotEqualTo(identity(original));
+    }
+
+    @Test
+    void htmlIsReadAsTheTextItShows() {
+        assertThat(MailReader.htmlToText("<P>Organization ID: acme-42<BR/>Company: ACME&nbsp;BV</p><script>alert(1)</SCRIPT>"
+                + "<style>p {}</style><div>Environment: qa</div>a < b"))
+                .isEqualTo("Organization ID: acme-42\nCompany: ACME BV\n  Environment: qa\na < b");
+    }
+
+    @Test
+    void hostileHtmlIsReadInOnePass() {
+        // each of these took minutes with expressions that looked for a tag's end from every "<"
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThat(MailReader.htmlToText("<".repeat(MailReader.MAX_BODY_CHARS))).hasSize(MailReader.MAX_BODY_CHARS);
+            assertThat(MailReader.htmlToText("<script>".repeat(30_000))).isBlank();
+            assertThat(MailReader.htmlToText("<p>x</p>".repeat(30_000))).hasSize(60_000);
+        });
+    }
+
+    @Test
+    void aSecondKeyOnlyInTheHtmlIsListedToo() throws Exception {
+        KeyPair other = TestCsrs.ec("secp384r1");
+        Submission submission = read(headers("multipart/alternative; boundary=alt")
+                + "--alt\nContent-Type: text/plain\n\nOur key:\n" + TestCsrs.privateKeyPem(KEYS)
+                + "--alt\nContent-Type: text/html\n\n<pre>" + TestCsrs.privateKeyPem(KEYS) + TestCsrs.privateKeyPem(other)
+                + "</pre>\n--alt--\n");
+        assertThat(submission.privateKeyFindings()).containsExactly("a PEM private key block in the mail text",
+                "the mail's HTML text (it holds a PEM private key)");
+        assertThat(submission.exposedKeyHashes()).contains(KEY_HASH, Fingerprints.sha256Hex(other.getPublic().getEncoded()));
+    }
+
+    @Test
+    void aForwardedMailWithAnUnknownTransferEncodingIsReadAsWritten() throws Exception {
+        String forwarded = "From: colleague@acme.test\nSubject: key\nMIME-Version: 1.0\nContent-Type: text/plain\n\n"
+                + TestCsrs.privateKeyPem(KEYS);
+        IncomingMail mail = mail(headers("multipart/mixed; boundary=outer") + "--outer\nContent-Type: text/plain\n\nFYI\n"
+                + "--outer\nContent-Type: message/rfc822\nContent-Transfer-Encoding: 7-bit\n\n" + forwarded + "\n--outer--\n");
+        assertThat(mail.problems()).isEmpty();
+        assertThat(SubmissionReader.read(mail).exposedKeyHashes()).contains(KEY_HASH);
     }
 }

@@ -196,7 +196,7 @@ class ApproverMailIT extends EmbeddedCertdeskTest {
     }
 
     private List<Mailbox.Received> mailsAbout(String address, String reference) throws Exception {
-        return MAILBOX.read(address, "INBOX").stream().filter(m -> m.subject().contains(reference)).toList();
+        return MAILBOX.readAbout(address, reference).stream().filter(m -> m.subject().contains(reference)).toList();
     }
 
     /** Waits for the mail to {@code address} about {@code reference} whose subject holds {@code subjectPart}. */

@@ -26,6 +26,20 @@ class HostileMailIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void anHtmlPartOfNothingButAngleBracketsDoesNotHoldUpTheNextClientsRequest() throws Exception {
+        String from = address("brackets");
+        String html = Base64.getMimeEncoder().encodeToString("<".repeat(250_000).getBytes());
+        MAILBOX.sendRaw(headers(from, "hello", "multipart/alternative; boundary=\"alt\"")
+                + "--alt\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                + "--alt\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" + html + "\r\n--alt--\r\n");
+        String client = address("after-brackets");
+        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
+                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        assertThat(MAILBOX.awaitOne(from).text()).contains("held no certificate signing request");
+        assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
+    }
+
+    @Test
     void anEmptyMailGetsThePoliteHowTo() throws Exception {
         String from = address("empty");
         MAILBOX.sendRaw(headers(from, "", "text/plain; charset=UTF-8"));

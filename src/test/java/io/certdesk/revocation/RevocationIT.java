@@ -322,7 +322,7 @@ class RevocationIT extends EmbeddedCertdeskTest {
                         .getBytes()));
         Mailbox.Received refusal = MAILBOX.awaitOne(holder);
         assertThat(refusal.subject()).contains("refused");
-        assertThat(refusal.text()).contains("KEY_COMPROMISED").contains("KEY_NOT_DER");
+        assertThat(refusal.text()).contains("KEY_COMPROMISED").contains("KEY_ENCODING_INVALID");
         assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'rev-padded'").query(Long.class).single())
                 .isEqualTo(1);
     }
@@ -412,6 +412,22 @@ class RevocationIT extends EmbeddedCertdeskTest {
         assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(issued.serial())
                 .query(String.class).single()).isEqualTo("keyCompromise");
         assertThat(MAILBOX.read(away, "INBOX")).as("an auto-reply is never answered").isEmpty();
+    }
+
+    @Test
+    void aPrivateKeyMailedWithExplicitCurveParametersRevokesTheCertificateItUnlocks() throws Exception {
+        Openssl.assumeAvailable();
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued issued = onboard("rev-explicit", "qa", keys);
+        Files.writeString(dir.resolve("client-key.pem"), TestCsrs.privateKeyPem(keys));
+        Openssl.ok(dir, "openssl ec -in client-key.pem -param_enc explicit -out explicit.pem 2>/dev/null");
+        String careless = address("careless-explicit");
+        MAILBOX.send(Mailbox.from(careless).subject("our key").body("Attached.")
+                .attach("explicit.pem", Files.readAllBytes(dir.resolve("explicit.pem"))));
+        assertThat(MAILBOX.awaitOne(careless).subject()).contains("SECURITY");
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+        assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(issued.serial())
+                .query(String.class).single()).isEqualTo("keyCompromise");
     }
 
     @Test
