@@ -109,14 +109,18 @@ class MailAuthenticatorTest {
         return TestDkim.sign(raw, domain, TestDkim.KEYS.getPrivate());
     }
 
+    /** An authenticator whose DNS finds no key anywhere, and notes each domain it was asked for in {@code lookedUp}. */
+    private static MailAuthenticator findingNoKey(List<String> lookedUp) {
+        return new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""), (method, selector, domain) -> {
+            lookedUp.add(String.valueOf(domain));
+            throw new PermFailException("no such key");
+        }, Clock.systemUTC(), domain -> false);
+    }
+
     @Test
     void signaturesByDomainsThatAreNotTheSendersCostNoDnsLookUp() throws Exception {
         List<String> lookedUp = new ArrayList<>();
-        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
-                (method, selector, domain) -> {
-                    lookedUp.add(String.valueOf(domain));
-                    throw new PermFailException("no such key");
-                }, Clock.systemUTC(), domain -> false);
+        MailAuthenticator authenticator = findingNoKey(lookedUp);
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= 4; i++) {
             raw = signedBy(raw, "slow-" + i + ".example");
@@ -130,11 +134,7 @@ class MailAuthenticatorTest {
     @Test
     void aMailWithMoreSignaturesThanRealMailCarriesIsNotVerifiedAtAll() throws Exception {
         List<String> lookedUp = new ArrayList<>();
-        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
-                (method, selector, domain) -> {
-                    lookedUp.add(String.valueOf(domain));
-                    throw new PermFailException("no such key");
-                }, Clock.systemUTC(), domain -> false);
+        MailAuthenticator authenticator = findingNoKey(lookedUp);
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= 40; i++) {
             raw = signedBy(raw, i % 2 == 0 ? "attacker.test" : "sub" + i + ".attacker.test");
@@ -148,11 +148,7 @@ class MailAuthenticatorTest {
     @Test
     void atMostTwoKeysAreLookedUpForOneMail() throws Exception {
         List<String> lookedUp = new ArrayList<>();
-        MailAuthenticator authenticator = new MailAuthenticator(new MailAuthenticator.Settings(Map.of(), true, ""),
-                (method, selector, domain) -> {
-                    lookedUp.add(String.valueOf(domain));
-                    throw new PermFailException("no such key");
-                }, Clock.systemUTC(), domain -> false);
+        MailAuthenticator authenticator = findingNoKey(lookedUp);
         byte[] raw = mail("mallory@attacker.test", "Organization ID: acme\n");
         for (int i = 1; i <= MailAuthenticator.MAX_SIGNATURES; i++) {
             raw = signedBy(raw, "attacker.test");

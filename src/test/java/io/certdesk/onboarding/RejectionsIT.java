@@ -160,10 +160,7 @@ class RejectionsIT extends EmbeddedCertdeskTest {
         String reference = referenceIn(MAILBOX.awaitOne(from).subject());
         MAILBOX.send(Mailbox.from(from).messageId(messageId).body(body("acme-twice")).attach("client.csr", csr));
         awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!MAILBOX.read(Mailbox.SUPPORT, "INBOX").isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitSupportInboxEmpty();
         Thread.sleep(1000);
         assertThat(MAILBOX.await(from, 1, Duration.ofSeconds(1))).hasSize(1);
         assertThat(jdbc.sql("select count(*) from certificate_request where message_id = ?").param(messageId)
@@ -181,10 +178,7 @@ class RejectionsIT extends EmbeddedCertdeskTest {
         MAILBOX.send(Mailbox.from(from).messageId(messageId).subject("[support-list] Certificate request")
                 .body(body("acme-listed") + "\n-- \nYou receive this mail as a member of support-list.\n").attach("client.csr", csr));
         awaitTask(reference, OnboardingProcess.APPROVE_REQUEST);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!MAILBOX.read(Mailbox.SUPPORT, "INBOX").isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitSupportInboxEmpty();
         Thread.sleep(1000);
         assertThat(MAILBOX.read(from, "INBOX")).hasSize(1);
         assertThat(jdbc.sql("select count(*) from certificate_request where message_id = ?").param(messageId)
@@ -218,10 +212,7 @@ class RejectionsIT extends EmbeddedCertdeskTest {
                 .params(Fingerprints.sha256Hex(messageId.getBytes(StandardCharsets.UTF_8)), messageId, client).update();
         byte[] csr = TestCsrs.pem(TestCsrs.csr(SUBJECT + "acme-upgraded", TestCsrs.p384())).getBytes();
         MAILBOX.send(Mailbox.from(client).messageId(messageId).body(body("acme-upgraded")).attach("client.csr", csr));
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!MAILBOX.read(Mailbox.SUPPORT, "INBOX").isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitSupportInboxEmpty();
         Thread.sleep(2000);
         assertThat(MAILBOX.read(client, "INBOX")).as("no second acknowledgement").isEmpty();
         assertThat(jdbc.sql("select count(*) from certificate_request where message_id = ?").param(messageId)
@@ -257,5 +248,13 @@ class RejectionsIT extends EmbeddedCertdeskTest {
         assertThat(rejection.text()).contains("We have no contract with acme-declined yet.");
         awaitEnded(reference, OnboardingProcess.END_REJECTED);
         assertNothingIssued(reference);
+    }
+
+    /** Waits (up to 10 s) until certdesk has taken every mail out of the support inbox. */
+    private static void awaitSupportInboxEmpty() throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!MAILBOX.read(Mailbox.SUPPORT, "INBOX").isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
     }
 }
