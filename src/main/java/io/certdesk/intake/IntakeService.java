@@ -131,9 +131,9 @@ public class IntakeService {
      * What makes a mail the same mail when it is read again (a second node, a move that failed, a copy the server
      * kept, the copy a mailing list passes on with a footer and a tag in its subject): its Message-ID, its sender and
      * what it asks for (the CSRs, certificates and private keys it carries, the organization, company, contact and
-     * environment it names, the certificate to revoke and why). A Message-ID alone would let anyone who sends a mail under the Message-ID a client will
-     * use drop that client's mail as a duplicate. Mails recorded before this identity are still known by the SHA-256
-     * of their Message-ID, which {@link #take} looks up too.
+     * environment it names, the certificate to revoke and why). A Message-ID alone would let anyone who sends a mail
+     * under the Message-ID a client will use drop that client's mail as a duplicate. Mails recorded before this
+     * identity are still known by the SHA-256 of their Message-ID, which {@link #take} looks up too.
      */
     static String identity(IncomingMail mail, Submission submission) {
         MessageDigest digest;
