@@ -76,6 +76,39 @@ public final class PublicKeyHashes {
     }
 
     /**
+     * The one hash by which the inventory knows a key, whatever encoding its certificate has: an RSA key as its
+     * modulus with the exponent 65537 and parameters NULL, an EC key on its named curve with the point uncompressed.
+     * It is one of {@link #ofEveryEncoding}'s hashes, so a look-up by any key's hashes finds every certificate with
+     * the same key (the same modulus, the same point) however either was written. A key that cannot be read this way
+     * (another algorithm, a curve of anyone's own making) is known by the hash of its encoding as given.
+     */
+    public static String keyId(SubjectPublicKeyInfo key) {
+        try {
+            ASN1ObjectIdentifier algorithm = key.getAlgorithm().getAlgorithm();
+            if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+                ASN1ObjectIdentifier curveOid = namedCurve(key.getAlgorithm().getParameters());
+                X9ECParameters curve = curveOid == null ? null : ECNamedCurveTable.getByOID(curveOid);
+                if (curve != null) {
+                    ECPoint point = curve.getCurve().decodePoint(key.getPublicKeyData().getBytes());
+                    return Fingerprints.sha256Hex(new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curveOid),
+                            point.getEncoded(false)).getEncoded(ASN1Encoding.DER));
+                }
+            } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
+                RSAPublicKey rsa = RSAPublicKey.getInstance(key.getPublicKeyData().getBytes());
+                return Fingerprints.sha256Hex(new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                        new RSAPublicKey(rsa.getModulus(), CERTIFIED_EXPONENT).getEncoded(ASN1Encoding.DER)).getEncoded(ASN1Encoding.DER));
+            }
+            return Fingerprints.sha256Hex(key.getEncoded());
+        } catch (IOException | RuntimeException unreadable) {
+            try {
+                return Fingerprints.sha256Hex(key.getEncoded());
+            } catch (IOException unencodable) {
+                throw new IllegalArgumentException("unencodable public key", unencodable);
+            }
+        }
+    }
+
+    /**
      * Whether the key is written as key tools write it, so that its certificate is found by the hashes above: an RSA
      * key in DER with its parameters NULL or absent; an EC key on a named curve with its point compressed or
      * uncompressed (not "hybrid"). Other algorithms are refused elsewhere and pass here.

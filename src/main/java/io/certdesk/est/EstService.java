@@ -189,8 +189,7 @@ public class EstService {
         // certificate's key in any of them is reuse
         List<String> keyHashes = PublicKeyHashes.ofEveryEncoding(csr.getSubjectPublicKeyInfo());
         String keySha256 = keyHashes.get(0);
-        List<IssuedCertificate> sameKey = new ArrayList<>();
-        keyHashes.forEach(hash -> sameKey.addAll(inventory.findByPublicKeyHash(hash)));
+        List<IssuedCertificate> sameKey = inventory.findWithKey(keyHashes);
         if (!sameKey.isEmpty()) {
             problems.add("KEY_REUSED: the CSR's public key (SHA-256 " + keySha256 + ") is the key of certificate "
                     + sameKey.get(0).serial() + ". " + (reenroll ? "Re-enrollment" : "A new certificate") + " needs a new key.\n  Fix: "

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.certdesk.authority.Pem;
+import io.certdesk.authority.PublicKeyHashes;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -29,12 +32,17 @@ public class CertificateInventory {
     public void record(IssuedCertificate c, int caGeneration) {
         jdbc.sql("""
                         insert into issued_certificate (serial, environment, request_reference, organization_id, subject,
-                            public_key_sha256, not_before, not_after, status, certificate_pem, issued_at, ca_generation)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            public_key_sha256, key_id, not_before, not_after, status, certificate_pem, issued_at, ca_generation)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(c.serial(), c.environment(), c.requestReference(), c.organizationId(), c.subject(),
-                        c.publicKeySha256(), Timestamp.from(c.notBefore()), Timestamp.from(c.notAfter()),
+                        c.publicKeySha256(), keyId(c), Timestamp.from(c.notBefore()), Timestamp.from(c.notAfter()),
                         c.status().name(), c.certificatePem(), Timestamp.from(c.issuedAt()), caGeneration)
                 .update();
+    }
+
+    /** The hash by which the certificate's key is known in every form it can take (see {@link PublicKeyHashes#keyId}). */
+    private static String keyId(IssuedCertificate c) {
+        return PublicKeyHashes.keyId(SubjectPublicKeyInfo.getInstance(Pem.certificate(c.certificatePem()).getPublicKey().getEncoded()));
     }
 
     /** Which generation of its environment's CA signed the certificate. */
@@ -171,9 +179,15 @@ public class CertificateInventory {
                         rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(), rs.getString(5))).optional();
     }
 
-    /** Certificates whose public key has this SHA-256 (lower-case hex over the DER SubjectPublicKeyInfo). */
-    public List<IssuedCertificate> findByPublicKeyHash(String publicKeySha256) {
-        return jdbc.sql("select * from issued_certificate where public_key_sha256 = ?").param(publicKeySha256)
+    /**
+     * Certificates with this key, whatever their issuer and status; {@code keyHashes} are the key's hashes in every
+     * encoding ({@link PublicKeyHashes#ofEveryEncoding}), so a certificate is found however its key was written.
+     */
+    public List<IssuedCertificate> findWithKey(List<String> keyHashes) {
+        if (keyHashes.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select * from issued_certificate where key_id in (:hashes) order by serial").param("hashes", keyHashes)
                 .query(CertificateInventory::map).list();
     }
 
@@ -189,13 +203,15 @@ public class CertificateInventory {
     }
 
     /**
-     * Certificates certdesk issued with this public key (SHA-256 of one encoding), whatever their status: a partner's
+     * Certificates certdesk issued with this key (its hashes in every encoding), whatever their status: a partner's
      * client certificate is not certdesk's to revoke.
      */
-    public List<IssuedCertificate> findIssuedByPublicKeyHash(String publicKeySha256) {
-        return jdbc.sql("select * from issued_certificate where public_key_sha256 = ? and issuer_kind = 'CERTDESK' order by serial")
-                .param(publicKeySha256)
-                .query(CertificateInventory::map).list();
+    public List<IssuedCertificate> findIssuedWithKey(List<String> keyHashes) {
+        if (keyHashes.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select * from issued_certificate where key_id in (:hashes) and issuer_kind = 'CERTDESK' order by serial")
+                .param("hashes", keyHashes).query(CertificateInventory::map).list();
     }
 
     /**

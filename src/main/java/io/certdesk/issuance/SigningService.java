@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.CertificateAuthority;
@@ -18,6 +19,7 @@ import io.certdesk.authority.SerialNumbers;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.CompromisedKeys;
 import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.inventory.KeyLocks;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.LifecycleService;
 import io.certdesk.request.CertificateRequest;
@@ -52,10 +54,13 @@ public class SigningService {
     private final MeterRegistry metrics;
     private final RevocationService revocations;
     private final CompromisedKeys compromisedKeys;
+    private final KeyLocks keyLocks;
 
     public SigningService(RequestService requests, RequestRepository requestRepository, CertificateInventory inventory,
                           Organizations organizations, CertificateAuthorities authorities, LifecycleService lifecycle, Clock clock,
-                          MeterRegistry metrics, RevocationService revocations, CompromisedKeys compromisedKeys) {
+                          MeterRegistry metrics, RevocationService revocations, CompromisedKeys compromisedKeys,
+                          KeyLocks keyLocks) {
+        this.keyLocks = keyLocks;
         this.compromisedKeys = compromisedKeys;
         this.metrics = metrics;
         this.revocations = revocations;
@@ -100,6 +105,9 @@ public class SigningService {
         } catch (CsrFormatException e) {
             throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
         }
+        // the key's lock, held until this commits: a keyCompromise revocation of the key on another node either
+        // committed before (and is seen here) or waits, and then finds what this signs
+        keyLocks.lock(List.of(PublicKeyHashes.keyId(csr.getSubjectPublicKeyInfo())));
         if (compromisedKeys.any(PublicKeyHashes.ofEveryEncoding(csr.getSubjectPublicKeyInfo()))) {
             throw new IllegalStateException(request.reference() + ": its key became known as compromised (a certificate with it "
                     + "revoked for keyCompromise, or its private key mailed) after the request was checked: not signing");

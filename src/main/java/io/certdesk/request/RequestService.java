@@ -152,11 +152,13 @@ public class RequestService {
 
     @Transactional
     public CertificateRequest recordDecision(long requestId, boolean approved, String decidedBy, String reason) {
-        // over EST a key is new by construction (any key certdesk knows is refused before); signing checks again anyway
+        // a key can become known as compromised while its request waits, a key asked for over EST too (its private
+        // key mailed to certdesk): the approver is told so at once and rejects it; signing checks again anyway
         CertificateRequest request = repository.get(requestId);
-        if (approved && !request.overEst() && keyCompromisedSinceChecked(request)) {
-            throw new IllegalStateException("Request " + request.reference() + " cannot be approved: a certificate "
-                    + "with its key was revoked for keyCompromise after the request was checked. Reject it with a reason.");
+        if (approved && keyCompromisedSinceChecked(request)) {
+            throw new IllegalStateException("Request " + request.reference() + " cannot be approved: its key became known as "
+                    + "compromised after the request was checked (a certificate with it was revoked for keyCompromise, or its "
+                    + "private key was mailed to certdesk). Reject it with a reason.");
         }
         metrics.counter(approved ? "certdesk.requests.approved" : "certdesk.requests.rejected", approved ? List.of()
                 : List.of(Tag.of("by", "approver"))).increment();

@@ -17,6 +17,7 @@ import io.certdesk.authority.PublicKeyHashes;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.CompromisedKeys;
+import io.certdesk.inventory.KeyLocks;
 import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.inventory.Organizations;
 import io.certdesk.request.CertificateRequest;
@@ -67,11 +68,13 @@ public class RevocationService {
     private final MeterRegistry metrics;
     private final JdbcClient jdbc;
     private final CompromisedKeys compromisedKeys;
+    private final KeyLocks keyLocks;
 
     public RevocationService(CertificateInventory inventory, RequestRepository requests, Organizations organizations, RuntimeService runtime,
                              ManagementService management, Clock clock, MeterRegistry metrics, JdbcClient jdbc,
-                             CompromisedKeys compromisedKeys) {
+                             CompromisedKeys compromisedKeys, KeyLocks keyLocks) {
         this.compromisedKeys = compromisedKeys;
+        this.keyLocks = keyLocks;
         this.jdbc = jdbc;
         this.management = management;
         this.requests = requests;
@@ -239,20 +242,22 @@ public class RevocationService {
      */
     private void revokeTheSameKeysOtherCertificates(String serial, Instant now) {
         IssuedCertificate compromised = inventory.findBySerial(serial).orElseThrow();
-        List<String> hashes = PublicKeyHashes.ofEveryEncoding(subjectPublicKeyInfo(compromised));
+        SubjectPublicKeyInfo key = subjectPublicKeyInfo(compromised);
+        List<String> hashes = PublicKeyHashes.ofEveryEncoding(key);
+        // the key's lock, held until this commits: a signing of the key that runs now finishes first and its
+        // certificate is found below, or it waits and then sees the key recorded as compromised
+        keyLocks.lock(List.of(PublicKeyHashes.keyId(key)));
         compromisedKeys.record(hashes, CompromisedKeys.Kind.REVOKED, "certificate " + serial + " revoked for keyCompromise", now);
         Set<String> seen = new HashSet<>(Set.of(serial));
-        for (String hash : hashes) {
-            for (IssuedCertificate sameKey : inventory.findIssuedByPublicKeyHash(hash)) {
-                if (!seen.add(sameKey.serial()) || revokedForKeyCompromise(sameKey)) {
-                    continue;
-                }
-                if (sameKey.status() == IssuedCertificate.Status.EXPIRED) {
-                    revokeWhatItObtainedOverEst(sameKey.serial(), sameKey.serial(), seen);
-                } else {
-                    start(sameKey.serial(), RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (same key as certificate "
-                            + serial + ", revoked for keyCompromise)", null);
-                }
+        for (IssuedCertificate sameKey : inventory.findIssuedWithKey(hashes)) {
+            if (!seen.add(sameKey.serial()) || revokedForKeyCompromise(sameKey)) {
+                continue;
+            }
+            if (sameKey.status() == IssuedCertificate.Status.EXPIRED) {
+                revokeWhatItObtainedOverEst(sameKey.serial(), sameKey.serial(), seen);
+            } else {
+                start(sameKey.serial(), RevocationReason.KEY_COMPROMISE, Source.SYSTEM, "certdesk (same key as certificate "
+                        + serial + ", revoked for keyCompromise)", null);
             }
         }
     }
@@ -323,16 +328,17 @@ public class RevocationService {
      * Records these public keys as compromised (their private keys were found in {@code detectedIn}) and starts a
      * keyCompromise revocation for every certificate with one of them.
      */
+    @Transactional
     public int revokeExposed(List<String> publicKeyHashes, String detectedIn) {
+        // the hashes include each key's key id: a signing of one of these keys finishes first or sees the record
+        keyLocks.lock(publicKeyHashes);
         compromisedKeys.record(publicKeyHashes, CompromisedKeys.Kind.EXPOSED, "private key found in " + detectedIn, clock.instant());
         int started = 0;
-        for (String hash : publicKeyHashes) {
-            for (IssuedCertificate certificate : inventory.findByPublicKeyHash(hash)) {
-                if (!revokedForKeyCompromise(certificate)) {
-                    start(certificate.serial(), RevocationReason.KEY_COMPROMISE, Source.DETECTION,
-                            "certdesk (private key found in " + detectedIn + ")", null);
-                    started++;
-                }
+        for (IssuedCertificate certificate : inventory.findWithKey(publicKeyHashes)) {
+            if (!revokedForKeyCompromise(certificate)) {
+                start(certificate.serial(), RevocationReason.KEY_COMPROMISE, Source.DETECTION,
+                        "certdesk (private key found in " + detectedIn + ")", null);
+                started++;
             }
         }
         return started;

@@ -144,8 +144,7 @@ public class PartnerTrustService {
 
     private boolean certifiedByCertdesk(X509Certificate certificate) {
         SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded());
-        return PublicKeyHashes.ofEveryEncoding(key).stream().flatMap(hash -> inventory.findByPublicKeyHash(hash).stream())
-                .anyMatch(issued -> !issued.serial().startsWith(PARTNER_PREFIX));
+        return inventory.findWithKey(PublicKeyHashes.ofEveryEncoding(key)).stream().anyMatch(issued -> !issued.serial().startsWith(PARTNER_PREFIX));
     }
 
     /**

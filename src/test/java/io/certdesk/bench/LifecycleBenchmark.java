@@ -61,7 +61,7 @@ public final class LifecycleBenchmark {
         for (int i = 0; i < CERTIFICATES; i++) {
             String serial = String.format("%032X", i + 1L);
             Instant notAfter = now.plus(Duration.ofMinutes(5 + (long) i * 365 * 24 * 60 / CERTIFICATES));
-            certificates.add(new Object[]{serial, "qa", "CR-BENCH-" + i, "org-" + (i % 5000), "CN=org-" + i, "0".repeat(64),
+            certificates.add(new Object[]{serial, "qa", "CR-BENCH-" + i, "org-" + (i % 5000), "CN=org-" + i, "0".repeat(64), "0".repeat(64),
                     Timestamp.from(now.minus(Duration.ofDays(1))), Timestamp.from(notAfter), "ACTIVE", "-", Timestamp.from(now)});
             for (int days : new int[]{30, 14, 7, 1}) {
                 reminders.add(new Object[]{serial, days, Timestamp.from(notAfter.minus(Duration.ofDays(days)))});
@@ -69,7 +69,7 @@ public final class LifecycleBenchmark {
         }
         long start = System.nanoTime();
         jdbc.batchUpdate("insert into issued_certificate (serial, environment, request_reference, organization_id, subject, "
-                + "public_key_sha256, not_before, not_after, status, certificate_pem, issued_at) values (?,?,?,?,?,?,?,?,?,?,?)", certificates);
+                + "public_key_sha256, key_id, not_before, not_after, status, certificate_pem, issued_at) values (?,?,?,?,?,?,?,?,?,?,?,?)", certificates);
         double insertMs = (System.nanoTime() - start) / 1e6;
         start = System.nanoTime();
         jdbc.batchUpdate("insert into expiry_reminder (serial, days_before, due_at) values (?, ?, ?)", reminders);

@@ -580,6 +580,31 @@ class EstIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aReenrollmentWhosePrivateKeyIsMailedWhileItWaitsCannotBeApprovedAndTheClientLearnsWhy() throws Exception {
+        Waiting early = earlyReenrollment("est-exposed");
+        // while the re-enrollment waits, someone at the client mails its new private key to support
+        String careless = address("est-exposed-admin");
+        MAILBOX.send(Mailbox.from(careless).subject("our new key").body("Attached, for safekeeping.")
+                .attach("new.key", Files.readAllBytes(client.resolve("new.key"))));
+        assertThat(MAILBOX.awaitOne(careless).subject()).contains("SECURITY");
+        String output = Openssl.ok(client, "openssl ec -in new.key -pubout -outform DER 2>/dev/null | openssl dgst -sha256");
+        String keyHash = output.substring(output.indexOf("= ") + 2).trim();
+        Polling.until(WAIT, Duration.ofMillis(100), () -> jdbc.sql("select count(*) from compromised_key where public_key_sha256 = ?")
+                .param(keyHash).query(Long.class).single() > 0, () -> new AssertionError("the mailed key was not recorded"));
+
+        assertThatThrownBy(() -> decide("approver", early.approval().getId(), Map.of("approved", true)))
+                .hasStackTraceContaining("cannot be approved").hasStackTraceContaining("private key was mailed");
+        decide("approver", early.approval().getId(), Map.of("approved", false, "rejectionReason",
+                "Your new key was mailed to us: make another one and ask again"));
+        Answer refused = curl("simplereenroll", "new.b64", true);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("make another one");
+        assertThat(status(early.old().serial())).isEqualTo("ACTIVE");
+        assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'est-exposed'").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
     void aReenrollmentWaitingForAnApproverIsClosedWhenItsCertificateIsRevoked() throws Exception {
         Waiting early = earlyReenrollment("est-closed");
         Issued old = early.old();

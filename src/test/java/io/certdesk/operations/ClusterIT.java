@@ -3,17 +3,28 @@ package io.certdesk.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.certdesk.authority.RevocationReason;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.revocation.RevocationService;
 import io.certdesk.support.Approvals;
 import io.certdesk.support.Mailbox;
+import io.certdesk.support.Polling;
 import io.certdesk.support.Ports;
 import io.certdesk.support.StandaloneCertdesk;
 import io.certdesk.support.TestCsrs;
@@ -31,10 +42,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two certdesk nodes on one PostgreSQL database and one mailbox: a few hundred requests go through both, and
- * every count comes out exact (one process, one certificate and two mails per request, nothing twice).
+ * every count comes out exact (one process, one certificate and two mails per request, nothing twice), and a key
+ * compromise on one node is not outrun by a signing of the same key on the other.
  */
 class ClusterIT {
 
@@ -144,6 +158,89 @@ class ClusterIT {
                     REQUESTS, seconds, takenByOne, takenByTwo);
             assertThat(takenByOne + takenByTwo).isEqualTo(REQUESTS);
         }
+    }
+
+    /**
+     * The race an attacker who holds a client's key would hope for: node two revokes the key's certificate for
+     * keyCompromise while node one signs a request for the same key, approved in that very moment. Neither may miss
+     * the other: the signing waits for the revocation, sees the key recorded as compromised, and signs nothing.
+     * The revocation's transaction is held open here so that the moment lasts.
+     */
+    @Test
+    void aKeyRevokedForKeyCompromiseOnOneNodeWhileTheOtherSignsItIsNotCertifiedAgain() throws Exception {
+        Mailbox mailbox = new Mailbox("127.0.0.1", mail.getSmtp().getPort(), mail.getImap().getPort());
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (StandaloneCertdesk one = StandaloneCertdesk.start(node("node-one"));
+             StandaloneCertdesk two = StandaloneCertdesk.start(node("node-two"))) {
+            KeyPair keys = TestCsrs.ec("secp384r1");
+            String client = "race-client@cluster.test";
+            String first = request(mailbox, client, "race-client", keys);
+            Approvals.complete(one, "approver", one.awaitApprovalTask(first).getId(), Map.of("approved", true));
+            assertThat(mailbox.await(client, 2, Duration.ofSeconds(60)).get(1).attachments()).containsKey("client-cert.pem");
+            String serial = one.bean(CertificateInventory.class).findByRequestReference(first).orElseThrow().serial();
+
+            // whoever holds the key asks for a certificate of their own, and waits for an approver
+            String holder = "race-holder@cluster.test";
+            String second = request(mailbox, holder, "race-holder", keys);
+            Task waiting = one.awaitApprovalTask(second);
+
+            CountDownLatch revoked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            TransactionTemplate onTwo = new TransactionTemplate(two.bean(PlatformTransactionManager.class));
+            CompletableFuture<Boolean> revocation = CompletableFuture.supplyAsync(() -> onTwo.execute(status -> {
+                boolean done = two.bean(RevocationService.class).revoke(serial, RevocationReason.KEY_COMPROMISE, "admin");
+                revoked.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return done;
+            }), threads);
+            assertThat(revoked.await(30, TimeUnit.SECONDS)).as("node two has revoked, not committed yet").isTrue();
+
+            // the approval on node one cannot see what node two has not committed: the request goes on to signing
+            Approvals.complete(one, "approver", waiting.getId(), Map.of("approved", true));
+            JdbcClient jdbc = one.bean(JdbcClient.class);
+            Polling.until(Duration.ofSeconds(30), Duration.ofMillis(100),
+                    () -> certificatesFor(jdbc, second) > 0 || jdbc.sql("select count(*) from pg_locks where locktype = 'advisory' and not granted and database = "
+                            + "(select oid from pg_database where datname = current_database())").query(Long.class).single() > 0,
+                    () -> new AssertionError("the signing of " + second + " neither finished nor waited for the key"));
+            release.countDown();
+            assertThat(revocation.get(30, TimeUnit.SECONDS)).isTrue();
+
+            Polling.until(Duration.ofSeconds(30), Duration.ofMillis(100), () -> certificatesFor(jdbc, second) > 0 || signingFailure(one, second) != null,
+                    () -> new AssertionError("the signing of " + second + " neither signed nor refused"));
+            assertThat(certificatesFor(jdbc, second)).as("nothing signed for the compromised key").isZero();
+            assertThat(signingFailure(one, second)).contains("compromised");
+            assertThat(jdbc.sql("select count(*) from issued_certificate where key_id = (select key_id from issued_certificate "
+                    + "where serial = ?) and status <> 'REVOKED'").param(serial).query(Long.class).single())
+                    .as("no certificate with the compromised key stands").isZero();
+            assertThat(mailbox.read(holder, "INBOX")).as("the holder has the acknowledgement, and no certificate").hasSize(1);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static long certificatesFor(JdbcClient jdbc, String reference) {
+        return jdbc.sql("select count(*) from issued_certificate where request_reference = ?").param(reference).query(Long.class).single();
+    }
+
+    /** Why the request's signing job failed, if it did. */
+    private static String signingFailure(StandaloneCertdesk node, String reference) {
+        var instance = node.bean(RuntimeService.class).createProcessInstanceQuery().processInstanceBusinessKey(reference).singleResult();
+        if (instance == null) {
+            return null;
+        }
+        return node.bean(ManagementService.class).createJobQuery().processInstanceId(instance.getId()).withException().list().stream()
+                .map(job -> job.getExceptionMessage()).findFirst().orElse(null);
+    }
+
+    private static String request(Mailbox mailbox, String from, String organizationId, KeyPair keys) throws Exception {
+        mailbox.send(Mailbox.from(from).body("Organization ID: " + organizationId + "\nCompany: Race BV\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csr("C=NL,O=Race BV,CN=" + organizationId, keys)).getBytes()));
+        String subject = mailbox.awaitOne(from).subject();
+        return subject.substring(1, subject.indexOf(']'));
     }
 
     private static double taken(StandaloneCertdesk node) {

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.certdesk.authority.Fingerprints;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A database from before compromised keys had a table of their own, upgraded: keys revoked for keyCompromise and
  * private keys found in mails earlier are known as compromised afterwards, on H2 and on PostgreSQL; an RSA key revoked
- * with an odd exponent is known by its modulus with 65537 too.
+ * with an odd exponent is known by its modulus with 65537 too, and every certificate by its key's id.
  */
 class CompromisedKeysUpgradeTest {
 
@@ -49,7 +51,10 @@ class CompromisedKeysUpgradeTest {
     @Test
     void anH2DatabaseKeepsWhatItKnewOfCompromisedKeys() throws Exception {
         String url = "jdbc:h2:mem:upgrade-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        assertThat(upgrade(url, "sa", "")).contains(
+        Upgraded upgraded = upgrade(url, "sa", "");
+        assertThat(upgraded.keyIds()).as("each certificate known by its key id; an unreadable one by the hash it had")
+                .containsEntry("0C3D", SAME_MODULUS_KEY).containsEntry("0A1B", REVOKED_KEY);
+        assertThat(upgraded.compromised()).contains(
                 REVOKED_KEY + " REVOKED certificate 0A1B revoked for keyCompromise",
                 EXPOSED_KEY_1 + " EXPOSED private key found in mail CR-2026-000002",
                 EXPOSED_KEY_2 + " EXPOSED private key found in mail CR-2026-000002",
@@ -61,13 +66,18 @@ class CompromisedKeysUpgradeTest {
     @Test
     void aPostgresqlDatabaseKeepsWhatItKnewOfCompromisedKeys() throws Exception {
         try (TestPostgres database = TestPostgres.create("certdesk_upgrade", "the compromised-key upgrade on PostgreSQL")) {
-            assertThat(upgrade(database.url(), database.user(), database.password())).hasSize(7)
+            Upgraded upgraded = upgrade(database.url(), database.user(), database.password());
+            assertThat(upgraded.keyIds()).containsEntry("0C3D", SAME_MODULUS_KEY).containsEntry("0A1B", REVOKED_KEY);
+            assertThat(upgraded.compromised()).hasSize(7)
                     .contains(EXPOSED_KEY_2 + " EXPOSED private key found in mail CR-2026-000002")
                     .contains(SAME_MODULUS_KEY + " REVOKED certificate 0C3D revoked for keyCompromise");
         }
     }
 
-    private static List<String> upgrade(String url, String user, String password) throws Exception {
+    private record Upgraded(List<String> compromised, Map<String, String> keyIds) {
+    }
+
+    private static Upgraded upgrade(String url, String user, String password) throws Exception {
         flyway(url, user, password).target("17").load().migrate();
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("insert into issued_certificate (serial, environment, request_reference, organization_id, subject, public_key_sha256, "
@@ -91,7 +101,14 @@ class CompromisedKeysUpgradeTest {
                 known.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3));
             }
         }
-        return known;
+        Map<String, String> keyIds = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("select serial, key_id from issued_certificate")) {
+            while (rows.next()) {
+                keyIds.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return new Upgraded(known, keyIds);
     }
 
     private static String sameModulusWithExponent65537(KeyPair keys) {

@@ -104,9 +104,9 @@ class CrlAcrossNodesIT {
         String serial = SerialNumbers.hex(SerialNumbers.next());
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.sql("insert into issued_certificate (serial, environment, request_reference, organization_id, subject, public_key_sha256, "
-                        + "not_before, not_after, status, certificate_pem, issued_at) values (?, 'qa', ?, 'crl-nodes', 'CN=crl-nodes', ?, ?, ?, "
+                        + "key_id, not_before, not_after, status, certificate_pem, issued_at) values (?, 'qa', ?, 'crl-nodes', 'CN=crl-nodes', ?, ?, ?, ?, "
                         + "'ACTIVE', 'not kept', ?)")
-                .params(serial, "CR-2026-9" + String.format("%05d", round), "0".repeat(64), now,
+                .params(serial, "CR-2026-9" + String.format("%05d", round), "0".repeat(64), "0".repeat(64), now,
                         Timestamp.from(Instant.now().plus(Duration.ofDays(365))), now)
                 .update();
         return serial;

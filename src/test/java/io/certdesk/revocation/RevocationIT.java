@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,21 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.certdesk.authority.CertificateAuthorities;
+import io.certdesk.authority.CertificateAuthority;
+import io.certdesk.authority.CertificateSubject;
+import io.certdesk.authority.ClientCertificateIssuer;
+import io.certdesk.authority.Fingerprints;
+import io.certdesk.authority.Pem;
+import io.certdesk.authority.SerialNumbers;
+import io.certdesk.inventory.CertificateInventory;
+import io.certdesk.inventory.IssuedCertificate;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.CertificateID;
@@ -34,6 +46,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -49,6 +62,10 @@ class RevocationIT extends EmbeddedCertdeskTest {
     Path dir;
     @LocalServerPort
     int port;
+    @Autowired
+    CertificateAuthorities authorities;
+    @Autowired
+    CertificateInventory inventory;
 
     private ResponseEntity<Map> adminRevoke(String user, String password, String certificate, String reason) {
         HttpHeaders headers = new HttpHeaders();
@@ -306,6 +323,33 @@ class RevocationIT extends EmbeddedCertdeskTest {
         assertThat(tasks.createTaskQuery().processInstanceBusinessKey(referenceIn(refusal.subject())).count()).isZero();
         assertThat(jdbc.sql("select count(*) from issued_certificate where organization_id = 'rev-exponent'").query(Long.class).single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aKeyCompromiseRevokesACertificateIssuedEarlierForTheSameModulusWithAnotherExponent() throws Exception {
+        // a certificate from before certdesk signed only e=65537: the key's modulus with the exponent 65539
+        KeyPair keys = TestCsrs.rsa(2048);
+        KeyPair sameModulus = TestCsrs.rsaWithExponent(keys, 65539);
+        CertificateAuthority ca = authorities.get("qa");
+        CertificateSubject subject = CertificateSubject.of(new X500Name("C=NL,O=ACME BV,OU=API Client,CN=rev-old-exponent"));
+        BigInteger serial = SerialNumbers.next();
+        X509Certificate older = new ClientCertificateIssuer().issue(ca, authorities.profile(ca), subject,
+                SubjectPublicKeyInfo.getInstance(sameModulus.getPublic().getEncoded()), serial, clock.instant());
+        inventory.record(new IssuedCertificate(SerialNumbers.hex(serial), "qa", "CR-2025-000042", "rev-old-exponent", subject.text(),
+                Fingerprints.sha256Hex(sameModulus.getPublic().getEncoded()), older.getNotBefore().toInstant(),
+                older.getNotAfter().toInstant(), IssuedCertificate.Status.ACTIVE, Pem.encode(older), clock.instant(), null, null),
+                ca.generation());
+
+        // the same modulus with 65537 is certified now, and its key is compromised
+        Issued issued = onboard("rev-new-exponent", "qa", keys);
+        assertThat(adminRevoke("admin", "admin", issued.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+        awaitRevocationEnded(SerialNumbers.hex(serial), RevocationProcess.END_REVOKED);
+
+        Openssl.assumeAvailable();
+        Files.writeString(dir.resolve("older.pem"), Pem.encode(older));
+        Files.writeString(dir.resolve("ca.pem"), http.getForObject("/pki/qa/ca.pem", String.class));
+        assertThat(ocsp("older.pem")).contains("Response verify OK").contains("older.pem: revoked").contains("keyCompromise");
     }
 
     @Test

@@ -1,0 +1,67 @@
+package io.certdesk.authority;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.KeyPair;
+
+import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key id is what the inventory finds a certificate's key by: one value for one key however it is written, one of
+ * the hashes every look-up brings, and another value for another key.
+ */
+class PublicKeyHashesTest {
+
+    private static final KeyPair RSA = TestCsrs.rsa(2048);
+    private static final KeyPair EC = TestCsrs.ec("secp384r1");
+
+    private static SubjectPublicKeyInfo spki(KeyPair keys) {
+        return SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+    }
+
+    @Test
+    void anRsaKeyIsKnownByItsModulusWhateverItsExponent() {
+        SubjectPublicKeyInfo usual = spki(RSA);
+        SubjectPublicKeyInfo oddExponent = spki(TestCsrs.rsaWithExponent(RSA, 65539));
+        assertThat(PublicKeyHashes.keyId(oddExponent)).isEqualTo(PublicKeyHashes.keyId(usual));
+        assertThat(PublicKeyHashes.ofEveryEncoding(usual)).contains(PublicKeyHashes.keyId(oddExponent));
+        assertThat(PublicKeyHashes.ofEveryEncoding(oddExponent)).contains(PublicKeyHashes.keyId(usual));
+        assertThat(PublicKeyHashes.keyId(usual)).as("a key in its usual form is its own id")
+                .isEqualTo(Fingerprints.sha256Hex(RSA.getPublic().getEncoded()));
+    }
+
+    @Test
+    void anRsaKeyIsTheSameKeyWithItsParametersAbsentOrItsLengthPadded() throws Exception {
+        SubjectPublicKeyInfo usual = spki(RSA);
+        SubjectPublicKeyInfo noParameters = new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption),
+                usual.getPublicKeyData().getBytes());
+        SubjectPublicKeyInfo padded = TestCsrs.csrWithPaddedRsaKeyLength("CN=padded", RSA).getSubjectPublicKeyInfo();
+        assertThat(PublicKeyHashes.keyId(noParameters)).isEqualTo(PublicKeyHashes.keyId(usual));
+        assertThat(PublicKeyHashes.keyId(padded)).isEqualTo(PublicKeyHashes.keyId(usual));
+        assertThat(Fingerprints.sha256Hex(padded.getEncoded())).as("other bytes").isNotEqualTo(PublicKeyHashes.keyId(usual));
+    }
+
+    @Test
+    void anEcKeyIsKnownByItsPointHoweverThePointIsWritten() throws Exception {
+        SubjectPublicKeyInfo usual = spki(EC);
+        SubjectPublicKeyInfo hybrid = TestCsrs.csrWithHybridPoint("CN=hybrid", EC).getSubjectPublicKeyInfo();
+        byte[] compressedPoint = ECNamedCurveTable.getByName("secp384r1").getCurve()
+                .decodePoint(usual.getPublicKeyData().getBytes()).getEncoded(true);
+        SubjectPublicKeyInfo compressed = new SubjectPublicKeyInfo(usual.getAlgorithm(), compressedPoint);
+        assertThat(PublicKeyHashes.keyId(hybrid)).isEqualTo(PublicKeyHashes.keyId(usual))
+                .isEqualTo(PublicKeyHashes.keyId(compressed)).isEqualTo(Fingerprints.sha256Hex(EC.getPublic().getEncoded()));
+        assertThat(PublicKeyHashes.ofEveryEncoding(compressed)).contains(PublicKeyHashes.keyId(usual));
+        assertThat(PublicKeyHashes.ofEveryEncoding(hybrid)).contains(PublicKeyHashes.keyId(usual));
+    }
+
+    @Test
+    void anotherKeyHasAnotherId() {
+        assertThat(PublicKeyHashes.keyId(spki(TestCsrs.rsa(2048)))).isNotEqualTo(PublicKeyHashes.keyId(spki(RSA)));
+        assertThat(PublicKeyHashes.keyId(spki(TestCsrs.ec("secp384r1")))).isNotEqualTo(PublicKeyHashes.keyId(spki(EC)));
+    }
+}
