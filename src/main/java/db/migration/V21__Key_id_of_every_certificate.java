@@ -6,9 +6,10 @@ import java.sql.Statement;
 
 import io.certdesk.authority.Pem;
 import io.certdesk.authority.PublicKeyHashes;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every certificate gets the one hash by which its key is known ({@link PublicKeyHashes#keyId}), read from the
@@ -18,7 +19,10 @@ import org.flywaydb.core.api.migration.Context;
  */
 public class V21__Key_id_of_every_certificate extends BaseJavaMigration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(V21__Key_id_of_every_certificate.class);
     private static final int BATCH = 500;
+
+    private int unreadableCertificates;
 
     @Override
     public void migrate(Context context) throws Exception {
@@ -45,16 +49,21 @@ public class V21__Key_id_of_every_certificate extends BaseJavaMigration {
                 update.executeBatch();
             }
         }
+        if (unreadableCertificates > 0) {
+            LOG.warn("{} certificates in the inventory could not be read: each keeps the key hash it was recorded with as its "
+                    + "key id, and is found by that encoding of its key only", unreadableCertificates);
+        }
         try (Statement ddl = context.getConnection().createStatement()) {
             ddl.execute("alter table issued_certificate alter column key_id set not null");
             ddl.execute("create index issued_certificate_key_id on issued_certificate (key_id)");
         }
     }
 
-    private static String keyId(String certificatePem, String recordedHash) {
+    private String keyId(String certificatePem, String recordedHash) {
         try {
-            return PublicKeyHashes.keyId(SubjectPublicKeyInfo.getInstance(Pem.certificate(certificatePem).getPublicKey().getEncoded()));
+            return PublicKeyHashes.keyId(Pem.subjectPublicKeyInfo(certificatePem));
         } catch (RuntimeException unreadable) {
+            unreadableCertificates++;
             return recordedHash.trim();
         }
     }

@@ -2,12 +2,16 @@ package io.certdesk.authority;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /** PEM text of public objects. Private keys are never written as PEM by certdesk. */
@@ -34,5 +38,20 @@ public final class Pem {
         } catch (CertificateException e) {
             throw new IllegalStateException("unreadable certificate", e);
         }
+    }
+
+    /**
+     * The public key of the certificate in PEM text, exactly as the certificate writes it: read with BouncyCastle
+     * alone, so no provider writes it anew in another form or fails on a form it does not know.
+     */
+    public static SubjectPublicKeyInfo subjectPublicKeyInfo(String pem) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            if (parser.readObject() instanceof X509CertificateHolder certificate) {
+                return certificate.getSubjectPublicKeyInfo();
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            throw new IllegalStateException("unreadable certificate", unreadable);
+        }
+        throw new IllegalStateException("unreadable certificate: no certificate in the text");
     }
 }

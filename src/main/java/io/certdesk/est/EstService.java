@@ -239,12 +239,21 @@ public class EstService {
         }
         IssuedCertificate known = inventory.findBySerial(SerialNumbers.hex(presented.getSerialNumber()))
                 .filter(c -> c.environment().equals(environment))
-                .filter(c -> c.publicKeySha256().equals(Fingerprints.sha256Hex(presented.getPublicKey().getEncoded())))
+                .filter(c -> c.publicKeySha256().equals(Fingerprints.sha256Hex(writtenKey(presented))))
                 .orElseThrow(() -> new Refused("CERTIFICATE_UNKNOWN: " + who + " is not in certdesk's inventory for " + environment + "."));
         if (known.organizationId().startsWith("certdesk/")) {
             throw new Refused("CERTIFICATE_NOT_A_CLIENT: " + who + " is one of certdesk's own certificates, not a client's.");
         }
         return standing(presented, known);
+    }
+
+    /** The certificate's public key as written in it (a provider may write a key it read in another form). */
+    private static byte[] writtenKey(X509Certificate certificate) {
+        try {
+            return org.bouncycastle.asn1.x509.Certificate.getInstance(certificate.getEncoded()).getSubjectPublicKeyInfo().getEncoded();
+        } catch (CertificateEncodingException | IOException | RuntimeException unreadable) {
+            return new byte[0];
+        }
     }
 
     /** The inventory's record of the presented certificate, if it may act now: not revoked, within its validity. */

@@ -6,11 +6,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.certdesk.authority.Pem;
 import io.certdesk.authority.PublicKeyHashes;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -42,7 +43,7 @@ public class CertificateInventory {
 
     /** The hash by which the certificate's key is known in every form it can take (see {@link PublicKeyHashes#keyId}). */
     private static String keyId(IssuedCertificate c) {
-        return PublicKeyHashes.keyId(SubjectPublicKeyInfo.getInstance(Pem.certificate(c.certificatePem()).getPublicKey().getEncoded()));
+        return PublicKeyHashes.keyId(Pem.subjectPublicKeyInfo(c.certificatePem()));
     }
 
     /** Which generation of its environment's CA signed the certificate. */
@@ -181,14 +182,11 @@ public class CertificateInventory {
 
     /**
      * Certificates with this key, whatever their issuer and status; {@code keyHashes} are the key's hashes in every
-     * encoding ({@link PublicKeyHashes#ofEveryEncoding}), so a certificate is found however its key was written.
+     * encoding ({@link PublicKeyHashes#ofEveryEncoding}), so a certificate is found however its key was written. A
+     * certificate is also found by the hash it was recorded with, for lists of hashes kept from before key ids.
      */
     public List<IssuedCertificate> findWithKey(List<String> keyHashes) {
-        if (keyHashes.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.sql("select * from issued_certificate where key_id in (:hashes) order by serial").param("hashes", keyHashes)
-                .query(CertificateInventory::map).list();
+        return withKey(keyHashes, "");
     }
 
     /**
@@ -207,11 +205,20 @@ public class CertificateInventory {
      * client certificate is not certdesk's to revoke.
      */
     public List<IssuedCertificate> findIssuedWithKey(List<String> keyHashes) {
+        return withKey(keyHashes, " and issuer_kind = 'CERTDESK'");
+    }
+
+    private List<IssuedCertificate> withKey(List<String> keyHashes, String condition) {
         if (keyHashes.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("select * from issued_certificate where key_id in (:hashes) and issuer_kind = 'CERTDESK' order by serial")
-                .param("hashes", keyHashes).query(CertificateInventory::map).list();
+        // two look-ups, each by its own index, rather than one "or" that a database may answer by reading every row
+        Map<String, IssuedCertificate> found = new TreeMap<>();
+        for (String column : List.of("key_id", "public_key_sha256")) {
+            jdbc.sql("select * from issued_certificate where " + column + " in (:hashes)" + condition).param("hashes", keyHashes)
+                    .query(CertificateInventory::map).list().forEach(c -> found.putIfAbsent(c.serial(), c));
+        }
+        return List.copyOf(found.values());
     }
 
     /**

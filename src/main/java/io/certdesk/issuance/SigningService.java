@@ -83,6 +83,16 @@ public class SigningService {
         if (request.status() != CertificateRequest.Status.APPROVED) {
             throw new IllegalStateException(request.reference() + " is " + request.status() + ", not APPROVED: not signing");
         }
+        PKCS10CertificationRequest csr;
+        try {
+            csr = CsrParser.parse(request.csrPem().getBytes(StandardCharsets.UTF_8));
+        } catch (CsrFormatException e) {
+            throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
+        }
+        // the key's lock, held until this commits: a keyCompromise revocation of the key on another node either
+        // committed before (and is seen here) or waits, and then finds what this signs. Taken before any row is
+        // locked below (the client certificate's, what this renews), in the order a revocation takes them.
+        keyLocks.lock(List.of(PublicKeyHashes.keyId(csr.getSubjectPublicKeyInfo())));
         if (request.overEst()) {
             // asked on the authority of a client certificate: that certificate must still stand when signing (its
             // row stays locked until this commits, so a revocation waits and then sees what was issued)
@@ -99,15 +109,6 @@ public class SigningService {
                         + ", whose revocation waits for an approver: not signing until that is decided");
             }
         }
-        PKCS10CertificationRequest csr;
-        try {
-            csr = CsrParser.parse(request.csrPem().getBytes(StandardCharsets.UTF_8));
-        } catch (CsrFormatException e) {
-            throw new IllegalStateException(request.reference() + ": stored CSR unreadable", e);
-        }
-        // the key's lock, held until this commits: a keyCompromise revocation of the key on another node either
-        // committed before (and is seen here) or waits, and then finds what this signs
-        keyLocks.lock(List.of(PublicKeyHashes.keyId(csr.getSubjectPublicKeyInfo())));
         if (compromisedKeys.any(PublicKeyHashes.ofEveryEncoding(csr.getSubjectPublicKeyInfo()))) {
             throw new IllegalStateException(request.reference() + ": its key became known as compromised (a certificate with it "
                     + "revoked for keyCompromise, or its private key mailed) after the request was checked: not signing");

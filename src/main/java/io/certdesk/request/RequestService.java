@@ -253,10 +253,11 @@ public class RequestService {
             active = active.stream().filter(c -> CertificateRequest.EST_REENROLL.equals(request.estKind())
                     && c.serial().equals(request.estClientSerial())).toList();
         }
+        List<String> sameKey = PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(facts.publicKeyInfo()));
         for (IssuedCertificate old : active) {
             String change = old.subject().equals(subject) ? "same subject"
                     : "subject changes from \"" + old.subject() + "\" to \"" + subject + "\"";
-            String key = old.publicKeySha256().equals(facts.publicKeySha256()) ? "the SAME public key as before (no key rotation)"
+            String key = sameKey.contains(old.publicKeySha256()) ? "the SAME public key as before (no key rotation)"
                     : "a new key (" + facts.keyDescription() + ")";
             findings.add(PolicyFinding.note("RENEWAL", "Renews certificate " + old.serial() + " (expires " + old.notAfter()
                     + "): " + change + ", " + key + ". The old certificate is revoked as superseded after the grace period."));

@@ -218,7 +218,13 @@ public class RevocationService {
     @Transactional
     public boolean revoke(String serial, RevocationReason reason, String revokedBy) {
         // marking it revoked locks its row: an EST enrollment or a signing on its authority that runs now finishes
-        // first, and what it issued is seen below
+        // first, and what it issued is seen below. A key compromise takes the key's lock before that row, in the
+        // order signing takes them (key, then the rows of what it renews), so the two never wait for each other.
+        Optional<SubjectPublicKeyInfo> key = Optional.empty();
+        if (reason == RevocationReason.KEY_COMPROMISE) {
+            key = inventory.findBySerial(serial).map(RevocationService::subjectPublicKeyInfo);
+            key.ifPresent(compromised -> keyLocks.lock(List.of(PublicKeyHashes.keyId(compromised))));
+        }
         Instant now = clock.instant();
         boolean revoked = inventory.markRevoked(serial, reason.rfcName(), now, revokedBy)
                 || reason == RevocationReason.KEY_COMPROMISE && inventory.markKeyCompromised(serial, now, revokedBy);
@@ -229,7 +235,7 @@ public class RevocationService {
         closeOpenEstRequests(serial, reason);
         if (reason == RevocationReason.KEY_COMPROMISE) {
             revokeWhatItObtainedOverEst(serial, serial, new HashSet<>());
-            revokeTheSameKeysOtherCertificates(serial, now);
+            revokeTheSameKeysOtherCertificates(serial, key.orElseThrow(), now);
         }
         return true;
     }
@@ -240,13 +246,10 @@ public class RevocationService {
      * the cascade on to what it obtained over EST; for an expired one, what it obtained is revoked directly (whoever
      * held the key could have renewed over EST with it while it was valid).
      */
-    private void revokeTheSameKeysOtherCertificates(String serial, Instant now) {
-        IssuedCertificate compromised = inventory.findBySerial(serial).orElseThrow();
-        SubjectPublicKeyInfo key = subjectPublicKeyInfo(compromised);
+    private void revokeTheSameKeysOtherCertificates(String serial, SubjectPublicKeyInfo key, Instant now) {
+        // the key's lock is held (see revoke) until this commits: a signing of the key that ran meanwhile finished
+        // first and its certificate is found below, or it waits and then sees the key recorded as compromised
         List<String> hashes = PublicKeyHashes.ofEveryEncoding(key);
-        // the key's lock, held until this commits: a signing of the key that runs now finishes first and its
-        // certificate is found below, or it waits and then sees the key recorded as compromised
-        keyLocks.lock(List.of(PublicKeyHashes.keyId(key)));
         compromisedKeys.record(hashes, CompromisedKeys.Kind.REVOKED, "certificate " + serial + " revoked for keyCompromise", now);
         Set<String> seen = new HashSet<>(Set.of(serial));
         for (IssuedCertificate sameKey : inventory.findIssuedWithKey(hashes)) {

@@ -13,10 +13,17 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +36,11 @@ import io.certdesk.authority.Pem;
 import io.certdesk.authority.SerialNumbers;
 import io.certdesk.inventory.CertificateInventory;
 import io.certdesk.inventory.IssuedCertificate;
+import io.certdesk.inventory.KeyLocks;
+import io.certdesk.issuance.SigningService;
+import io.certdesk.request.CertificateRequest;
+import io.certdesk.request.RequestRepository;
+import io.certdesk.support.Polling;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
@@ -36,6 +48,7 @@ import io.certdesk.support.TestCsrs;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
@@ -54,6 +67,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Revocation by an admin, by a client's technical contact and by detection, checked with openssl's CRL and OCSP. */
 class RevocationIT extends EmbeddedCertdeskTest {
@@ -66,6 +81,12 @@ class RevocationIT extends EmbeddedCertdeskTest {
     CertificateAuthorities authorities;
     @Autowired
     CertificateInventory inventory;
+    @Autowired
+    RequestRepository requestRepository;
+    @Autowired
+    SigningService signingService;
+    @Autowired
+    PlatformTransactionManager transactions;
 
     private ResponseEntity<Map> adminRevoke(String user, String password, String certificate, String reason) {
         HttpHeaders headers = new HttpHeaders();
@@ -350,6 +371,65 @@ class RevocationIT extends EmbeddedCertdeskTest {
         Files.writeString(dir.resolve("older.pem"), Pem.encode(older));
         Files.writeString(dir.resolve("ca.pem"), http.getForObject("/pki/qa/ca.pem", String.class));
         assertThat(ocsp("older.pem")).contains("Response verify OK").contains("older.pem: revoked").contains("keyCompromise");
+    }
+
+    /**
+     * The other side of the race in {@code ClusterIT}: a request for the key is being signed (its transaction open)
+     * when an administrator revokes the key's certificate for keyCompromise. The revocation waits for the signing and
+     * then finds and revokes what it signed.
+     */
+    @Test
+    void aSigningOfTheKeyUnderWayWhenItIsRevokedForKeyCompromiseIsWaitedForAndWhatItSignedIsRevoked() throws Exception {
+        KeyPair keys = TestCsrs.ec("secp384r1");
+        Issued issued = onboard("rev-race-first", "qa", keys);
+        PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=ACME BV,OU=API Client,CN=rev-race-second", keys);
+        CertificateRequest request = requestRepository.insert(clock.instant(), "<" + UUID.randomUUID() + "@race.test>", "race",
+                address("race-holder"), "Holder", "rev-race-second", "ACME BV", "qa", null, null, TestCsrs.pem(csr),
+                List.of(), List.of(), List.of());
+        requestRepository.recordValidation(request.id(), "rev-race-second", "ACME BV", "qa", CertificateSubject.of(csr.getSubject()).text(),
+                "EC P-384", Fingerprints.sha256Hex(csr.getSubjectPublicKeyInfo().getEncoded()), List.of(),
+                CertificateRequest.Status.AWAITING_APPROVAL);
+        assertThat(requestRepository.recordDecision(request.id(), CertificateRequest.Status.APPROVED, "approver", null, clock.instant())).isTrue();
+
+        ExecutorService threads = Executors.newCachedThreadPool();
+        CountDownLatch signed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            Future<IssuedCertificate> signing = threads.submit(() -> new TransactionTemplate(transactions).execute(status -> {
+                IssuedCertificate certificate = signingService.sign(request.id());
+                signed.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return certificate;
+            }));
+            assertThat(signed.await(30, TimeUnit.SECONDS)).as("signed, not committed yet").isTrue();
+            assertThat(adminRevoke("admin", "admin", issued.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+            // until the revocation has run, or waits for the key
+            Polling.until(WAIT, Duration.ofMillis(50), () -> "REVOKED".equals(status(issued.serial())) || aThreadWaitsForAKeyLock(),
+                    () -> new AssertionError("the revocation of " + issued.serial() + " neither ran nor waited for the key"));
+            release.countDown();
+            String second = signing.get(30, TimeUnit.SECONDS).serial();
+
+            awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+            awaitRevocationEnded(second, RevocationProcess.END_REVOKED);
+            assertThat(jdbc.sql("select revocation_reason from issued_certificate where serial = ?").param(second).query(String.class).single())
+                    .isEqualTo("keyCompromise");
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    private String status(String serial) {
+        return jdbc.sql("select status from issued_certificate where serial = ?").param(serial).query(String.class).single();
+    }
+
+    private static boolean aThreadWaitsForAKeyLock() {
+        return Thread.getAllStackTraces().entrySet().stream().anyMatch(thread -> thread.getKey().getState() != Thread.State.RUNNABLE
+                && Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName().equals(KeyLocks.class.getName())));
     }
 
     @Test
