@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
@@ -35,8 +36,16 @@ public class KeyLocks {
     private final boolean postgres;
     private final ReentrantLock[] stripes = new ReentrantLock[4096];
 
+    private final Duration wait;
+
+    @Autowired
     public KeyLocks(JdbcClient jdbc, DataSource dataSource) throws MetaDataAccessException {
+        this(jdbc, dataSource, WAIT);
+    }
+
+    KeyLocks(JdbcClient jdbc, DataSource dataSource, Duration wait) throws MetaDataAccessException {
         this.jdbc = jdbc;
+        this.wait = wait;
         this.postgres = JdbcUtils.extractDatabaseMetaData(dataSource, meta -> meta.getDatabaseProductName())
                 .toLowerCase(Locale.ROOT).contains("postgres");
         for (int i = 0; i < stripes.length; i++) {
@@ -48,7 +57,8 @@ public class KeyLocks {
      * Takes the lock of each of these keys (SHA-256 hex, e.g. {@code PublicKeyHashes.keyId}), in one order for every
      * caller, and holds them until the current transaction commits or rolls back.
      *
-     * @throws IllegalStateException outside a transaction, or when a lock is not had within {@link #WAIT}
+     * @throws IllegalStateException outside a transaction; IllegalStateException or a DataAccessException (PostgreSQL's
+     *         lock timeout, which ends the transaction) when a lock is not had within {@link #WAIT}
      */
     public void lock(Collection<String> keyHashes) {
         if (!TransactionSynchronizationManager.isActualTransactionActive() || !TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -62,9 +72,15 @@ public class KeyLocks {
             ids.add(Long.parseUnsignedLong(hash.substring(0, 16), 16));
         }
         if (postgres) {
-            // waits as long as the other transaction runs; PostgreSQL ends a deadlock by failing one of them
+            // mostly free at once; else waited for as long as the other transaction runs, up to the limit (PostgreSQL
+            // ends a deadlock sooner by failing one of them)
             for (long id : ids) {
-                jdbc.sql("select pg_advisory_xact_lock(?)").param(id).query().listOfRows();
+                if (!jdbc.sql("select pg_try_advisory_xact_lock(?)").param(id).query(Boolean.class).single()) {
+                    String limit = jdbc.sql("select current_setting('lock_timeout')").query(String.class).single();
+                    jdbc.sql("select set_config('lock_timeout', ?, true)").param(wait.toMillis() + "ms").query(String.class).single();
+                    jdbc.sql("select pg_advisory_xact_lock(?)").param(id).query().listOfRows();
+                    jdbc.sql("select set_config('lock_timeout', ?, true)").param(limit).query(String.class).single();
+                }
             }
             return;
         }
@@ -73,8 +89,8 @@ public class KeyLocks {
         for (int index : indexes) {
             ReentrantLock stripe = stripes[index];
             try {
-                if (!stripe.tryLock(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("a key's lock was not had within " + WAIT.toSeconds() + " s");
+                if (!stripe.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("a key's lock was not had within " + wait.toMillis() + " ms");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

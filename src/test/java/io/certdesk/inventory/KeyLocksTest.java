@@ -3,6 +3,7 @@ package io.certdesk.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ import javax.sql.DataSource;
 
 import io.certdesk.support.TestPostgres;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -39,6 +41,46 @@ class KeyLocksTest {
     void onPostgresqlASecondTransactionWaitsForTheFirstToCommit() throws Exception {
         try (TestPostgres database = TestPostgres.create("certdesk_locks", "the key lock test on PostgreSQL")) {
             holdsUntilCommit(new DriverManagerDataSource(database.url(), database.user(), database.password()));
+        }
+    }
+
+    @Test
+    void onH2ALockHeldTooLongFailsTheTransactionThatWaits() throws Exception {
+        failsAfterTheWait(new DriverManagerDataSource("jdbc:h2:mem:locks-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
+    }
+
+    @Test
+    void onPostgresqlALockHeldTooLongFailsTheTransactionThatWaits() throws Exception {
+        try (TestPostgres database = TestPostgres.create("certdesk_locks", "the key lock test on PostgreSQL")) {
+            failsAfterTheWait(new DriverManagerDataSource(database.url(), database.user(), database.password()));
+        }
+    }
+
+    /** A holder that never lets go (a stuck transaction) costs a waiting job its transaction, after the wait only. */
+    private static void failsAfterTheWait(DataSource dataSource) throws Exception {
+        KeyLocks locks = new KeyLocks(JdbcClient.create(dataSource), dataSource, Duration.ofMillis(500));
+        TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        ExecutorService threads = Executors.newCachedThreadPool();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> transaction.executeWithoutResult(status -> {
+                locks.lock(List.of(KEY));
+                held.countDown();
+                await(release);
+            }), threads);
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> transaction.executeWithoutResult(status -> locks.lock(List.of(KEY))))
+                    .isInstanceOfAny(IllegalStateException.class, DataAccessException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+            // the limit was for the key's lock only: the next transaction takes it at once and runs as before
+            transaction.executeWithoutResult(status -> locks.lock(List.of(KEY)));
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
         }
     }
 
