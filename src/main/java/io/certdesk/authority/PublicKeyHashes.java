@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -55,10 +57,16 @@ public final class PublicKeyHashes {
                 ASN1ObjectIdentifier curveOid = namedCurve(key.getAlgorithm().getParameters());
                 X9ECParameters curve = curveOid == null ? null : ECNamedCurveTable.getByOID(curveOid);
                 if (curve != null) {
-                    AlgorithmIdentifier named = new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curveOid);
                     ECPoint point = curve.getCurve().decodePoint(key.getPublicKeyData().getBytes());
-                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(false)).getEncoded(ASN1Encoding.DER)));
-                    hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(true)).getEncoded(ASN1Encoding.DER)));
+                    Set<ASN1ObjectIdentifier> names = new LinkedHashSet<>(List.of(curveOid));
+                    if (key.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier given && !given.equals(curveOid)) {
+                        names.add(given);
+                    }
+                    for (ASN1ObjectIdentifier name : names) {
+                        AlgorithmIdentifier named = new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, name);
+                        hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(false)).getEncoded(ASN1Encoding.DER)));
+                        hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(true)).getEncoded(ASN1Encoding.DER)));
+                    }
                 }
             } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
                 byte[] given = key.getPublicKeyData().getBytes();
@@ -135,7 +143,8 @@ public final class PublicKeyHashes {
     /**
      * The named curve EC parameters stand for: the OID as given, or the named curve whose field, equation, base
      * point and order explicit parameters repeat (as {@code openssl ec -param_enc explicit} writes a key); null for
-     * a curve of anyone's own making.
+     * a curve of anyone's own making. A curve known by several OIDs (BouncyCastle's table has a few such aliases) is
+     * named by the lowest of them, so one point on it is one key whichever OID a key names.
      */
     public static ASN1ObjectIdentifier namedCurve(ASN1Encodable parameters) {
         if (parameters == null) {
@@ -143,21 +152,48 @@ public final class PublicKeyHashes {
         }
         ASN1Primitive primitive = parameters.toASN1Primitive();
         if (primitive instanceof ASN1ObjectIdentifier oid) {
-            return ECNamedCurveTable.getByOID(oid) == null ? null : oid;
+            return ECNamedCurveTable.getByOID(oid) == null ? null : CurveNames.TABLE.canonical.getOrDefault(oid, oid);
         }
         if (!(primitive instanceof ASN1Sequence)) {
             return null;
         }
         X9ECParameters explicit = X9ECParameters.getInstance(primitive);
-        for (Enumeration<?> names = ECNamedCurveTable.getNames(); names.hasMoreElements(); ) {
-            String name = (String) names.nextElement();
-            X9ECParameters named = ECNamedCurveTable.getByName(name);
-            if (named != null && named.getN().equals(explicit.getN()) && named.getCurve().equals(explicit.getCurve())
-                    && named.getG().equals(explicit.getG())) {
-                return ECNamedCurveTable.getOID(name);
+        return CurveNames.TABLE.byParameters.get(CurveNames.parametersOf(explicit));
+    }
+
+    /** Every named curve BouncyCastle knows, read once: each OID's lowest alias, and the curve of given parameters. */
+    private static final class CurveNames {
+
+        static final CurveNames TABLE = new CurveNames();
+
+        final Map<ASN1ObjectIdentifier, ASN1ObjectIdentifier> canonical = new HashMap<>();
+        final Map<List<Object>, ASN1ObjectIdentifier> byParameters = new HashMap<>();
+
+        private CurveNames() {
+            for (Enumeration<?> names = ECNamedCurveTable.getNames(); names.hasMoreElements(); ) {
+                String name = (String) names.nextElement();
+                X9ECParameters curve = ECNamedCurveTable.getByName(name);
+                ASN1ObjectIdentifier oid = ECNamedCurveTable.getOID(name);
+                if (curve != null && oid != null) {
+                    byParameters.merge(parametersOf(curve), oid, (a, b) -> a.getId().compareTo(b.getId()) <= 0 ? a : b);
+                }
+            }
+            for (Enumeration<?> names = ECNamedCurveTable.getNames(); names.hasMoreElements(); ) {
+                String name = (String) names.nextElement();
+                X9ECParameters curve = ECNamedCurveTable.getByName(name);
+                ASN1ObjectIdentifier oid = ECNamedCurveTable.getOID(name);
+                if (curve != null && oid != null) {
+                    canonical.put(oid, byParameters.get(parametersOf(curve)));
+                }
             }
         }
-        return null;
+
+        /** What makes a curve the curve: its field and equation, base point and order (not its seed or name). */
+        static List<Object> parametersOf(X9ECParameters curve) {
+            return List.of(curve.getCurve().getField().getCharacteristic(), curve.getCurve().getA().toBigInteger(),
+                    curve.getCurve().getB().toBigInteger(), curve.getG().normalize().getAffineXCoord().toBigInteger(),
+                    curve.getG().normalize().getAffineYCoord().toBigInteger(), curve.getN());
+        }
     }
 
     private static void addRsa(Set<String> hashes, byte[] rsaPublicKey) throws IOException {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.KeyPair;
 
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +59,25 @@ class PublicKeyHashesTest {
                 .isEqualTo(PublicKeyHashes.keyId(compressed)).isEqualTo(Fingerprints.sha256Hex(EC.getPublic().getEncoded()));
         assertThat(PublicKeyHashes.ofEveryEncoding(compressed)).contains(PublicKeyHashes.keyId(usual));
         assertThat(PublicKeyHashes.ofEveryEncoding(hybrid)).contains(PublicKeyHashes.keyId(usual));
+    }
+
+    @Test
+    void theCurvesClientsUseAreNamedByTheirOwnOidAndACurveWithTwoOidsByOne() {
+        for (String name : new String[] {"secp256r1", "secp384r1", "secp521r1", "secp256k1", "brainpoolP256r1", "brainpoolP384r1",
+                "brainpoolP512r1"}) {
+            ASN1ObjectIdentifier oid = ECNamedCurveTable.getOID(name);
+            assertThat(PublicKeyHashes.namedCurve(oid)).as(name + " keeps its key ids").isEqualTo(oid);
+        }
+        // BouncyCastle knows one GOST curve by three OIDs: a point on it is one key under any of them
+        ASN1ObjectIdentifier cryptoProA = ECNamedCurveTable.getOID("GostR3410-2001-CryptoPro-A");
+        ASN1ObjectIdentifier xchA = ECNamedCurveTable.getOID("GostR3410-2001-CryptoPro-XchA");
+        assertThat(cryptoProA).isNotEqualTo(xchA);
+        assertThat(PublicKeyHashes.namedCurve(cryptoProA)).isEqualTo(PublicKeyHashes.namedCurve(xchA));
+        byte[] point = ECNamedCurveTable.getByOID(cryptoProA).getG().multiply(java.math.BigInteger.valueOf(12345)).getEncoded(false);
+        SubjectPublicKeyInfo underA = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, cryptoProA), point);
+        SubjectPublicKeyInfo underXchA = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, xchA), point);
+        assertThat(PublicKeyHashes.keyId(underA)).isEqualTo(PublicKeyHashes.keyId(underXchA));
+        assertThat(PublicKeyHashes.ofEveryEncoding(underXchA)).contains(PublicKeyHashes.keyId(underA));
     }
 
     @Test
