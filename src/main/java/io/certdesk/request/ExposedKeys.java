@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -80,7 +81,7 @@ public final class ExposedKeys {
             try (PEMParser parser = new PEMParser(new StringReader(text.substring(begin, from)))) {
                 SubjectPublicKeyInfo spki = publicKey(parser.readObject());
                 if (spki != null) {
-                    PublicKeyHashes.ofEveryEncoding(spki).stream().filter(hash -> !hashes.contains(hash)).forEach(hashes::add);
+                    hashesOf(spki).stream().filter(hash -> !hashes.contains(hash)).forEach(hashes::add);
                 }
             } catch (IOException | RuntimeException | StackOverflowError unreadable) {
                 // an encrypted or damaged key (or one nested to overflow the parser's recursion): it is still
@@ -101,7 +102,7 @@ public final class ExposedKeys {
         }
         try {
             SubjectPublicKeyInfo spki = publicKey(privateKeyInfo(sequence));
-            return spki == null ? List.of() : PublicKeyHashes.ofEveryEncoding(spki);
+            return spki == null ? List.of() : hashesOf(spki);
         } catch (IOException | RuntimeException | StackOverflowError unreadable) {
             return List.of();
         }
@@ -218,6 +219,14 @@ public final class ExposedKeys {
             }
         }
         return null;
+    }
+
+    /**
+     * A key's hashes with its key id first: a mail's list of hashes is cut at a limit, and what is kept of a key
+     * then still finds every certificate with it.
+     */
+    private static List<String> hashesOf(SubjectPublicKeyInfo spki) {
+        return Stream.concat(Stream.of(PublicKeyHashes.keyId(spki)), PublicKeyHashes.ofEveryEncoding(spki).stream()).distinct().toList();
     }
 
     /** p·q = n with both factors above one, and the private exponent undoes the public one. */

@@ -70,8 +70,8 @@ class ExposedKeysTest {
         KeyPair certified = TestCsrs.rsa(2048);
         KeyPair sameModulus = TestCsrs.rsaWithExponent(certified, 3);
         assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", sameModulus.getPrivate().getEncoded())))
-                .first().isEqualTo(hashOf(sameModulus));
-        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", sameModulus.getPrivate().getEncoded()))).contains(hashOf(certified));
+                .as("the key id first: a mail's list cut at its limit keeps it").first().isEqualTo(hashOf(certified));
+        assertThat(ExposedKeys.publicKeyHashes(pem("PRIVATE KEY", sameModulus.getPrivate().getEncoded()))).contains(hashOf(sameModulus));
         assertThat(PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(sameModulus.getPublic().getEncoded())))
                 .as("a CSR with the same modulus and exponent 3 is the certified key").contains(hashOf(certified));
         assertThat(PublicKeyHashes.ofEveryEncoding(SubjectPublicKeyInfo.getInstance(TestCsrs.rsa(2048).getPublic().getEncoded())))
