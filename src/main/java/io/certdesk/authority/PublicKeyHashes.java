@@ -54,18 +54,15 @@ public final class PublicKeyHashes {
             hashes.add(Fingerprints.sha256Hex(key.getEncoded()));
             ASN1ObjectIdentifier algorithm = key.getAlgorithm().getAlgorithm();
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
-                ASN1ObjectIdentifier curveOid = namedCurve(key.getAlgorithm().getParameters());
-                X9ECParameters curve = curveOid == null ? null : ECNamedCurveTable.getByOID(curveOid);
-                if (curve != null) {
-                    ECPoint point = curve.getCurve().decodePoint(key.getPublicKeyData().getBytes());
-                    Set<ASN1ObjectIdentifier> names = new LinkedHashSet<>(List.of(curveOid));
-                    if (key.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier given && !given.equals(curveOid)) {
+                NamedPoint named = NamedPoint.of(key);
+                if (named != null) {
+                    Set<ASN1ObjectIdentifier> names = new LinkedHashSet<>(List.of(named.curve()));
+                    if (key.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier given) {
                         names.add(given);
                     }
                     for (ASN1ObjectIdentifier name : names) {
-                        AlgorithmIdentifier named = new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, name);
-                        hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(false)).getEncoded(ASN1Encoding.DER)));
-                        hashes.add(Fingerprints.sha256Hex(new SubjectPublicKeyInfo(named, point.getEncoded(true)).getEncoded(ASN1Encoding.DER)));
+                        hashes.add(named.hash(name, false));
+                        hashes.add(named.hash(name, true));
                     }
                 }
             } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
@@ -94,12 +91,9 @@ public final class PublicKeyHashes {
         try {
             ASN1ObjectIdentifier algorithm = key.getAlgorithm().getAlgorithm();
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
-                ASN1ObjectIdentifier curveOid = namedCurve(key.getAlgorithm().getParameters());
-                X9ECParameters curve = curveOid == null ? null : ECNamedCurveTable.getByOID(curveOid);
-                if (curve != null) {
-                    ECPoint point = curve.getCurve().decodePoint(key.getPublicKeyData().getBytes());
-                    return Fingerprints.sha256Hex(new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curveOid),
-                            point.getEncoded(false)).getEncoded(ASN1Encoding.DER));
+                NamedPoint named = NamedPoint.of(key);
+                if (named != null) {
+                    return named.hash(named.curve(), false);
                 }
             } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
                 RSAPublicKey rsa = RSAPublicKey.getInstance(key.getPublicKeyData().getBytes());
@@ -159,6 +153,24 @@ public final class PublicKeyHashes {
         }
         X9ECParameters explicit = X9ECParameters.getInstance(primitive);
         return CurveNames.TABLE.byParameters.get(CurveNames.parametersOf(explicit));
+    }
+
+    /** An EC key's point on the named curve its parameters stand for (the lowest OID of that curve). */
+    private record NamedPoint(ASN1ObjectIdentifier curve, ECPoint point) {
+
+        /** Null for a curve of anyone's own making. */
+        static NamedPoint of(SubjectPublicKeyInfo key) {
+            ASN1ObjectIdentifier curveOid = namedCurve(key.getAlgorithm().getParameters());
+            X9ECParameters parameters = curveOid == null ? null : ECNamedCurveTable.getByOID(curveOid);
+            return parameters == null ? null
+                    : new NamedPoint(curveOid, parameters.getCurve().decodePoint(key.getPublicKeyData().getBytes()));
+        }
+
+        /** SHA-256 of the key written under the curve OID {@code name}, with the point compressed or not. */
+        String hash(ASN1ObjectIdentifier name, boolean compressed) throws IOException {
+            return Fingerprints.sha256Hex(new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, name),
+                    point.getEncoded(compressed)).getEncoded(ASN1Encoding.DER));
+        }
     }
 
     /** Every named curve BouncyCastle knows, read once: each OID's lowest alias, and the curve of given parameters. */
