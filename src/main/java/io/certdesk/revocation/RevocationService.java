@@ -127,19 +127,22 @@ public class RevocationService {
      * the key obtained over EST must still be reached, and relying parties should see the reason that matters.
      */
     public IssuedCertificate check(String certificate, RevocationReason reason, Source source, String requestedBy) {
-        IssuedCertificate found = find(certificate).orElseThrow(() -> new Refused(
-                "No certificate issued by certdesk has the serial or request reference " + shownTarget(certificate) + ".", false));
+        IssuedCertificate found = find(certificate).orElse(null);
+        if (source == Source.CONTACT && (found == null || !organizations.contacts(found.organizationId()).stream()
+                .anyMatch(c -> Organizations.TECHNICAL.equals(c.role()) && c.email().equalsIgnoreCase(requestedBy)))) {
+            // the refusal goes to the mail's From: to anyone but a contact of the certificate's organization it tells
+            // nothing of the certificate, neither whose it is, nor its serial, nor whether it is still valid
+            throw new Refused("None of the certificates of an organization whose registered technical contact you are ("
+                    + requestedBy + ") has the serial or request reference " + shownTarget(certificate) + ". Only a "
+                    + "registered technical contact of a certificate's organization can ask to revoke it: check the "
+                    + "reference in your delivery mail, or ask your organization's technical contact.", false);
+        }
+        if (found == null) {
+            throw new Refused("No certificate issued by certdesk has the serial or request reference " + shownTarget(certificate) + ".", false);
+        }
         boolean compromiseNews = reason == RevocationReason.KEY_COMPROMISE && !revokedForKeyCompromise(found);
         if ((found.status() == IssuedCertificate.Status.REVOKED || found.status() == IssuedCertificate.Status.EXPIRED) && !compromiseNews) {
             throw new Refused("Certificate " + found.serial() + " is already " + found.status().name().toLowerCase(Locale.ROOT) + ".", true);
-        }
-        if (source == Source.CONTACT) {
-            boolean registered = organizations.contacts(found.organizationId()).stream()
-                    .anyMatch(c -> Organizations.TECHNICAL.equals(c.role()) && c.email().equalsIgnoreCase(requestedBy));
-            if (!registered) {
-                throw new Refused("Only a registered technical contact of " + found.organizationId()
-                        + " can ask to revoke its certificates; " + requestedBy + " is not one.", false);
-            }
         }
         return found;
     }

@@ -36,6 +36,12 @@ public final class ChainCheck {
         }
     }
 
+    /** The most CAs followed from the client certificate up to a root. */
+    static final int MAX_DEPTH = 10;
+
+    /** The most certificates a chain may hold: the client certificate and its CAs. */
+    public static final int MAX_CERTIFICATES = MAX_DEPTH + 1;
+
     private ChainCheck() {
     }
 
@@ -48,6 +54,12 @@ public final class ChainCheck {
         List<X509Certificate> leaves = certificates.stream().filter(c -> c.getBasicConstraints() < 0).toList();
         if (certificates.isEmpty()) {
             return new Result(null, List.of(), List.of("The mail holds no certificate."));
+        }
+        if (certificates.size() > MAX_CERTIFICATES) {
+            // checked before any signature: each certificate named like an issuer would cost a verification per level
+            return new Result(null, List.of(), List.of("The mail holds " + certificates.size() + " certificates; a chain has at most "
+                    + MAX_CERTIFICATES + ": your client certificate and the CAs that issued it, up to the root (at most "
+                    + MAX_DEPTH + "). Send only those, in one mail per chain."));
         }
         if (leaves.isEmpty()) {
             problems.add("Only CA certificates were sent (" + names(certificates) + "): a CA certificate cannot be used as the "
@@ -63,7 +75,7 @@ public final class ChainCheck {
         check(ChainLink.clientCertificate(leaf, date), settings, problems);
         List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = leaf;
-        for (int depth = 0; depth < 10 && !selfSigned(current); depth++) {
+        for (int depth = 0; depth < MAX_DEPTH && !selfSigned(current); depth++) {
             X509Certificate issuer = findIssuer(current, certificates);
             if (issuer == null) {
                 X509Certificate child = current;
@@ -71,6 +83,9 @@ public final class ChainCheck {
                         .filter(c -> c != child && c.getSubjectX500Principal().equals(child.getIssuerX500Principal())).findFirst().orElse(null);
                 problems.add(sameName == null
                         ? "The CA certificate that issued " + shown(child) + " is missing: add " + Quoted.of(child.getIssuerX500Principal().getName()) + "."
+                        : !ChainLink.worthVerifying(sameName.getPublicKey())
+                        ? shown(sameName) + " has a key certdesk checks no signature with (RSA beyond 8192 bits or with a public exponent "
+                                + "beyond 2^32, DSA, or another algorithm): a partner CA needs an RSA key with the exponent 65537 or an EC key."
                         : shown(child) + " is not signed by " + shown(sameName) + " although it names it as issuer.");
                 break;
             }
@@ -89,13 +104,9 @@ public final class ChainCheck {
 
     private static X509Certificate findIssuer(X509Certificate child, List<X509Certificate> candidates) {
         for (X509Certificate candidate : candidates) {
-            if (candidate != child && candidate.getSubjectX500Principal().equals(child.getIssuerX500Principal())) {
-                try {
-                    child.verify(candidate.getPublicKey());
-                    return candidate;
-                } catch (Exception notThisOne) {
-                    // same name, other key
-                }
+            if (candidate != child && candidate.getSubjectX500Principal().equals(child.getIssuerX500Principal())
+                    && ChainLink.signedBy(child, candidate.getPublicKey())) {
+                return candidate;
             }
         }
         return null;

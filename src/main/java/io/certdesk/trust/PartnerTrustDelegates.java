@@ -30,7 +30,7 @@ public class PartnerTrustDelegates {
                 throw new BpmnError(PartnerTrustProcess.ERROR_CHAIN_INVALID, result.problems().size() + " problem(s)");
             }
             PartnerTrustProcess.setChainFacts(execution, PartnerTrustService.describe(result.leaf()),
-                    PartnerTrustService.describeAll(result.cas()), String.join("\n\n", trust.warnings(result)));
+                    PartnerTrustService.describeAll(result.cas()), String.join("\n\n", trust.warnings(PartnerTrustProcess.trustRequestId(execution), result)));
         };
     }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -197,8 +198,12 @@ public class PartnerTrustService {
             inventory.recordPartnerLeaf(tracked);
             lifecycle.scheduleReminders(tracked);
         }
+        // the sender becomes the technical contact of an organization it starts; of an existing one, whose technical
+        // contacts get its reminders and may ask to revoke its certificates, only if it is one already
+        boolean newOrganization = organizations.find(request.organizationId()).isEmpty();
         organizations.ensure(request.organizationId(), null, now);
-        organizations.addContact(request.organizationId(), request.senderEmail(), null, Organizations.TECHNICAL, now);
+        organizations.addContact(request.organizationId(), request.senderEmail(), null,
+                newOrganization ? Organizations.TECHNICAL : Organizations.REQUESTER, now);
         requests.record(id, "TRUSTED", List.of());
         return trusted;
     }
@@ -207,8 +212,18 @@ public class PartnerTrustService {
      * What the approvers must know beyond the checks: a CA of the path that is, or is issued by, a root of the
      * JDK's public trust store. Empty for a private PKI.
      */
-    public List<String> warnings(ChainCheck.Result chain) {
+    public List<String> warnings(long id, ChainCheck.Result chain) {
         List<String> warnings = new ArrayList<>(publicRoots.warnings(chain.cas()));
+        TrustRequests.TrustRequest request = requests.get(id);
+        if (organizations.find(request.organizationId()).isPresent()) {
+            List<String> known = organizations.contacts(request.organizationId()).stream()
+                    .map(c -> c.email().toLowerCase(Locale.ROOT)).distinct().toList();
+            if (!known.contains(request.senderEmail().toLowerCase(Locale.ROOT))) {
+                warnings.add(request.senderEmail() + " is not a registered contact of " + request.organizationId() + " (registered: "
+                        + String.join(", ", known) + "). Confirm with a registered contact that " + request.organizationId()
+                        + " asks for this partner CA before approving: the From of a mail is easily forged.");
+            }
+        }
         List<X509Certificate> all = new ArrayList<>(chain.cas());
         if (chain.leaf() != null) {
             all.add(0, chain.leaf());

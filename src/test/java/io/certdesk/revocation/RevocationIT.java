@@ -278,15 +278,29 @@ class RevocationIT extends EmbeddedCertdeskTest {
     }
 
     @Test
-    void aStrangerCannotRevokeSomeoneElsesCertificate() throws Exception {
+    void aStrangerCannotRevokeSomeoneElsesCertificateNorLearnWhoseItIsOrWhetherItIsValid() throws Exception {
         Issued issued = onboard("rev-stranger", "qa", TestCsrs.ec("secp384r1"));
+        String reference = jdbc.sql("select request_reference from issued_certificate where serial = ?").param(issued.serial())
+                .query(String.class).single();
         String stranger = address("mallory");
-        MAILBOX.send(Mailbox.from(stranger).subject("revoke").body("Revoke: " + issued.serial() + "\nReason: keyCompromise\n"));
+        MAILBOX.send(Mailbox.from(stranger).subject("revoke").body("Revoke: " + reference + "\nReason: keyCompromise\n"));
         Mailbox.Received refusal = MAILBOX.awaitOne(stranger);
         assertThat(refusal.subject()).contains("not carried out");
-        assertThat(refusal.text()).contains("Only a registered technical contact of rev-stranger");
+        assertThat(refusal.text()).contains("Only a registered technical contact of a certificate's organization can ask to revoke it")
+                .as("whose certificate the reference is, and its serial, stay unsaid").doesNotContain("rev-stranger")
+                .doesNotContain(issued.serial());
         assertThat(jdbc.sql("select status from issued_certificate where serial = ?").param(issued.serial())
                 .query(String.class).single()).isEqualTo("ACTIVE");
+
+        // once revoked, a stranger asking again learns nothing more: the same answer as for a reference that does not exist
+        assertThat(adminRevoke("admin", "admin", issued.serial(), "keyCompromise").getStatusCode().value()).isEqualTo(202);
+        awaitRevocationEnded(issued.serial(), RevocationProcess.END_REVOKED);
+        MAILBOX.send(Mailbox.from(stranger).subject("revoke").body("Revoke: " + reference + "\nReason: keyCompromise\n"));
+        MAILBOX.send(Mailbox.from(stranger).subject("revoke").body("Revoke: CR-2026-999999\nReason: keyCompromise\n"));
+        List<Mailbox.Received> answers = MAILBOX.await(stranger, 3, WAIT);
+        assertThat(answers.subList(1, 3)).allSatisfy(answer -> assertThat(answer.text())
+                .contains("Only a registered technical contact of a certificate's organization can ask to revoke it")
+                .doesNotContain("already").doesNotContain("rev-stranger").doesNotContain(issued.serial()));
     }
 
     @Test

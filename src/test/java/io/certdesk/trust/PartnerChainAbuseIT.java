@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,7 +27,16 @@ import io.certdesk.support.TestPki;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +107,60 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
 
     private boolean handshakeSucceeds(int port, TestPki.Issued certificate) {
         return Openssl.handshakeSucceeds(client, port, certificate);
+    }
+
+    @Test
+    void aStrangerWhoseChainForAnExistingOrganizationIsApprovedIsNotMadeItsTechnicalContact() throws Exception {
+        String org = organization("known");
+        TestPki.Issued ownersRoot = TestPki.root("CN=Known Root CA,O=Known", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
+        Sent owners = mailChain(org, "qa", TestPki.leaf("CN=" + org, ownersRoot, KeyPurposeId.id_kp_clientAuth).certificate(),
+                ownersRoot.certificate());
+        approveTwice(owners);
+
+        // someone else writes the organization's id under a chain of a CA of their own making
+        String stranger = address("eve");
+        TestPki.Issued evesRoot = TestPki.root("CN=Eve Root CA,O=Eve", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
+        MAILBOX.send(Mailbox.from(stranger).subject("Our partner certificate").body("Organization ID: " + org + "\nEnvironment: qa\n")
+                .attach("chain.pem", (TestPki.leaf("CN=" + org + "-eve", evesRoot, KeyPurposeId.id_kp_clientAuth).pem() + evesRoot.pem()).getBytes()));
+        String subject = MAILBOX.awaitOne(stranger).subject();
+        Sent eves = new Sent(stranger, subject.substring(subject.indexOf("TR-"), subject.indexOf(']')));
+        Task first = awaitTask(eves.reference(), PartnerTrustProcess.FIRST_APPROVAL);
+        assertThat((String) tasks.getVariable(first.getId(), PartnerTrustProcess.TRUST_WARNINGS)).as("what both approvers read")
+                .contains(stranger + " is not a registered contact of " + org).contains(owners.from());
+
+        // approved all the same: the organization's reminders and revocation rights stay with its technical contact
+        approveTwice(eves);
+        assertThat(jdbc.sql("select role from organization_contact where organization_id = ? and email = ?").params(org, stranger)
+                .query(String.class).list()).containsExactly("REQUESTER");
+        assertThat(jdbc.sql("select role from organization_contact where organization_id = ? and email = ?").params(org, owners.from())
+                .query(String.class).list()).containsExactly("TECHNICAL");
+    }
+
+    @Test
+    void aChainMailWithHundredsOfCertificatesNamedLikeItsRootIsRefusedWithoutTryingThem() throws Exception {
+        String org = organization("crowd");
+        TestPki.Issued root = TestPki.root("CN=Crowd Root CA,O=Crowd", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
+        TestPki.Issued leaf = TestPki.leaf("CN=" + org, root, KeyPurposeId.id_kp_clientAuth);
+        // decoys named like the root, with 3072-bit RSA keys and 3072-bit exponents: each one a signature check of
+        // about 14 ms, at every level of the path, and the attacker needs no private key for any of them
+        List<X509Certificate> mail = new ArrayList<>(List.of(leaf.certificate()));
+        SecureRandom random = new SecureRandom();
+        KeyPair anySigner = TestCsrs.ec("secp256r1");
+        for (int i = 0; i < 300; i++) {
+            BigInteger modulus = new BigInteger(3072, random).setBit(3071).setBit(0);
+            BigInteger exponent = new BigInteger(3071, random).setBit(3070).setBit(0);
+            SubjectPublicKeyInfo key = new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                    new org.bouncycastle.asn1.pkcs.RSAPublicKey(modulus, exponent));
+            X509v3CertificateBuilder decoy = new X509v3CertificateBuilder(new X500Name("CN=Crowd Root CA,O=Crowd"), BigInteger.valueOf(i + 1),
+                    Date.from(NOW.minus(Duration.ofDays(1))), Date.from(NOW.plus(Duration.ofDays(900))), new X500Name("CN=Crowd Root CA,O=Crowd"), key);
+            decoy.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
+            mail.add(new JcaX509CertificateConverter().getCertificate(decoy.build(new JcaContentSignerBuilder("SHA256withECDSA").build(anySigner.getPrivate()))));
+        }
+        mail.add(root.certificate());
+
+        Sent sent = mailChain(org, "qa", mail.toArray(X509Certificate[]::new));
+        assertThat(refusal(sent)).contains("The mail holds 302 certificates; a chain has at most 11");
+        assertThat(tasks.createTaskQuery().processInstanceBusinessKey(sent.reference()).count()).as("no approver is asked").isZero();
     }
 
     @Test

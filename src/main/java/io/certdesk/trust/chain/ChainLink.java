@@ -1,6 +1,9 @@
 package io.certdesk.trust.chain;
 
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Date;
 
 import io.certdesk.request.Quoted;
@@ -38,16 +41,38 @@ public record ChainLink(X509Certificate certificate, int depth, Date now) {
         return shown(certificate);
     }
 
+    /** The largest RSA modulus whose signatures a chain check verifies: the largest key certdesk accepts anywhere. */
+    static final int MAX_VERIFIED_RSA_BITS = 8192;
+
     public static boolean selfSigned(X509Certificate c) {
-        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+        return c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) && signedBy(c, c.getPublicKey());
+    }
+
+    /**
+     * Whether {@code issuerKey} made the certificate's signature. A key no partner CA would have is not tried: an RSA
+     * key beyond {@value #MAX_VERIFIED_RSA_BITS} bits or with an exponent beyond 2^32, a DSA key, an unknown
+     * algorithm. One verification with such a key costs up to tens of milliseconds, and a mail can carry thousands
+     * of certificates named like the issuer.
+     */
+    public static boolean signedBy(X509Certificate c, PublicKey issuerKey) {
+        if (!worthVerifying(issuerKey)) {
             return false;
         }
         try {
-            c.verify(c.getPublicKey());
+            c.verify(issuerKey);
             return true;
         } catch (Exception e) {
             return false;
         }
+    }
+
+    public static boolean worthVerifying(PublicKey key) {
+        if (key instanceof RSAPublicKey rsa) {
+            return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
+        }
+        // EC keys on the named curves are verified by BouncyCastle, others refused by the JDK at once; EdDSA is cheap
+        return key instanceof ECPublicKey || "Ed25519".equals(key.getAlgorithm()) || "Ed448".equals(key.getAlgorithm())
+                || "EdDSA".equals(key.getAlgorithm());
     }
 
     public static String shown(X509Certificate c) {
