@@ -2,6 +2,7 @@ package io.certdesk;
 
 import io.certdesk.authority.Crypto;
 import io.certdesk.config.CaCeremony;
+import io.certdesk.config.QuickCompilation;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -19,6 +20,8 @@ public class CertdeskApplication {
         // every TLS handshake of the EST and mTLS listeners verifies the client's ECDSA signatures: BouncyCastle does
         // that several times faster than the JDK (signing stays with the JDK)
         Crypto.verifyEcdsaWithBouncyCastle();
+        // the engine, database, web and mail frameworks compiled by C1 only: faster from the first minute on small machines
+        QuickCompilation.apply();
     }
 
     public static void main(String[] args) {
