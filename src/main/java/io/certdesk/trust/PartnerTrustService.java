@@ -215,7 +215,7 @@ public class PartnerTrustService {
     public List<String> warnings(long id, ChainCheck.Result chain) {
         List<String> warnings = new ArrayList<>(publicRoots.warnings(chain.cas()));
         TrustRequests.TrustRequest request = requests.get(id);
-        if (organizations.find(request.organizationId()).isPresent()) {
+        if (request.organizationId() != null && request.senderEmail() != null && organizations.find(request.organizationId()).isPresent()) {
             List<String> known = organizations.contacts(request.organizationId()).stream()
                     .map(c -> c.email().toLowerCase(Locale.ROOT)).distinct().toList();
             if (!known.contains(request.senderEmail().toLowerCase(Locale.ROOT))) {
