@@ -146,10 +146,20 @@ public class EstService {
         } catch (Refused refused) {
             return EstAnswer.text(400, refused.getMessage());
         }
-        if (CsrFacts.failsProofOfPossession(csr)) {
-            // before anything is looked up: a CSR that does not prove its key learns nothing about that key
-            return EstAnswer.text(400, "CSR_SIGNATURE_INVALID: the CSR's signature does not verify with the public key inside it.\n"
-                    + "  Fix: make the CSR again from your new key (openssl req -new -key <new key> ...) and send it unchanged.");
+        // before anything is looked up: a CSR that does not prove its key learns nothing about that key
+        switch (CsrFacts.proofOfPossession(csr)) {
+            case FAILED -> {
+                return EstAnswer.text(400, "CSR_SIGNATURE_INVALID: the CSR's signature does not verify with the public key inside it.\n"
+                        + "  Fix: make the CSR again from your new key (openssl req -new -key <new key> ...) and send it unchanged.");
+            }
+            case NOT_CHECKED -> {
+                return EstAnswer.text(400, "KEY_NOT_ALLOWED: certdesk checks no signature made with the CSR's key ("
+                        + CsrFacts.of(csr).keyDescription() + "): certdesk certifies RSA keys with the exponent 65537 and EC keys "
+                        + "on named curves, the kinds key tools make by default.\n  Fix: "
+                        + RotationCommands.newKeyCommand(current.certificatePem())[0] + ", then a new CSR from it.");
+            }
+            case PROVEN -> {
+            }
         }
         String csrSha256 = Fingerprints.sha256Hex(encoded(csr));
         // from here on the certificate's row is locked: its enrollments and its revocation take turns, and what it is

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.Crypto;
 import io.certdesk.authority.Fingerprints;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -23,6 +24,7 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.DSAParameter;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -207,30 +209,67 @@ public record CsrFacts(
 
     /** The largest RSA modulus whose signature is checked at all; larger keys are refused anyway (KEY_TOO_LARGE). */
     static final int MAX_VERIFIED_RSA_BITS = 8192;
+    /** The largest DSA domain whose signature is checked: FIPS 186's largest, p of 3072 bits and q of 256. */
+    static final int MAX_VERIFIED_DSA_P_BITS = 3072;
+    static final int MAX_VERIFIED_DSA_Q_BITS = 256;
 
     /**
-     * Whether checking the CSR's signature costs what a real key costs: an RSA key beyond
-     * {@value #MAX_VERIFIED_RSA_BITS} bits or with an exponent beyond 2^32 would spend seconds of CPU on a key that is
-     * refused anyway, so its signature is not checked (and counts as not verified).
+     * Whether certdesk checks a signature made with this key at all. Only keys whose check costs what a real key's
+     * costs: RSA up to {@value #MAX_VERIFIED_RSA_BITS} bits with an exponent up to 2^32 (also as an RSASSA-PSS key), EC
+     * on a named curve (the curve's own parameters, never the CSR's), Ed25519 and Ed448, DSA up to FIPS 186's largest
+     * domain. A CSR chooses its key's numbers: a DSA domain or explicit curve of thousands of bits costs minutes of CPU
+     * before the signature is even looked at (BouncyCastle checks y^q mod p, or multiplies the base point by the order).
+     * Any other key's signature counts as not verified, and the policy refuses the key.
      */
-    private static boolean worthVerifying(SubjectPublicKeyInfo spki) {
-        if (!PKCSObjectIdentifiers.rsaEncryption.equals(spki.getAlgorithm().getAlgorithm())) {
-            return true;
-        }
+    static boolean worthVerifying(SubjectPublicKeyInfo spki) {
+        ASN1ObjectIdentifier algorithm = spki.getAlgorithm().getAlgorithm();
         try {
-            RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
-            return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
+            if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm) || PKCSObjectIdentifiers.id_RSASSA_PSS.equals(algorithm)) {
+                RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
+                return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
+            }
+            if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+                ASN1Encodable parameters = spki.getAlgorithm().getParameters();
+                return parameters != null && parameters.toASN1Primitive() instanceof ASN1ObjectIdentifier curve
+                        && ECNamedCurveTable.getByOID(curve) != null;
+            }
+            if (EdECObjectIdentifiers.id_Ed25519.equals(algorithm) || EdECObjectIdentifiers.id_Ed448.equals(algorithm)) {
+                return true;
+            }
+            if (X9ObjectIdentifiers.id_dsa.equals(algorithm)) {
+                ASN1Encodable parameters = spki.getAlgorithm().getParameters();
+                if (parameters == null) {
+                    return false;
+                }
+                DSAParameter domain = DSAParameter.getInstance(parameters);
+                return domain.getP().bitLength() <= MAX_VERIFIED_DSA_P_BITS && domain.getQ().bitLength() <= MAX_VERIFIED_DSA_Q_BITS;
+            }
+            return false;
         } catch (Exception | StackOverflowError unreadable) {
             return false;
         }
     }
 
-    /**
-     * Whether the CSR fails its proof of possession: its key is one certdesk verifies at all, and the signature does
-     * not verify with it (a key beyond what certdesk verifies is refused by the policy for its size instead).
-     */
-    public static boolean failsProofOfPossession(PKCS10CertificationRequest csr) {
-        return worthVerifying(csr.getSubjectPublicKeyInfo()) && !signatureValid(csr);
+    /** Whether certdesk checks the signature of a CSR with this key at all (see {@link #worthVerifying}). */
+    public boolean signatureCheckable() {
+        return worthVerifying(SubjectPublicKeyInfo.getInstance(publicKeyInfo));
+    }
+
+    /** A CSR's proof of possession, as a request over EST is answered before anything is looked up. */
+    public enum ProofOfPossession {
+        /** The signature verifies with the CSR's key. */
+        PROVEN,
+        /** The signature does not verify with it. */
+        FAILED,
+        /** A key certdesk checks no signature with: nothing about it may be looked up or told. */
+        NOT_CHECKED
+    }
+
+    public static ProofOfPossession proofOfPossession(PKCS10CertificationRequest csr) {
+        if (!worthVerifying(csr.getSubjectPublicKeyInfo())) {
+            return ProofOfPossession.NOT_CHECKED;
+        }
+        return signatureValid(csr) ? ProofOfPossession.PROVEN : ProofOfPossession.FAILED;
     }
 
     /**

@@ -686,6 +686,33 @@ class EstIT extends EmbeddedCertdeskTest {
     }
 
     @Test
+    void aCsrWithAKeyCertdeskChecksNoSignatureWithLearnsNothingAboutThatKeyAndCostsNoTime() throws Exception {
+        KeyPair victimKeys = TestCsrs.rsa(2048);
+        Issued victim = onboardSignedAgo("est-rsa-victim", "qa", victimKeys, Duration.ofDays(350));
+        issuedAgo("est-rsa-prober", Duration.ofDays(350));
+        // the victim's modulus with an exponent beyond 2^32, whose signature certdesk does not check, signed by nobody
+        java.security.interfaces.RSAPublicKey victims = (java.security.interfaces.RSAPublicKey) victimKeys.getPublic();
+        SubjectPublicKeyInfo probeKey = new SubjectPublicKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+                new org.bouncycastle.asn1.pkcs.RSAPublicKey(victims.getModulus(), BigInteger.ONE.shiftLeft(33).add(BigInteger.ONE)));
+        PKCS10CertificationRequest probe = new PKCS10CertificationRequestBuilder(new X500Name("C=NL,O=ACME BV,OU=API Client,CN=est-rsa-prober"),
+                probeKey).build(new JcaContentSignerBuilder("SHA384withECDSA").build(TestCsrs.ec("secp384r1").getPrivate()));
+        Files.writeString(client.resolve("probe.b64"), Base64.getEncoder().encodeToString(probe.getEncoded()));
+        Answer answer = curl("simplereenroll", "probe.b64", true);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("KEY_NOT_ALLOWED").doesNotContain(victim.serial()).doesNotContain("KEY_REUSED");
+
+        // a DSA key whose domain the client chose: checking it would cost a minute of CPU per request
+        Files.writeString(client.resolve("dsa.b64"), Base64.getEncoder().encodeToString(
+                TestCsrs.csrWithDsaDomainBits("C=NL,O=ACME BV,OU=API Client,CN=est-rsa-prober", 30_000).getEncoded()));
+        long started = System.nanoTime();
+        answer = curl("simplereenroll", "dsa.b64", true);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("KEY_NOT_ALLOWED");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answered without checking the signature").isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void anOldKeyFoundInAMailRevokesWhatItRenewedOnlyOnceAnApproverAgrees() throws Exception {
         // a certificate renewed over EST, then retired as superseded as every renewed one is
         Issued retired = issuedAgo("est-backup", Duration.ofDays(350));

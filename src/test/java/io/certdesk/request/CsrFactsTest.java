@@ -1,6 +1,12 @@
 package io.certdesk.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.List;
 
 import io.certdesk.support.TestCsrs;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
@@ -14,7 +20,7 @@ class CsrFactsTest {
     @Test
     void aCsrFoundValidOnceStaysValidAndTheSameRequestWithAnotherSignatureIsStillRefused() throws Exception {
         PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=Acme BV,CN=acme-api-client", TestCsrs.p384());
-        assertThat(CsrFacts.failsProofOfPossession(csr)).isFalse();
+        assertThat(CsrFacts.proofOfPossession(csr)).isEqualTo(CsrFacts.ProofOfPossession.PROVEN);
         // as EST does it: proof of possession first, then the process's validation reads the same CSR again
         assertThat(CsrFacts.of(csr).signatureValid()).isTrue();
 
@@ -25,7 +31,37 @@ class CsrFactsTest {
         PKCS10CertificationRequest forged = new PKCS10CertificationRequest(new CertificationRequest(
                 structure.getCertificationRequestInfo(), AlgorithmIdentifier.getInstance(structure.getSignatureAlgorithm()),
                 new DERBitString(signature)));
-        assertThat(CsrFacts.failsProofOfPossession(forged)).isTrue();
+        assertThat(CsrFacts.proofOfPossession(forged)).isEqualTo(CsrFacts.ProofOfPossession.FAILED);
         assertThat(CsrFacts.of(forged).signatureValid()).isFalse();
+    }
+
+    @Test
+    void aDsaKeyWithADomainOfThousandsOfBitsIsNotCheckedAndCostsNoTime() {
+        // checking it would compute y^q mod p on 30,000-bit numbers: about 18 s of CPU for one mail or EST request
+        PKCS10CertificationRequest csr = TestCsrs.csrWithDsaDomainBits("C=NL,O=Acme BV,CN=acme-api-client", 30_000);
+        CsrFacts facts = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> CsrFacts.of(csr));
+        assertThat(facts.signatureValid()).isFalse();
+        assertThat(facts.signatureCheckable()).isFalse();
+        assertThat(CsrFacts.proofOfPossession(csr)).isEqualTo(CsrFacts.ProofOfPossession.NOT_CHECKED);
+    }
+
+    @Test
+    void onlyKeysWhoseCheckCostsWhatARealKeysCostsAreChecked() throws Exception {
+        assertThat(CsrFacts.of(TestCsrs.csrWithExplicitCurve("C=NL,O=Acme BV,CN=acme", TestCsrs.ec("secp256r1"))).signatureCheckable())
+                .as("an EC key with its curve written out by the sender").isFalse();
+        assertThat(CsrFacts.proofOfPossession(TestCsrs.csr("C=NL,O=Acme BV,CN=acme", TestCsrs.rsaWithExponent(TestCsrs.rsa(2048), (1L << 33) + 1))))
+                .as("an RSA key with an exponent beyond 2^32").isEqualTo(CsrFacts.ProofOfPossession.NOT_CHECKED);
+        assertThat(CsrFacts.proofOfPossession(TestCsrs.csrWithRsaModulusBits("C=NL,O=Acme BV,CN=acme", 16_384)))
+                .as("an RSA key beyond 8192 bits").isEqualTo(CsrFacts.ProofOfPossession.NOT_CHECKED);
+
+        // the keys a client's tools make are checked, also those the policy refuses (the refusal names the key alone)
+        KeyPairGenerator dsa = KeyPairGenerator.getInstance("DSA");
+        dsa.initialize(2048);
+        for (KeyPair keys : List.of(dsa.generateKeyPair(), TestCsrs.ec("secp256r1"), TestCsrs.ec("secp521r1"), TestCsrs.rsa(2048))) {
+            String algorithm = keys.getPrivate().getAlgorithm();
+            PKCS10CertificationRequest csr = TestCsrs.csr("C=NL,O=Acme BV,CN=acme", keys,
+                    algorithm.equals("DSA") ? "SHA256withDSA" : algorithm.startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA");
+            assertThat(CsrFacts.of(csr).signatureValid()).as(CsrFacts.of(csr).keyDescription()).isTrue();
+        }
     }
 }

@@ -13,6 +13,11 @@ import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 
 import io.certdesk.authority.Crypto;
+import org.bouncycastle.asn1.x509.DSAParameter;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X962Parameters;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -219,6 +224,30 @@ public final class TestCsrs {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A CSR carrying a DSA key whose domain the sender chose: p and q odd numbers of {@code bits} bits, g 2, y 3, signed
+     * by another key. Checking such a key (y^q mod p) costs 18 s at 30,000 bits, minutes at 60,000.
+     */
+    public static PKCS10CertificationRequest csrWithDsaDomainBits(String subject, int bits) {
+        try {
+            BigInteger big = BigInteger.ONE.shiftLeft(bits - 1).add(BigInteger.valueOf(12_345));
+            SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_dsa,
+                    new DSAParameter(big.add(BigInteger.TWO.shiftLeft(bits / 2)), big, BigInteger.TWO)), new ASN1Integer(3));
+            return new PKCS10CertificationRequestBuilder(new X500Name(subject), spki)
+                    .build(new JcaContentSignerBuilder("SHA384withECDSA").setProvider(Crypto.provider()).build(p384().getPrivate()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CSR for the P-256 key {@code keys} with the curve written out (explicit parameters) instead of named. */
+    public static PKCS10CertificationRequest csrWithExplicitCurve(String subject, KeyPair keys) {
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        X9ECParameters curve = ECNamedCurveTable.getByName("P-256");
+        return csrWithKeyWrittenAs(subject, keys, new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey,
+                new X962Parameters(curve)), spki.getPublicKeyData().getBytes()), "SHA256withECDSA");
     }
 
     public static String pem(PKCS10CertificationRequest csr) {
