@@ -8,17 +8,17 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 import io.certdesk.authority.Asn1Nesting;
 
 /** X.509 certificates in a mail: PEM blocks in text or files, DER files, PKCS#7 bundles (.p7b/.p7c). */
 final class Certificates {
 
-    private static final Pattern PEM = Pattern.compile("-----BEGIN (CERTIFICATE|PKCS7)-----.*?-----END \\1-----", Pattern.DOTALL);
+    private static final List<String> PEM_TYPES = List.of("CERTIFICATE", "PKCS7");
 
     private Certificates() {
     }
@@ -28,11 +28,33 @@ final class Certificates {
         if (text == null) {
             return out;
         }
-        Matcher matcher = PEM.matcher(text);
-        while (matcher.find()) {
-            out.addAll(parse(matcher.group().getBytes(StandardCharsets.US_ASCII)));
+        // each block from its BEGIN line to the first END line of its type, found by plain search: a lazy pattern tried
+        // from every BEGIN line to the end of the text took time growing with the square of a text of BEGIN lines
+        Set<String> noEnd = new HashSet<>();
+        int from = 0;
+        while (true) {
+            int begin = -1;
+            String type = null;
+            for (String candidate : PEM_TYPES) {
+                int at = noEnd.contains(candidate) ? -1 : text.indexOf("-----BEGIN " + candidate + "-----", from);
+                if (at >= 0 && (begin < 0 || at < begin)) {
+                    begin = at;
+                    type = candidate;
+                }
+            }
+            if (type == null) {
+                return out;
+            }
+            String endLine = "-----END " + type + "-----";
+            int end = text.indexOf(endLine, begin + type.length() + 16);
+            if (end < 0) {
+                noEnd.add(type);  // nor after any later BEGIN line of this type
+                from = begin + 1;
+                continue;
+            }
+            from = end + endLine.length();
+            out.addAll(parse(text.substring(begin, from).getBytes(StandardCharsets.US_ASCII)));
         }
-        return out;
     }
 
     static List<byte[]> fromAttachment(IncomingMail.Attachment attachment) {

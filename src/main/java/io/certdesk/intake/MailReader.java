@@ -11,8 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.certdesk.authority.Fingerprints;
 import jakarta.mail.Address;
@@ -37,8 +35,6 @@ public final class MailReader {
     static final int MAX_BODY_CHARS = 256 * 1024;
     /** Where a key in the HTML beside the plain text was found (the plain text is what certdesk reads). */
     static final String HTML_ALTERNATIVE = "the mail's HTML text";
-    /** The address in a From header's angle brackets, when nothing else of the header can be read. */
-    private static final Pattern ANGLE_ADDRESS = Pattern.compile("<([^<>\\s]+@[^<>\\s]+)>\\s*$");
 
     private MailReader() {
     }
@@ -121,11 +117,11 @@ public final class MailReader {
             } catch (AddressException strictParseFailed) {
                 // fall through to the angle brackets
             }
-            Matcher brackets = ANGLE_ADDRESS.matcher(raw);
-            if (brackets.find()) {
+            int open = angleAddressStart(raw);
+            if (open >= 0) {
                 try {
-                    InternetAddress address = new InternetAddress(brackets.group(1), true);
-                    String name = decode(raw.substring(0, brackets.start()).trim()).replaceAll("\\p{Cntrl}+", " ").replace("\"", "").trim();
+                    InternetAddress address = new InternetAddress(raw.substring(open + 1, raw.stripTrailing().length() - 1), true);
+                    String name = decode(raw.substring(0, open).trim()).replaceAll("\\p{Cntrl}+", " ").replace("\"", "").trim();
                     address.setPersonal(name.isEmpty() ? null : name.length() > 200 ? name.substring(0, 200) : name, "UTF-8");
                     return address;
                 } catch (AddressException | UnsupportedEncodingException notAnAddress) {
@@ -134,6 +130,28 @@ public final class MailReader {
             }
         }
         return null;
+    }
+
+    /**
+     * Where the address in angle brackets at the end of a header starts ({@code <local@domain>}, nothing but blanks
+     * after it, no blank or bracket inside, an @ with something on both sides); -1 if the header does not end so.
+     * Found by plain search: a pattern for it took time growing with the square of a long header full of @ signs.
+     */
+    static int angleAddressStart(String header) {
+        String trimmed = header.stripTrailing();
+        if (!trimmed.endsWith(">")) {
+            return -1;
+        }
+        int open = trimmed.lastIndexOf('<');
+        if (open < 0) {
+            return -1;
+        }
+        String inside = trimmed.substring(open + 1, trimmed.length() - 1);
+        int at = inside.indexOf('@', 1);
+        if (at < 1 || at > inside.length() - 2 || inside.chars().anyMatch(c -> "<> \t\n\u000B\f\r".indexOf(c) >= 0)) {
+            return -1;
+        }
+        return open;
     }
 
     private static InternetAddress firstAddress(Address[] addresses) {

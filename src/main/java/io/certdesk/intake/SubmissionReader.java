@@ -20,8 +20,13 @@ public final class SubmissionReader {
     /** Public-key hashes of exposed keys kept per mail (each key in its encodings): the certificates they unlock are revoked. */
     static final int MAX_EXPOSED_KEY_HASHES = 300;
 
-    private static final Pattern FIELD = Pattern.compile(
-            "^[\\s>*•\\-]*([A-Za-z][A-Za-z .\\-_/]{1,40}?)\\s*[:=]\\s*(.+?)\\s*$", Pattern.MULTILINE);
+    /**
+     * A labelled field on one line ("Organization ID: acme-42", quoted or bulleted). Matched line by line: a pattern
+     * over the whole text whose leading blanks could span lines took time growing with the square of the number of
+     * empty lines (minutes for a 256 KB body of line breaks, on the thread that reads every client's mail).
+     */
+    private static final Pattern FIELD = Pattern.compile("[ \\t\\x0B\\f>*•\\-]*([A-Za-z][A-Za-z .\\-_/]{1,40}?)[ \\t\\x0B\\f]*[:=](.*)");
+    private static final Pattern LINE_BREAK = Pattern.compile("\\R");
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,}");
     private static final Pattern PRIVATE_KEY_PEM = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----");
     private static final Map<String, String> LABELS = Map.ofEntries(
@@ -47,10 +52,27 @@ public final class SubmissionReader {
         String environment = null;
         String revoke = null;
         String reason = null;
-        Matcher field = FIELD.matcher(body);
-        while (field.find()) {
+        String[] lines = LINE_BREAK.split(body, -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher field = FIELD.matcher(lines[i]);
+            if (!field.matches()) {
+                continue;
+            }
+            String rawValue = field.group(2).strip();
+            if (rawValue.isEmpty()) {
+                // "Organization ID:" with its value on the next line that is not blank
+                int next = i + 1;
+                while (next < lines.length && lines[next].isBlank()) {
+                    next++;
+                }
+                if (next == lines.length) {
+                    continue;
+                }
+                i = next;
+                rawValue = lines[next].strip();
+            }
             String label = LABELS.get(field.group(1).toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
-            String value = clean(field.group(2));
+            String value = clean(rawValue);
             if (label == null || value.isEmpty()) {
                 continue;
             }
@@ -190,6 +212,8 @@ public final class SubmissionReader {
     }
 
     private static String clean(String value) {
+        // a field's value is at most MAX_VALUE_LENGTH characters: a line of thousands is cut before it is cleaned
+        value = value.length() > 2 * MAX_VALUE_LENGTH ? value.substring(0, 2 * MAX_VALUE_LENGTH) : value;
         String cleaned = value.replaceAll("\\p{Cntrl}", " ").replaceAll("^[\"'`*_]+|[\"'`*_]+$", "").trim();
         return cleaned.length() > MAX_VALUE_LENGTH ? cleaned.substring(0, MAX_VALUE_LENGTH) : cleaned;
     }

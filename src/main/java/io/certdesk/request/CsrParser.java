@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.certdesk.authority.Asn1Nesting;
 
@@ -20,8 +18,8 @@ public final class CsrParser {
     /** The largest CSR accepted: an RSA 8192 request with a long subject stays far below it. */
     public static final int MAX_CSR_BYTES = 64 * 1024;
 
-    private static final Pattern PEM_BLOCK = Pattern.compile(
-            "-----BEGIN (NEW )?CERTIFICATE REQUEST-----(.*?)-----END (NEW )?CERTIFICATE REQUEST-----", Pattern.DOTALL);
+    private static final List<String> BEGIN = List.of("-----BEGIN CERTIFICATE REQUEST-----", "-----BEGIN NEW CERTIFICATE REQUEST-----");
+    private static final List<String> END = List.of("-----END CERTIFICATE REQUEST-----", "-----END NEW CERTIFICATE REQUEST-----");
 
     private CsrParser() {
     }
@@ -34,9 +32,21 @@ public final class CsrParser {
     /** Every PEM CSR block in the text, as DER; a block that is not valid base64 raises a format error. */
     public static List<byte[]> pemBlocks(String text) throws CsrFormatException {
         List<byte[]> blocks = new ArrayList<>();
-        Matcher matcher = PEM_BLOCK.matcher(text);
-        while (matcher.find()) {
-            String body = matcher.group(2).replaceAll("\\s+", "");
+        // each block from a BEGIN line to the first END line after it, found by plain search: a lazy pattern tried
+        // from every BEGIN line to the end of the text took time growing with the square of the text for a file of
+        // BEGIN lines without an END
+        int from = 0;
+        while (true) {
+            int[] begin = first(text, BEGIN, from);
+            if (begin == null) {
+                break;
+            }
+            int[] end = first(text, END, begin[1]);
+            if (end == null) {
+                break;
+            }
+            from = end[1];
+            String body = text.substring(begin[1], end[0]).replaceAll("\\s+", "");
             try {
                 blocks.add(Base64.getDecoder().decode(body));
             } catch (IllegalArgumentException e) {
@@ -48,6 +58,18 @@ public final class CsrParser {
             throw new CsrFormatException("The CSR's PEM block is incomplete: its BEGIN or END line is missing.");
         }
         return blocks;
+    }
+
+    /** Where the first of {@code markers} in {@code text} from {@code from} starts and ends; null if none is there. */
+    private static int[] first(String text, List<String> markers, int from) {
+        int[] found = null;
+        for (String marker : markers) {
+            int at = text.indexOf(marker, from);
+            if (at >= 0 && (found == null || at < found[0])) {
+                found = new int[] {at, at + marker.length()};
+            }
+        }
+        return found;
     }
 
     /** Parses one CSR, given as PEM text or DER bytes. */

@@ -201,4 +201,23 @@ class MailReaderTest {
         assertThat(mail.problems()).isEmpty();
         assertThat(SubmissionReader.read(mail).exposedKeyHashes()).contains(KEY_HASH);
     }
+
+    @Test
+    void aFromHeaderFullOfAtSignsIsReadAtOnce() throws Exception {
+        // no strict parser accepts it, so the reader looks for an address in angle brackets at its end
+        String raw = "From: x <" + "a@".repeat(40_000) + "\nTo: support@certdesk.test\nSubject: hi\nMessage-ID: <m2@acme.test>\n\nhello\n";
+        IncomingMail mail = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> mail(raw));
+        assertThat(mail.fromAddress()).isNull();
+    }
+
+    @Test
+    void theAddressInAngleBracketsAtAHeadersEndIsFoundAsBefore() {
+        assertThat(MailReader.angleAddressStart("Jane \"Roe <jane@acme.test>  ")).isEqualTo(10);
+        assertThat(MailReader.angleAddressStart("<a@@>")).isZero();
+        assertThat(MailReader.angleAddressStart("<@a>")).isEqualTo(-1);
+        assertThat(MailReader.angleAddressStart("<a@>")).isEqualTo(-1);
+        assertThat(MailReader.angleAddressStart("<a b@c>")).isEqualTo(-1);
+        assertThat(MailReader.angleAddressStart("<a@b> trailing")).isEqualTo(-1);
+        assertThat(MailReader.angleAddressStart("<x <a@b>")).isEqualTo(3);
+    }
 }

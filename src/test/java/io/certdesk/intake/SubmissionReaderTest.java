@@ -1,8 +1,10 @@
 package io.certdesk.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import io.certdesk.support.TestCsrs;
@@ -122,5 +124,48 @@ class SubmissionReaderTest {
         assertThat(submission.certificates()).isEmpty();
         assertThat(SubmissionReader.read(mail("Organization ID: acme-42\n", attachment("chain.cer", certificate))).certificates())
                 .hasSize(1);
+    }
+
+    @Test
+    void aFieldWhoseValueIsOnTheNextLineIsStillRead() {
+        Submission submission = SubmissionReader.read(mail("Organization ID:\n\n   acme-42\nEnvironment: qa\n"));
+        assertThat(submission.organizationId()).isEqualTo("acme-42");
+        assertThat(submission.environment()).isEqualTo("qa");
+    }
+
+    // the mail reader's thread reads every client's mail, one after the other: text built to make its search take time
+    // growing with the square of its length (minutes at the size a mail may have) must be read at once
+
+    @Test
+    void aBodyOfNothingButLineBreaksIsReadAtOnce() {
+        String body = "Organization ID: acme-42\r\nHello,\r\n" + "\r\n".repeat(131_072 - 20) + "Regards";
+        Submission submission = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> SubmissionReader.read(mail(body)));
+        assertThat(submission.organizationId()).isEqualTo("acme-42");
+    }
+
+    @Test
+    void aLineOfThousandsOfQuotesAfterALabelIsReadAtOnce() {
+        String body = "Organization ID: acme-42\nCompany: x" + "'".repeat(200_000) + "y\n";
+        Submission submission = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> SubmissionReader.read(mail(body)));
+        assertThat(submission.organizationId()).isEqualTo("acme-42");
+    }
+
+    @Test
+    void anAttachmentOfBeginLinesWithoutAnEndIsReadAtOnceAndSaidToBeIncomplete() {
+        byte[] csrFlood = "-----BEGIN CERTIFICATE REQUEST-----\n".repeat(28_000).getBytes(StandardCharsets.US_ASCII);
+        byte[] certificateFlood = ("-----BEGIN CERTIFICATE-----\n".repeat(18_000) + "-----BEGIN PKCS7-----\n".repeat(18_000))
+                .getBytes(StandardCharsets.US_ASCII);
+        Submission submission = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> SubmissionReader.read(mail("Organization ID: acme-42",
+                attachment("client.csr", csrFlood), attachment("chain.pem", certificateFlood))));
+        assertThat(submission.csrs()).isEmpty();
+        assertThat(submission.unreadableCsrs()).anyMatch(reason -> reason.contains("incomplete"));
+        assertThat(submission.certificates()).isEmpty();
+    }
+
+    @Test
+    void certificatesAreFoundAfterABeginLineOfTheOtherKindThatNeverEnds() throws Exception {
+        String certificate = TestPki.selfSignedLeaf("CN=partner-client").pem();
+        String text = "-----BEGIN PKCS7-----\nnever ends\n" + certificate + "-----BEGIN CERTIFICATE-----\nnot ended either\n";
+        assertThat(SubmissionReader.read(mail("chain:\n" + text)).certificates()).hasSize(1);
     }
 }

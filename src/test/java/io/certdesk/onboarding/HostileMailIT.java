@@ -112,4 +112,33 @@ class HostileMailIT extends EmbeddedCertdeskTest {
         Thread.sleep(1500);
         assertThat(MAILBOX.read(victim, "INBOX")).as("no mail to an injected Bcc").isEmpty();
     }
+
+    @Test
+    void aCsrWhoseDsaDomainTheSenderChoseIsRefusedAtOnceAndHoldsUpNoOne() throws Exception {
+        // checking this key's signature would cost minutes of CPU (y^q mod p on 60,000-bit numbers); a reply within
+        // the mailbox's wait proves it was never checked
+        String from = address("dsa-domain");
+        MAILBOX.send(Mailbox.from(from).body("Organization ID: hostile-1\nEnvironment: qa\n")
+                .attach("client.csr", TestCsrs.pem(TestCsrs.csrWithDsaDomainBits("C=NL,O=ACME BV,CN=hostile-1", 60_000)).getBytes()));
+        String client = address("after-dsa-domain");
+        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
+                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        Mailbox.Received refusal = MAILBOX.awaitOne(from);
+        assertThat(refusal.subject()).contains("refused");
+        assertThat(refusal.text()).contains("KEY_ALGORITHM_NOT_ALLOWED");
+        assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
+        assertNothingIssuedFor(from);
+    }
+
+    @Test
+    void aBodyOfLineBreaksDoesNotHoldUpTheNextClientsRequest() throws Exception {
+        // 256 KB of empty lines between two lines of text: a field search whose blanks could span lines took minutes
+        String from = address("line-breaks");
+        MAILBOX.sendRaw(headers(from, "hello", "text/plain; charset=UTF-8") + "Hello,\r\n" + "\r\n".repeat(130_000) + "Regards\r\n");
+        String client = address("after-line-breaks");
+        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
+                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        assertThat(MAILBOX.awaitOne(from).text()).contains("held no certificate signing request");
+        assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
+    }
 }
