@@ -2,8 +2,12 @@ package io.certdesk.web;
 
 import java.io.ByteArrayOutputStream;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.certdesk.authority.Pem;
 import io.certdesk.request.Quoted;
@@ -25,6 +29,8 @@ public class TrustBundleController {
     public static final String TRUST_STORE_PASSWORD = "changeit";
 
     private final TrustService trust;
+    /** The last store built per environment and type; only environments that exist get one. */
+    private final Map<String, Built> stores = new ConcurrentHashMap<>();
 
     public TrustBundleController(TrustService trust) {
         this.trust = trust;
@@ -53,6 +59,27 @@ public class TrustBundleController {
 
     private ResponseEntity<byte[]> store(String environment, String type) throws Exception {
         List<X509Certificate> bundle = trust.bundle(environment);
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        for (X509Certificate ca : bundle) {
+            digest.update(digest.digest(ca.getEncoded()));
+        }
+        String contents = HexFormat.of().formatHex(digest.digest());
+        // a PKCS#12 store costs two password derivations of 10,000 rounds each: built once per bundle, not per request
+        Built built = stores.get(environment + "/" + type);
+        if (built == null || !built.contents().equals(contents)) {
+            built = new Built(contents, build(environment, type, bundle));
+            stores.put(environment + "/" + type, built);
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header("Content-Disposition", "attachment; filename=\"" + environment + "-trust-bundle." + (type.equals("JKS") ? "jks" : "p12") + "\"")
+                .body(built.bytes());
+    }
+
+    /** A trust store as served, with the SHA-256 over its certificates' hashes it was built from. */
+    private record Built(String contents, byte[] bytes) {
+    }
+
+    private static byte[] build(String environment, String type, List<X509Certificate> bundle) throws Exception {
         KeyStore store = KeyStore.getInstance(type);
         store.load(null, null);
         for (int i = 0; i < bundle.size(); i++) {
@@ -60,8 +87,6 @@ public class TrustBundleController {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         store.store(out, TRUST_STORE_PASSWORD.toCharArray());
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .header("Content-Disposition", "attachment; filename=\"" + environment + "-trust-bundle." + (type.equals("JKS") ? "jks" : "p12") + "\"")
-                .body(out.toByteArray());
+        return out.toByteArray();
     }
 }
