@@ -111,6 +111,9 @@ public final class CertificateAuthority {
 
     /** Whether this CA's key signed the certificate. */
     public boolean signed(X509Certificate issued) {
+        if (!Crypto.signatureParametersBounded(issued)) {
+            return false;
+        }
         try {
             ContentVerifierProvider verifier = ecVerifyingKey != null
                     ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder()).build(ecVerifyingKey)

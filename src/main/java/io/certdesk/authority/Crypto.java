@@ -1,10 +1,13 @@
 package io.certdesk.authority;
 
+import java.io.IOException;
+import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -12,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /** The BouncyCastle provider, registered once: it verifies and signs EC several times faster than the JDK's. */
@@ -34,6 +42,37 @@ public final class Crypto {
 
     public static Provider provider() {
         return PROVIDER;
+    }
+
+    /** The longest RSASSA-PSS salt a signature is checked with: a salt is shorter than the modulus (8192 bits at most). */
+    public static final int MAX_PSS_SALT_BYTES = 1024;
+
+    /**
+     * Whether a signature's parameters ask for no more work than a real signature's: an RSASSA-PSS salt longer than
+     * {@value #MAX_PSS_SALT_BYTES} bytes is not checked (BouncyCastle allocates the salt's length before it looks at
+     * the signature, and a sender's salt of 2^31 bytes runs the heap out). Unreadable parameters are not checked either.
+     */
+    public static boolean signatureParametersBounded(AlgorithmIdentifier signature) {
+        if (!PKCSObjectIdentifiers.id_RSASSA_PSS.equals(signature.getAlgorithm())) {
+            return true;
+        }
+        try {
+            return RSASSAPSSparams.getInstance(signature.getParameters()).getSaltLength()
+                    .compareTo(BigInteger.valueOf(MAX_PSS_SALT_BYTES)) <= 0;
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    /** The same for a certificate's signature, as the JDK reads it. */
+    public static boolean signatureParametersBounded(X509Certificate certificate) {
+        try {
+            byte[] parameters = certificate.getSigAlgParams();
+            return signatureParametersBounded(new AlgorithmIdentifier(new ASN1ObjectIdentifier(certificate.getSigAlgOID()),
+                    parameters == null ? null : ASN1Primitive.fromByteArray(parameters)));
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
     }
 
     /**

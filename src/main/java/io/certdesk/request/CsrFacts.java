@@ -226,7 +226,10 @@ public record CsrFacts(
         try {
             if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm) || PKCSObjectIdentifiers.id_RSASSA_PSS.equals(algorithm)) {
                 RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
-                return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
+                BigInteger exponent = rsa.getPublicExponent();
+                // with the exponent 1 the "signature" is the padded hash itself: anyone makes it for any modulus
+                return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && exponent.bitLength() <= 32
+                        && exponent.testBit(0) && exponent.compareTo(BigInteger.valueOf(3)) >= 0;
             }
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
                 ASN1Encodable parameters = spki.getAlgorithm().getParameters();
@@ -305,6 +308,9 @@ public record CsrFacts(
 
     private static boolean verify(PKCS10CertificationRequest csr) {
         try {
+            if (!Crypto.signatureParametersBounded(csr.getSignatureAlgorithm())) {
+                return false;
+            }
             // an EC key through BouncyCastle's own API shares the named curve's precomputed generator multiples
             // across requests (twice as fast as through the JCA, which rebuilds them for every key)
             SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();

@@ -702,7 +702,14 @@ class EstIT extends EmbeddedCertdeskTest {
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.body()).contains("KEY_NOT_ALLOWED").doesNotContain(victim.serial()).doesNotContain("KEY_REUSED");
 
-        // a DSA key whose domain the client chose: checking it would cost a minute of CPU per request
+        // the victim's modulus with the exponent 1: the "signature" is the request's padded hash, which anyone writes
+        Files.writeString(client.resolve("one.b64"), Base64.getEncoder().encodeToString(
+                TestCsrs.csrForgedWithExponentOne("C=NL,O=ACME BV,OU=API Client,CN=est-rsa-prober", victims.getModulus()).getEncoded()));
+        answer = curl("simplereenroll", "one.b64", true);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("KEY_NOT_ALLOWED").doesNotContain(victim.serial()).doesNotContain("KEY_REUSED");
+
+        // a DSA key whose domain the client chose: checking it would cost 18 s of CPU per request
         Files.writeString(client.resolve("dsa.b64"), Base64.getEncoder().encodeToString(
                 TestCsrs.csrWithDsaDomainBits("C=NL,O=ACME BV,OU=API Client,CN=est-rsa-prober", 30_000).getEncoded()));
         long started = System.nanoTime();

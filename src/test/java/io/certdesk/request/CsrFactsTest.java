@@ -64,4 +64,26 @@ class CsrFactsTest {
             assertThat(CsrFacts.of(csr).signatureValid()).as(CsrFacts.of(csr).keyDescription()).isTrue();
         }
     }
+
+    @Test
+    void anRsaKeyWithTheExponentOneProvesNothingThoughItsSignatureAddsUp() {
+        // with e = 1 anyone writes a "signature" for anyone's modulus: the padded hash of the request
+        KeyPair victim = TestCsrs.rsa(2048);
+        PKCS10CertificationRequest forged = TestCsrs.csrForgedWithExponentOne("C=NL,O=Acme BV,CN=acme",
+                ((java.security.interfaces.RSAPublicKey) victim.getPublic()).getModulus());
+        assertThat(CsrFacts.proofOfPossession(forged)).isEqualTo(CsrFacts.ProofOfPossession.NOT_CHECKED);
+        assertThat(CsrFacts.of(forged).signatureValid()).isFalse();
+        // and an exponent of 3, which only the key's holder signs with, is still checked
+        assertThat(CsrFacts.proofOfPossession(TestCsrs.csr("C=NL,O=Acme BV,CN=acme", TestCsrs.rsaWithExponent(TestCsrs.rsa(2048), 3))))
+                .isEqualTo(CsrFacts.ProofOfPossession.PROVEN);
+    }
+
+    @Test
+    void aPssSaltOfGigabytesIsNotAllocatedToCheckTheSignature() {
+        // the verifier allocates the salt's length before it reads the signature: 2^31 bytes ran the heap out
+        PKCS10CertificationRequest csr = TestCsrs.csrWithPssSalt("C=NL,O=Acme BV,CN=acme", TestCsrs.rsa2048(), Integer.MAX_VALUE - 1000);
+        assertThat(CsrFacts.proofOfPossession(csr)).isEqualTo(CsrFacts.ProofOfPossession.FAILED);
+        assertThat(CsrFacts.proofOfPossession(TestCsrs.csr("C=NL,O=Acme BV,CN=acme", TestCsrs.rsa2048(), "SHA256withRSAandMGF1")))
+                .as("a real RSASSA-PSS signature").isEqualTo(CsrFacts.ProofOfPossession.PROVEN);
+    }
 }

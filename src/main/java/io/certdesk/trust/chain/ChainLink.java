@@ -6,6 +6,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Date;
 
+import io.certdesk.authority.Crypto;
 import io.certdesk.request.Quoted;
 
 /**
@@ -55,7 +56,7 @@ public record ChainLink(X509Certificate certificate, int depth, Date now) {
      * of certificates named like the issuer.
      */
     public static boolean signedBy(X509Certificate c, PublicKey issuerKey) {
-        if (!worthVerifying(issuerKey)) {
+        if (!worthVerifying(issuerKey) || !Crypto.signatureParametersBounded(c)) {
             return false;
         }
         try {
