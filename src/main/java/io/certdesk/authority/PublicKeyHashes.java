@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -22,6 +23,7 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ECPoint;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.math.ec.ECPoint;
 
@@ -148,7 +150,7 @@ public final class PublicKeyHashes {
         if (primitive instanceof ASN1ObjectIdentifier oid) {
             return ECNamedCurveTable.getByOID(oid) == null ? null : CurveNames.TABLE.canonical.getOrDefault(oid, oid);
         }
-        if (!(primitive instanceof ASN1Sequence)) {
+        if (!(primitive instanceof ASN1Sequence sequence) || !CurveNames.TABLE.couldBeNamed(sequence)) {
             return null;
         }
         X9ECParameters explicit = X9ECParameters.getInstance(primitive);
@@ -180,6 +182,9 @@ public final class PublicKeyHashes {
 
         final Map<ASN1ObjectIdentifier, ASN1ObjectIdentifier> canonical = new HashMap<>();
         final Map<List<Object>, ASN1ObjectIdentifier> byParameters = new HashMap<>();
+        /** The largest order and the longest encoding (base point uncompressed, with its seed) of any named curve. */
+        private int maxOrderBits;
+        private int maxEncodedLength;
 
         private CurveNames() {
             for (Enumeration<?> names = ECNamedCurveTable.getNames(); names.hasMoreElements(); ) {
@@ -188,6 +193,13 @@ public final class PublicKeyHashes {
                 ASN1ObjectIdentifier oid = ECNamedCurveTable.getOID(name);
                 if (curve != null && oid != null) {
                     byParameters.merge(parametersOf(curve), oid, (a, b) -> a.getId().compareTo(b.getId()) <= 0 ? a : b);
+                    maxOrderBits = Math.max(maxOrderBits, curve.getN().bitLength());
+                    try {
+                        maxEncodedLength = Math.max(maxEncodedLength, new X9ECParameters(curve.getCurve(), new X9ECPoint(curve.getG(), false),
+                                curve.getN(), curve.getH(), curve.getSeed()).getEncoded(ASN1Encoding.DER).length);
+                    } catch (IOException unencodable) {
+                        throw new IllegalStateException(unencodable);
+                    }
                 }
             }
             for (Enumeration<?> names = ECNamedCurveTable.getNames(); names.hasMoreElements(); ) {
@@ -197,6 +209,22 @@ public final class PublicKeyHashes {
                 if (curve != null && oid != null) {
                     canonical.put(oid, byParameters.get(parametersOf(curve)));
                 }
+            }
+        }
+
+        /**
+         * Whether written-out parameters are small enough to be a named curve's: reading them multiplies the base point
+         * by the order (whenever the cofactor is not 1), and a sender's order of a million bits cost seconds.
+         */
+        boolean couldBeNamed(ASN1Sequence parameters) {
+            try {
+                // ECParameters: version, fieldID, curve, base, order, cofactor (optional)
+                return parameters.getEncoded(ASN1Encoding.DER).length <= maxEncodedLength + 16 && parameters.size() >= 5
+                        && parameters.getObjectAt(4) instanceof ASN1Integer order && order.getValue().bitLength() <= maxOrderBits
+                        && (parameters.size() < 6 || parameters.getObjectAt(5) instanceof ASN1Integer cofactor
+                                && cofactor.getValue().bitLength() <= 16);
+            } catch (IOException unencodable) {
+                return false;
             }
         }
 

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.KeyPair;
 
 import io.certdesk.support.TestCsrs;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ECPoint;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.junit.jupiter.api.Test;
 
@@ -84,5 +88,22 @@ class PublicKeyHashesTest {
     void anotherKeyHasAnotherId() {
         assertThat(PublicKeyHashes.keyId(spki(TestCsrs.rsa(2048)))).isNotEqualTo(PublicKeyHashes.keyId(spki(RSA)));
         assertThat(PublicKeyHashes.keyId(spki(TestCsrs.ec("secp384r1")))).isNotEqualTo(PublicKeyHashes.keyId(spki(EC)));
+    }
+
+    @Test
+    void curveParametersWithAnOrderOfAMillionBitsAreNotRead() throws Exception {
+        // reading them would multiply the base point by the order: seconds for one key in a CSR or in a mailed key
+        ASN1Sequence parameters = TestCsrs.explicitCurveWithOrderBits(1_000_000);
+        SubjectPublicKeyInfo key = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, parameters),
+                ECNamedCurveTable.getByName("P-521").getG().getEncoded(false));
+        long started = System.nanoTime();
+        assertThat(PublicKeyHashes.namedCurve(parameters)).isNull();
+        PublicKeyHashes.ofEveryEncoding(key);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(1));
+
+        // a named curve written out, as openssl ec -param_enc explicit writes it, is still that curve
+        X9ECParameters p384 = ECNamedCurveTable.getByName("P-384");
+        assertThat(PublicKeyHashes.namedCurve(ASN1Sequence.getInstance(new X9ECParameters(p384.getCurve(), new X9ECPoint(p384.getG(), false),
+                p384.getN(), p384.getH(), p384.getSeed()).getEncoded(ASN1Encoding.DER)))).isEqualTo(ECNamedCurveTable.getOID("P-384"));
     }
 }

@@ -2,6 +2,7 @@ package io.certdesk.onboarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -140,5 +141,23 @@ class HostileMailIT extends EmbeddedCertdeskTest {
                 + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
         assertThat(MAILBOX.awaitOne(from).text()).contains("held no certificate signing request");
         assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
+    }
+
+    @Test
+    void privateKeysOnCurvesOfTheSendersMakingDoNotHoldUpTheNextClientsRequest() throws Exception {
+        // every mail is searched for private keys; each of these names a curve whose order has 1.5 million bits, and
+        // reading such a curve multiplied its base point by that order: 7 s of CPU per key
+        String from = address("curve-keys");
+        byte[] key = TestCsrs.ecPrivateKeyPem(TestCsrs.explicitCurveWithOrderBits(1_500_000)).getBytes(StandardCharsets.US_ASCII);
+        Mailbox.Draft mail = Mailbox.from(from).subject("our keys").body("Hello");
+        for (int i = 1; i <= 5; i++) {
+            mail = mail.attach("key-" + i + ".pem", key);
+        }
+        MAILBOX.send(mail);
+        String client = address("after-curve-keys");
+        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
+                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
+        assertNothingIssuedFor(from);
     }
 }

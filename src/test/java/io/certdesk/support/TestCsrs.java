@@ -7,29 +7,38 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.util.Arrays;
 
 import io.certdesk.authority.Crypto;
-import org.bouncycastle.asn1.x509.DSAParameter;
-import org.bouncycastle.asn1.x9.ECNamedCurveTable;
-import org.bouncycastle.asn1.x9.X962Parameters;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.DSAParameter;
+import org.bouncycastle.asn1.x509.DigestInfo;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X962Parameters;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ECPoint;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -270,4 +279,101 @@ public final class TestCsrs {
         return out.toString();
     }
 
+
+    /**
+     * A CSR for anyone's RSA modulus with the exponent 1, "signed" without a private key: with e = 1 the signature is
+     * the padded hash of the request itself (PKCS#1 v1.5, SHA-256).
+     */
+    public static PKCS10CertificationRequest csrForgedWithExponentOne(String subject, BigInteger modulus) {
+        SubjectPublicKeyInfo key;
+        try {
+            key = new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                    new RSAPublicKey(modulus, BigInteger.ONE));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        int length = (modulus.bitLength() + 7) / 8;
+        return new PKCS10CertificationRequestBuilder(new X500Name(subject), key).build(new RecordingSigner(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE), tbs -> {
+                    try {
+                        byte[] digestInfo = new DigestInfo(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE),
+                                MessageDigest.getInstance("SHA-256").digest(tbs)).getEncoded(ASN1Encoding.DER);
+                        byte[] padded = new byte[length];
+                        padded[1] = 1;
+                        Arrays.fill(padded, 2, length - digestInfo.length - 1, (byte) 0xff);
+                        System.arraycopy(digestInfo, 0, padded, length - digestInfo.length, digestInfo.length);
+                        return padded;
+                    } catch (IOException | GeneralSecurityException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+    }
+
+    /** A CSR for {@code keys} (RSA) whose signature algorithm is RSASSA-PSS with a salt of {@code saltLength} bytes. */
+    public static PKCS10CertificationRequest csrWithPssSalt(String subject, KeyPair keys, int saltLength) {
+        return new PKCS10CertificationRequestBuilder(new X500Name(subject), SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()))
+                .build(pssSignerWithSalt(saltLength));
+    }
+
+    /** A signer that writes RSASSA-PSS (SHA-256) with a salt of {@code saltLength} bytes and signs nothing (zeros). */
+    public static ContentSigner pssSignerWithSalt(int saltLength) {
+        AlgorithmIdentifier sha256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
+        return new RecordingSigner(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSASSA_PSS, new RSASSAPSSparams(sha256,
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.id_mgf1, sha256), new ASN1Integer(saltLength), new ASN1Integer(1))),
+                tbs -> new byte[256]);
+    }
+
+    /**
+     * EC parameters written out: P-521's field, equation and base point with an order of {@code orderBits} bits of the
+     * sender's choosing and the cofactor 2. Reading such parameters multiplies the base point by the order.
+     */
+    public static ASN1Sequence explicitCurveWithOrderBits(int orderBits) {
+        X9ECParameters p521 = ECNamedCurveTable.getByName("P-521");
+        BigInteger order = new BigInteger(orderBits, new java.util.Random(orderBits)).setBit(orderBits - 1).setBit(0);
+        try {
+            // as read from a sender's bytes, not the objects they were made from
+            return ASN1Sequence.getInstance(new X9ECParameters(p521.getCurve(), new X9ECPoint(p521.getG(), false), order, BigInteger.TWO)
+                    .getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A PEM "EC PRIVATE KEY" (SEC 1) whose parameters are {@code parameters}, private value 1. */
+    public static String ecPrivateKeyPem(ASN1Sequence parameters) {
+        try {
+            byte[] der = new org.bouncycastle.asn1.sec.ECPrivateKey(521, BigInteger.ONE, parameters).getEncoded(ASN1Encoding.DER);
+            return "-----BEGIN EC PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(der)
+                    + "\n-----END EC PRIVATE KEY-----\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A content signer that returns what {@code sign} makes of the bytes to be signed. */
+    private static final class RecordingSigner implements ContentSigner {
+        private final AlgorithmIdentifier algorithm;
+        private final java.util.function.Function<byte[], byte[]> sign;
+        private final java.io.ByteArrayOutputStream tbs = new java.io.ByteArrayOutputStream();
+
+        RecordingSigner(AlgorithmIdentifier algorithm, java.util.function.Function<byte[], byte[]> sign) {
+            this.algorithm = algorithm;
+            this.sign = sign;
+        }
+
+        @Override
+        public AlgorithmIdentifier getAlgorithmIdentifier() {
+            return algorithm;
+        }
+
+        @Override
+        public java.io.OutputStream getOutputStream() {
+            return tbs;
+        }
+
+        @Override
+        public byte[] getSignature() {
+            return sign.apply(tbs.toByteArray());
+        }
+    }
 }
