@@ -19,7 +19,7 @@ final class KeyMarkers {
     /** " PRIVATE KEY-----" base64-encoded at each of the three byte offsets it can fall on. */
     private static final List<String> BASE64_BEGIN = base64Forms(" PRIVATE KEY-----");
     private static final Pattern KEY_FILE_NAME = Pattern.compile(
-            "name\\s*\\*?=\\s*\"?[^\"\\r\\n;]*\\.(key|p12|pfx|p8)\"?\\s*(;|\\r|\\n|$)", Pattern.CASE_INSENSITIVE);
+            "name\\s*\\*?=\\s*\"?[^\"\\r\\n;]{0,255}\\.(key|p12|pfx|p8)\"?\\s*(;|\\r|\\n|$)", Pattern.CASE_INSENSITIVE);
     private static final Pattern KEY_CONTENT_TYPE = Pattern.compile("content-type:\\s*application/(x-)?pkcs(12|8)",
             Pattern.CASE_INSENSITIVE);
 

@@ -126,7 +126,10 @@ public class RequestService {
                                 + "-subj \"/C=NL/O=Your Company Name/OU=API Client/CN=your-organization-id\""));
                     }
                 }
-                compromisedKey(facts, findings);
+                if (facts.signatureValid()) {
+                    // whether a key is known to be compromised is told only to whoever proves to hold it
+                    compromisedKey(facts, findings);
+                }
                 List<String> renewed = renewals(request, claims, subject, facts, findings);
                 strangerToOrganization(claims, findings);
                 repository.recordRenewal(requestId, renewed);

@@ -1,11 +1,14 @@
 package io.certdesk.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 
 import io.certdesk.support.TestCsrs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -68,5 +71,13 @@ class KeyMarkersTest {
             default -> headers + "Hello, please sign my key request.";
         };
         assertThat(KeyMarkers.found(raw.getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(expected);
+    }
+
+    @Test
+    void aLineOfNameAssignmentsIsSearchedInLinearTime() {
+        // a mail that failed intake is searched whole (up to 10 MB); a search from every "name=" to the line's end
+        // took 1.6 s for 80 KB of them, minutes for a megabyte
+        byte[] raw = ("From: a@acme.test\r\n\r\n" + "name=".repeat(400_000)).getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> KeyMarkers.found(raw))).isFalse();
     }
 }
