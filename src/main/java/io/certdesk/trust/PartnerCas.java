@@ -28,7 +28,7 @@ public class PartnerCas {
     }
 
     public List<PartnerCa> forEnvironment(String environment) {
-        return jdbc.sql("select * from partner_ca where environment = ? order by approved_at").param(environment)
+        return jdbc.sql("select * from partner_ca where environment = ? order by approved_at, fingerprint").param(environment)
                 .query((rs, n) -> new PartnerCa(rs.getString("environment"), rs.getString("fingerprint"),
                         rs.getString("organization_id"), rs.getString("subject"), parse(rs.getString("certificate_pem")),
                         rs.getString("approved_by"), rs.getTimestamp("approved_at").toInstant())).list();

@@ -1,6 +1,8 @@
 package io.certdesk.web;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -64,12 +66,10 @@ public class TrustBundleController {
             digest.update(digest.digest(ca.getEncoded()));
         }
         String contents = HexFormat.of().formatHex(digest.digest());
-        // a PKCS#12 store costs two password derivations of 10,000 rounds each: built once per bundle, not per request
-        Built built = stores.get(environment + "/" + type);
-        if (built == null || !built.contents().equals(contents)) {
-            built = new Built(contents, build(environment, type, bundle));
-            stores.put(environment + "/" + type, built);
-        }
+        // a PKCS#12 store costs two password derivations of 10,000 rounds each: built once per bundle, not per request,
+        // and once when many downloads come at the same time
+        Built built = stores.compute(environment + "/" + type, (key, cached) -> cached != null && cached.contents().equals(contents)
+                ? cached : new Built(contents, build(environment, type, bundle)));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .header("Content-Disposition", "attachment; filename=\"" + environment + "-trust-bundle." + (type.equals("JKS") ? "jks" : "p12") + "\"")
                 .body(built.bytes());
@@ -79,7 +79,15 @@ public class TrustBundleController {
     private record Built(String contents, byte[] bytes) {
     }
 
-    private static byte[] build(String environment, String type, List<X509Certificate> bundle) throws Exception {
+    private static byte[] build(String environment, String type, List<X509Certificate> bundle) {
+        try {
+            return write(environment, type, bundle);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("the " + type + " trust store could not be written", e);
+        }
+    }
+
+    private static byte[] write(String environment, String type, List<X509Certificate> bundle) throws GeneralSecurityException, IOException {
         KeyStore store = KeyStore.getInstance(type);
         store.load(null, null);
         for (int i = 0; i < bundle.size(); i++) {
