@@ -5,6 +5,8 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERNull;
@@ -182,9 +185,10 @@ public final class PublicKeyHashes {
 
         final Map<ASN1ObjectIdentifier, ASN1ObjectIdentifier> canonical = new HashMap<>();
         final Map<List<Object>, ASN1ObjectIdentifier> byParameters = new HashMap<>();
-        /** The largest order and the longest encoding (base point uncompressed, with its seed) of any named curve. */
-        private int maxOrderBits;
+        /** The longest encoding of any named curve (base point uncompressed, with its seed). */
         private int maxEncodedLength;
+        /** Each named curve's field as written, a, b and order. */
+        private final Set<List<Object>> namedFieldsEquationsAndOrders = new HashSet<>();
 
         private CurveNames() {
             for (Enumeration<?> names = ECNamedCurveTable.getNames(); names.hasMoreElements(); ) {
@@ -193,10 +197,11 @@ public final class PublicKeyHashes {
                 ASN1ObjectIdentifier oid = ECNamedCurveTable.getOID(name);
                 if (curve != null && oid != null) {
                     byParameters.merge(parametersOf(curve), oid, (a, b) -> a.getId().compareTo(b.getId()) <= 0 ? a : b);
-                    maxOrderBits = Math.max(maxOrderBits, curve.getN().bitLength());
                     try {
-                        maxEncodedLength = Math.max(maxEncodedLength, new X9ECParameters(curve.getCurve(), new X9ECPoint(curve.getG(), false),
-                                curve.getN(), curve.getH(), curve.getSeed()).getEncoded(ASN1Encoding.DER).length);
+                        byte[] written = new X9ECParameters(curve.getCurve(), new X9ECPoint(curve.getG(), false),
+                                curve.getN(), curve.getH(), curve.getSeed()).getEncoded(ASN1Encoding.DER);
+                        maxEncodedLength = Math.max(maxEncodedLength, written.length);
+                        namedFieldsEquationsAndOrders.add(fieldEquationAndOrder(ASN1Sequence.getInstance(written)));
                     } catch (IOException unencodable) {
                         throw new IllegalStateException(unencodable);
                     }
@@ -213,18 +218,37 @@ public final class PublicKeyHashes {
         }
 
         /**
-         * Whether written-out parameters are small enough to be a named curve's: reading them multiplies the base point
-         * by the order (whenever the cofactor is not 1), and a sender's order of a million bits cost seconds.
+         * Whether written-out parameters name a known curve's field, equation and order, read from the ASN.1 alone:
+         * only then is the base point decoded. Decoding it multiplies it by the order whenever the cofactor is not 1,
+         * and a sender's curve (an order of a million bits, or a big cofactor on a field of 1,000 bits) cost
+         * milliseconds to seconds for each of the many keys one mail can carry.
          */
         boolean couldBeNamed(ASN1Sequence parameters) {
             try {
-                // ECParameters: version, fieldID, curve, base, order, cofactor (optional)
-                return parameters.getEncoded(ASN1Encoding.DER).length <= maxEncodedLength + 16 && parameters.size() >= 5
-                        && parameters.getObjectAt(4) instanceof ASN1Integer order && order.getValue().bitLength() <= maxOrderBits
-                        && (parameters.size() < 6 || parameters.getObjectAt(5) instanceof ASN1Integer cofactor
-                                && cofactor.getValue().bitLength() <= 16);
+                if (parameters.getEncoded(ASN1Encoding.DER).length > maxEncodedLength + 16) {
+                    return false;
+                }
             } catch (IOException unencodable) {
                 return false;
+            }
+            List<Object> curve = fieldEquationAndOrder(parameters);
+            return curve != null && namedFieldsEquationsAndOrders.contains(curve)
+                    && (parameters.size() < 6 || parameters.getObjectAt(5) instanceof ASN1Integer cofactor
+                            && cofactor.getValue().bitLength() <= 16);
+        }
+
+        /** ECParameters (version, fieldID, curve, base, order, cofactor): the field as written, a, b and the order. */
+        static List<Object> fieldEquationAndOrder(ASN1Sequence parameters) {
+            try {
+                if (parameters.size() < 5 || !(parameters.getObjectAt(4) instanceof ASN1Integer order)) {
+                    return null;
+                }
+                ASN1Sequence equation = ASN1Sequence.getInstance(parameters.getObjectAt(2));
+                return List.of(HexFormat.of().formatHex(parameters.getObjectAt(1).toASN1Primitive().getEncoded(ASN1Encoding.DER)),
+                        new BigInteger(1, ASN1OctetString.getInstance(equation.getObjectAt(0)).getOctets()),
+                        new BigInteger(1, ASN1OctetString.getInstance(equation.getObjectAt(1)).getOctets()), order.getValue());
+            } catch (IOException | RuntimeException unreadable) {
+                return null;
             }
         }
 

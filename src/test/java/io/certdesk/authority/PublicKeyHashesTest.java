@@ -101,6 +101,14 @@ class PublicKeyHashesTest {
         PublicKeyHashes.ofEveryEncoding(key);
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(1));
 
+        // an order no larger than a named curve's, on a named curve's field: still the sender's curve, still not read
+        ASN1Sequence small = TestCsrs.explicitCurveWithOrderBits(570);
+        started = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            assertThat(PublicKeyHashes.namedCurve(small)).isNull();
+        }
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("100 keys").isLessThan(java.time.Duration.ofSeconds(1));
+
         // a named curve written out, as openssl ec -param_enc explicit writes it, is still that curve
         X9ECParameters p384 = ECNamedCurveTable.getByName("P-384");
         assertThat(PublicKeyHashes.namedCurve(ASN1Sequence.getInstance(new X9ECParameters(p384.getCurve(), new X9ECPoint(p384.getG(), false),
