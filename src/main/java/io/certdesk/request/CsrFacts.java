@@ -312,11 +312,13 @@ public record CsrFacts(
                 return false;
             }
             // an EC key through BouncyCastle's own API shares the named curve's precomputed generator multiples
-            // across requests (twice as fast as through the JCA, which rebuilds them for every key)
+            // across requests (twice as fast as through the JCA, which rebuilds them for every key); other keys go to
+            // the JDK's providers, which read an RSA key without BouncyCastle's primality tests of the modulus (a prime
+            // 8192-bit "modulus" cost half a second a CSR)
             SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
             return csr.isSignatureValid(X9ObjectIdentifiers.id_ecPublicKey.equals(key.getAlgorithm().getAlgorithm())
                     ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder()).build(PublicKeyFactory.createKey(key))
-                    : new JcaContentVerifierProviderBuilder().setProvider(Crypto.provider()).build(key));
+                    : new JcaContentVerifierProviderBuilder().build(key));
         } catch (Exception | StackOverflowError unverifiable) {
             return false;
         }

@@ -3,15 +3,24 @@ package io.certdesk.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 
 import io.certdesk.support.TestCsrs;
-import org.bouncycastle.asn1.pkcs.CertificationRequest;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.agreement.DHStandardGroups;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +94,23 @@ class CsrFactsTest {
         assertThat(CsrFacts.proofOfPossession(csr)).isEqualTo(CsrFacts.ProofOfPossession.FAILED);
         assertThat(CsrFacts.proofOfPossession(TestCsrs.csr("C=NL,O=Acme BV,CN=acme", TestCsrs.rsa2048(), "SHA256withRSAandMGF1")))
                 .as("a real RSASSA-PSS signature").isEqualTo(CsrFacts.ProofOfPossession.PROVEN);
+    }
+
+    @Test
+    void anRsaModulusThatIsPrimeCostsNoMoreThanARealOne() throws Exception {
+        // a prime "modulus" of 8192 bits (RFC 3526's largest group): reading it as a key ran primality tests, half a
+        // second of CPU for every CSR a sender mails
+        BigInteger prime = DHStandardGroups.rfc3526_8192.getP();
+        SubjectPublicKeyInfo key = new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption,
+                DERNull.INSTANCE), new RSAPublicKey(prime, BigInteger.valueOf(65537)));
+        PKCS10CertificationRequest csr = new PKCS10CertificationRequest(new CertificationRequest(new CertificationRequestInfo(
+                new X500Name("C=NL,O=Acme BV,CN=acme"), key, new DERSet()),
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE),
+                new DERBitString(new byte[1024])));
+        long started = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            assertThat(CsrFacts.proofOfPossession(csr)).isEqualTo(CsrFacts.ProofOfPossession.FAILED);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("ten CSRs").isLessThan(Duration.ofSeconds(2));
     }
 }
