@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.List;
 
 import io.certdesk.authority.Crypto;
+import io.certdesk.support.TestCsrs;
 import io.certdesk.support.TestPki;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -83,5 +84,15 @@ class ChainCheckTest {
         }
         return new JcaX509CertificateConverter().setProvider(Crypto.provider()).getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(Crypto.provider()).build(issuerKeys.getPrivate())));
+    }
+
+    @Test
+    void aPartnerKeyWithTheExponentOneSignsNothing() throws Exception {
+        // with e = 1 anyone writes a certificate "signed" by that key: its signature is the padded hash itself
+        BigInteger modulus = ((java.security.interfaces.RSAPublicKey) TestCsrs.rsa2048().getPublic()).getModulus();
+        java.security.PublicKey one = java.security.KeyFactory.getInstance("RSA", Crypto.provider())
+                .generatePublic(new java.security.spec.RSAPublicKeySpec(modulus, BigInteger.ONE));
+        assertThat(io.certdesk.trust.chain.ChainLink.worthVerifying(one)).isFalse();
+        assertThat(io.certdesk.trust.chain.ChainLink.worthVerifying(TestCsrs.rsa2048().getPublic())).isTrue();
     }
 }

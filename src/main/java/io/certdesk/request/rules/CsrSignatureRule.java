@@ -12,7 +12,13 @@ public final class CsrSignatureRule implements RequestRule {
 
     @Override
     public void check(CsrFacts csr, RequestClaims claims, PolicySettings settings, List<PolicyFinding> findings) {
-        if (!csr.signatureValid()) {
+        if (!csr.signatureValid() && !csr.signatureCheckable()) {
+            // the key's own rule says what is wrong with it; this finding only says why nothing was proven
+            findings.add(PolicyFinding.error("CSR_SIGNATURE_INVALID",
+                    "certdesk does not check a signature made with this kind of key (see the key's own finding), so the CSR "
+                            + "proves nothing about who holds it.",
+                    "Make a key certdesk certifies (the key finding says which) and a new CSR from it."));
+        } else if (!csr.signatureValid()) {
             findings.add(PolicyFinding.error("CSR_SIGNATURE_INVALID",
                     "The CSR's signature does not verify with the public key inside it: the CSR was changed after it "
                             + "was made, or it was not made with that key.",

@@ -1,5 +1,6 @@
 package io.certdesk.trust.chain;
 
+import java.math.BigInteger;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -69,7 +70,9 @@ public record ChainLink(X509Certificate certificate, int depth, Date now) {
 
     public static boolean worthVerifying(PublicKey key) {
         if (key instanceof RSAPublicKey rsa) {
-            return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32;
+            // with the exponent 1 anyone writes a "signature" for the key (the padded hash itself)
+            return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32
+                    && rsa.getPublicExponent().testBit(0) && rsa.getPublicExponent().compareTo(BigInteger.valueOf(3)) >= 0;
         }
         // EC keys on the named curves are verified by BouncyCastle, others refused by the JDK at once; EdDSA is cheap
         return key instanceof ECPublicKey || "Ed25519".equals(key.getAlgorithm()) || "Ed448".equals(key.getAlgorithm())
