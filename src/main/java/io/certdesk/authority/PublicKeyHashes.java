@@ -232,21 +232,24 @@ public final class PublicKeyHashes {
                 return false;
             }
             List<Object> curve = fieldEquationAndOrder(parameters);
-            return curve != null && namedFieldsEquationsAndOrders.contains(curve)
-                    && (parameters.size() < 6 || parameters.getObjectAt(5) instanceof ASN1Integer cofactor
-                            && cofactor.getValue().bitLength() <= 16);
+            return curve != null && namedFieldsEquationsAndOrders.contains(curve);
         }
 
-        /** ECParameters (version, fieldID, curve, base, order, cofactor): the field as written, a, b and the order. */
+        /**
+         * ECParameters (version, fieldID, curve, base, order, cofactor): the field as written, a, b, the order and the
+         * cofactor, which must be written (a wrong or missing one made decoding the base point take the slow road).
+         */
         static List<Object> fieldEquationAndOrder(ASN1Sequence parameters) {
             try {
-                if (parameters.size() < 5 || !(parameters.getObjectAt(4) instanceof ASN1Integer order)) {
+                if (parameters.size() != 6 || !(parameters.getObjectAt(4) instanceof ASN1Integer order)
+                        || !(parameters.getObjectAt(5) instanceof ASN1Integer cofactor)) {
                     return null;
                 }
                 ASN1Sequence equation = ASN1Sequence.getInstance(parameters.getObjectAt(2));
                 return List.of(HexFormat.of().formatHex(parameters.getObjectAt(1).toASN1Primitive().getEncoded(ASN1Encoding.DER)),
                         new BigInteger(1, ASN1OctetString.getInstance(equation.getObjectAt(0)).getOctets()),
-                        new BigInteger(1, ASN1OctetString.getInstance(equation.getObjectAt(1)).getOctets()), order.getValue());
+                        new BigInteger(1, ASN1OctetString.getInstance(equation.getObjectAt(1)).getOctets()), order.getValue(),
+                        cofactor.getValue());
             } catch (IOException | RuntimeException unreadable) {
                 return null;
             }

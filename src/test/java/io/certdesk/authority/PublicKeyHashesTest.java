@@ -109,6 +109,22 @@ class PublicKeyHashesTest {
         }
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("100 keys").isLessThan(java.time.Duration.ofSeconds(1));
 
+        // a named curve's field, equation and order with its cofactor left out or changed: decoding its base point
+        // takes the slow road, so it is not read either
+        X9ECParameters k571 = ECNamedCurveTable.getByName("sect571r1");
+        ASN1Sequence written = ASN1Sequence.getInstance(new X9ECParameters(k571.getCurve(), new X9ECPoint(k571.getG(), true),
+                k571.getN(), k571.getH()).getEncoded(ASN1Encoding.DER));
+        assertThat(PublicKeyHashes.namedCurve(written)).isEqualTo(ECNamedCurveTable.getOID("sect571r1"));
+        org.bouncycastle.asn1.ASN1EncodableVector withoutCofactor = new org.bouncycastle.asn1.ASN1EncodableVector();
+        org.bouncycastle.asn1.ASN1EncodableVector otherCofactor = new org.bouncycastle.asn1.ASN1EncodableVector();
+        for (int i = 0; i < 5; i++) {
+            withoutCofactor.add(written.getObjectAt(i));
+            otherCofactor.add(written.getObjectAt(i));
+        }
+        otherCofactor.add(new org.bouncycastle.asn1.ASN1Integer(65535));
+        assertThat(PublicKeyHashes.namedCurve(new org.bouncycastle.asn1.DERSequence(withoutCofactor))).isNull();
+        assertThat(PublicKeyHashes.namedCurve(new org.bouncycastle.asn1.DERSequence(otherCofactor))).isNull();
+
         // a named curve written out, as openssl ec -param_enc explicit writes it, is still that curve
         X9ECParameters p384 = ECNamedCurveTable.getByName("P-384");
         assertThat(PublicKeyHashes.namedCurve(ASN1Sequence.getInstance(new X9ECParameters(p384.getCurve(), new X9ECPoint(p384.getG(), false),
