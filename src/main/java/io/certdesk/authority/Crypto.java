@@ -28,8 +28,15 @@ public final class Crypto {
     private static final Provider PROVIDER;
     /** The name under which {@link #verifyEcdsaWithBouncyCastle()} registers its provider. */
     public static final String ECDSA_VERIFICATION = "CertdeskEcdsaVerification";
+    private static final String RSA_MODULUS_TESTS = "org.bouncycastle.rsa.max_mr_tests";
 
     static {
+        // BouncyCastle runs Miller-Rabin tests on every RSA modulus it reads, to refuse a prime one: a sender's prime
+        // 8192-bit "modulus" cost half a second in every CSR or partner certificate. A prime modulus only makes a key
+        // whose signatures nobody can make, so certdesk skips them.
+        if (Security.getProperty(RSA_MODULUS_TESTS) == null && System.getProperty(RSA_MODULUS_TESTS) == null) {
+            Security.setProperty(RSA_MODULUS_TESTS, "0");
+        }
         Provider existing = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
         PROVIDER = existing != null ? existing : new BouncyCastleProvider();
         if (existing == null) {
@@ -42,6 +49,19 @@ public final class Crypto {
 
     public static Provider provider() {
         return PROVIDER;
+    }
+
+    /** The largest RSA modulus a signature is checked with; larger keys are refused anyway. */
+    public static final int MAX_VERIFIED_RSA_BITS = 8192;
+
+    /**
+     * Whether a signature made with this RSA key is worth checking: up to {@value #MAX_VERIFIED_RSA_BITS} bits and an
+     * odd exponent from 3 to 2^32. A larger key or exponent costs seconds to check, and with the exponent 1 the
+     * "signature" is the padded hash itself, which anyone writes for any modulus.
+     */
+    public static boolean rsaSignaturesCheckable(BigInteger modulus, BigInteger exponent) {
+        return modulus.bitLength() <= MAX_VERIFIED_RSA_BITS && exponent.bitLength() <= 32 && exponent.testBit(0)
+                && exponent.compareTo(BigInteger.valueOf(3)) >= 0;
     }
 
     /** The longest RSASSA-PSS salt a signature is checked with: a salt is shorter than the modulus (8192 bits at most). */

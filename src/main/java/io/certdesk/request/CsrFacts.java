@@ -208,14 +208,14 @@ public record CsrFacts(
     }
 
     /** The largest RSA modulus whose signature is checked at all; larger keys are refused anyway (KEY_TOO_LARGE). */
-    static final int MAX_VERIFIED_RSA_BITS = 8192;
+    static final int MAX_VERIFIED_RSA_BITS = Crypto.MAX_VERIFIED_RSA_BITS;
     /** The largest DSA domain whose signature is checked: FIPS 186's largest, p of 3072 bits and q of 256. */
     static final int MAX_VERIFIED_DSA_P_BITS = 3072;
     static final int MAX_VERIFIED_DSA_Q_BITS = 256;
 
     /**
      * Whether certdesk checks a signature made with this key at all. Only keys whose check costs what a real key's
-     * costs: RSA up to {@value #MAX_VERIFIED_RSA_BITS} bits with an exponent up to 2^32 (also as an RSASSA-PSS key), EC
+     * costs: RSA up to {@value #MAX_VERIFIED_RSA_BITS} bits with an odd exponent from 3 to 2^32 (also as an RSASSA-PSS key), EC
      * on a named curve (the curve's own parameters, never the CSR's), Ed25519 and Ed448, DSA up to FIPS 186's largest
      * domain. A CSR chooses its key's numbers: a DSA domain or explicit curve of thousands of bits costs minutes of CPU
      * before the signature is even looked at (BouncyCastle checks y^q mod p, or multiplies the base point by the order).
@@ -226,10 +226,7 @@ public record CsrFacts(
         try {
             if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm) || PKCSObjectIdentifiers.id_RSASSA_PSS.equals(algorithm)) {
                 RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
-                BigInteger exponent = rsa.getPublicExponent();
-                // with the exponent 1 the "signature" is the padded hash itself: anyone makes it for any modulus
-                return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && exponent.bitLength() <= 32
-                        && exponent.testBit(0) && exponent.compareTo(BigInteger.valueOf(3)) >= 0;
+                return Crypto.rsaSignaturesCheckable(rsa.getModulus(), rsa.getPublicExponent());
             }
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
                 ASN1Encodable parameters = spki.getAlgorithm().getParameters();

@@ -85,7 +85,7 @@ public final class ChainCheck {
                         ? "The CA certificate that issued " + shown(child) + " is missing: add " + Quoted.of(child.getIssuerX500Principal().getName()) + "."
                         : !ChainLink.worthVerifying(sameName.getPublicKey())
                         ? shown(sameName) + " has a key certdesk checks no signature with (RSA beyond 8192 bits or with a public exponent "
-                                + "beyond 2^32, DSA, or another algorithm): a partner CA needs an RSA key with the exponent 65537 or an EC key."
+                                + "of 1, even, or beyond 2^32, DSA, or another algorithm): a partner CA needs an RSA key with the exponent 65537 or an EC key."
                         : shown(child) + " is not signed by " + shown(sameName) + " although it names it as issuer.");
                 break;
             }

@@ -1,6 +1,5 @@
 package io.certdesk.trust.chain;
 
-import java.math.BigInteger;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -44,7 +43,7 @@ public record ChainLink(X509Certificate certificate, int depth, Date now) {
     }
 
     /** The largest RSA modulus whose signatures a chain check verifies: the largest key certdesk accepts anywhere. */
-    static final int MAX_VERIFIED_RSA_BITS = 8192;
+    static final int MAX_VERIFIED_RSA_BITS = Crypto.MAX_VERIFIED_RSA_BITS;
 
     public static boolean selfSigned(X509Certificate c) {
         return c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) && signedBy(c, c.getPublicKey());
@@ -52,7 +51,7 @@ public record ChainLink(X509Certificate certificate, int depth, Date now) {
 
     /**
      * Whether {@code issuerKey} made the certificate's signature. A key no partner CA would have is not tried: an RSA
-     * key beyond {@value #MAX_VERIFIED_RSA_BITS} bits or with an exponent beyond 2^32, a DSA key, an unknown
+     * key beyond {@value #MAX_VERIFIED_RSA_BITS} bits or with an exponent of 1, even or beyond 2^32, a DSA key, an unknown
      * algorithm. One verification with such a key costs up to tens of milliseconds, and a mail can carry thousands
      * of certificates named like the issuer.
      */
@@ -70,9 +69,7 @@ public record ChainLink(X509Certificate certificate, int depth, Date now) {
 
     public static boolean worthVerifying(PublicKey key) {
         if (key instanceof RSAPublicKey rsa) {
-            // with the exponent 1 anyone writes a "signature" for the key (the padded hash itself)
-            return rsa.getModulus().bitLength() <= MAX_VERIFIED_RSA_BITS && rsa.getPublicExponent().bitLength() <= 32
-                    && rsa.getPublicExponent().testBit(0) && rsa.getPublicExponent().compareTo(BigInteger.valueOf(3)) >= 0;
+            return Crypto.rsaSignaturesCheckable(rsa.getModulus(), rsa.getPublicExponent());
         }
         // EC keys on the named curves are verified by BouncyCastle, others refused by the JDK at once; EdDSA is cheap
         return key instanceof ECPublicKey || "Ed25519".equals(key.getAlgorithm()) || "Ed448".equals(key.getAlgorithm())
