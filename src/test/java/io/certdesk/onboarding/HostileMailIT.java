@@ -26,6 +26,14 @@ class HostileMailIT extends EmbeddedCertdeskTest {
                 + "where r.sender_email = ?").param(from).query(Long.class).single()).isZero();
     }
 
+    /** A client's valid request, sent right after a hostile mail: its acknowledgement must not wait for that mail. */
+    private String aClientRequestsACertificate(String name) throws Exception {
+        String client = address(name);
+        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
+                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        return client;
+    }
+
     @Test
     void anHtmlPartOfNothingButAngleBracketsDoesNotHoldUpTheNextClientsRequest() throws Exception {
         String from = address("brackets");
@@ -33,9 +41,7 @@ class HostileMailIT extends EmbeddedCertdeskTest {
         MAILBOX.sendRaw(headers(from, "hello", "multipart/alternative; boundary=\"alt\"")
                 + "--alt\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
                 + "--alt\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" + html + "\r\n--alt--\r\n");
-        String client = address("after-brackets");
-        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
-                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        String client = aClientRequestsACertificate("after-brackets");
         assertThat(MAILBOX.awaitOne(from).text()).contains("held no certificate signing request");
         assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
     }
@@ -121,9 +127,7 @@ class HostileMailIT extends EmbeddedCertdeskTest {
         String from = address("dsa-domain");
         MAILBOX.send(Mailbox.from(from).body("Organization ID: hostile-1\nEnvironment: qa\n")
                 .attach("client.csr", TestCsrs.pem(TestCsrs.csrWithDsaDomainBits("C=NL,O=ACME BV,CN=hostile-1", 60_000)).getBytes()));
-        String client = address("after-dsa-domain");
-        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
-                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        String client = aClientRequestsACertificate("after-dsa-domain");
         Mailbox.Received refusal = MAILBOX.awaitOne(from);
         assertThat(refusal.subject()).contains("refused");
         assertThat(refusal.text()).contains("KEY_ALGORITHM_NOT_ALLOWED");
@@ -136,9 +140,7 @@ class HostileMailIT extends EmbeddedCertdeskTest {
         // 256 KB of empty lines between two lines of text: a field search whose blanks could span lines took minutes
         String from = address("line-breaks");
         MAILBOX.sendRaw(headers(from, "hello", "text/plain; charset=UTF-8") + "Hello,\r\n" + "\r\n".repeat(130_000) + "Regards\r\n");
-        String client = address("after-line-breaks");
-        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
-                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        String client = aClientRequestsACertificate("after-line-breaks");
         assertThat(MAILBOX.awaitOne(from).text()).contains("held no certificate signing request");
         assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
     }
@@ -154,9 +156,7 @@ class HostileMailIT extends EmbeddedCertdeskTest {
             mail = mail.attach("key-" + i + ".pem", key);
         }
         MAILBOX.send(mail);
-        String client = address("after-curve-keys");
-        MAILBOX.sendRaw(headers(client, "Certificate request", "text/plain; charset=UTF-8")
-                + "Organization ID: hostile-1\r\n" + CSR.replace("\n", "\r\n"));
+        String client = aClientRequestsACertificate("after-curve-keys");
         assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
         assertNothingIssuedFor(from);
     }
