@@ -65,7 +65,8 @@ public final class SubmissionReader {
                 while (next < lines.length && lines[next].isBlank()) {
                     next++;
                 }
-                if (next == lines.length) {
+                if (next == lines.length || knownField(lines[next])) {
+                    // a greeting such as "Details:" takes no field's line as its value
                     continue;
                 }
                 i = next;
@@ -209,6 +210,11 @@ public final class SubmissionReader {
             }
         }
         csrs.add(der);
+    }
+
+    private static boolean knownField(String line) {
+        Matcher field = FIELD.matcher(line);
+        return field.matches() && LABELS.containsKey(field.group(1).toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
     }
 
     private static String clean(String value) {

@@ -131,6 +131,14 @@ class SubmissionReaderTest {
         Submission submission = SubmissionReader.read(mail("Organization ID:\n\n   acme-42\nEnvironment: qa\n"));
         assertThat(submission.organizationId()).isEqualTo("acme-42");
         assertThat(submission.environment()).isEqualTo("qa");
+
+        // a line ending in a colon before the fields takes none of them as its value
+        submission = SubmissionReader.read(mail("Here are our details:\n\nOrganization ID: acme-42\nEnvironment: qa\n"));
+        assertThat(submission.organizationId()).isEqualTo("acme-42");
+        assertThat(submission.environment()).isEqualTo("qa");
+        submission = SubmissionReader.read(mail("Organization ID:\nEnvironment: qa\n"));
+        assertThat(submission.organizationId()).isNull();
+        assertThat(submission.environment()).isEqualTo("qa");
     }
 
     // the mail reader's thread reads every client's mail, one after the other: text built to make its search take time
