@@ -1,5 +1,6 @@
 package io.certdesk.bench;
 
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 import io.certdesk.authority.CaKeyType;
 import io.certdesk.authority.CaKeystore;
@@ -17,14 +19,21 @@ import io.certdesk.authority.CertificateSubject;
 import io.certdesk.authority.ClientCertificateIssuer;
 import io.certdesk.authority.CrlBuilder;
 import io.certdesk.authority.IssuanceProfile;
+import io.certdesk.authority.MailSigningKey;
 import io.certdesk.authority.OcspResponder;
 import io.certdesk.authority.OcspResponderKey;
 import io.certdesk.authority.Pkcs11Authority;
 import io.certdesk.authority.RevocationReason;
 import io.certdesk.authority.SerialNumbers;
+import io.certdesk.notify.SmimeSigner;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.support.SoftHsm;
 import io.certdesk.support.TestCsrs;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
@@ -55,6 +64,7 @@ public final class CryptoBenchmark {
         PKCS10CertificationRequest rsaCsr = TestCsrs.csr("C=BR,O=CLIENT_NAME,OU=Production,CN=client-name", TestCsrs.rsa2048());
         rate("CSR parse+verify, EC P-384 CSR (BouncyCastle)", Duration.ofSeconds(3), () -> CsrFacts.of(p384Csr));
         rate("CSR parse+verify, RSA 2048 CSR (BouncyCastle)", Duration.ofSeconds(3), () -> CsrFacts.of(rsaCsr));
+        mailSignature(dir);
         for (CaKeyType type : CaKeyType.values()) {
             CertificateAuthority ca = CaKeystore.create("bench", dir.resolve(type + ".p12"), "bench".toCharArray(), type,
                     "CN=Bench " + type + " CA", Duration.ofDays(3650));
@@ -117,6 +127,35 @@ public final class CryptoBenchmark {
             rate("OCSP responder certificate (issued by the CA), " + type + " CA in SoftHSM2 (PKCS#11)", Duration.ofSeconds(3),
                     () -> OcspResponderKey.issue(ca, SerialNumbers.next(), Instant.now(), Duration.ofDays(4)));
         }
+    }
+
+    /** What S/MIME-signing one reply mail costs with the mail signing key certdesk creates in embedded mode. */
+    private static void mailSignature(Path dir) throws Exception {
+        MailSigningKey key = MailSigningKey.create(dir.resolve("mail-signing.p12"), "bench".toCharArray(), "support@bench.test", "bench");
+        SmimeSigner signer = new SmimeSigner(key);
+        Session session = Session.getInstance(new Properties());
+        MimeMessage reply = new MimeMessage(session);
+        reply.setFrom("support@bench.test");
+        reply.setRecipients(Message.RecipientType.TO, "jane@acme.test");
+        reply.setSubject("[CR-2026-000001] Your client certificate for acme-42 (qa)");
+        MimeMultipart parts = new MimeMultipart();
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText("certdesk signed your client certificate.\n".repeat(60), "UTF-8");
+        parts.addBodyPart(text);
+        MimeBodyPart certificate = new MimeBodyPart();
+        certificate.setText("-----BEGIN CERTIFICATE-----\n" + "MIIB".repeat(400) + "\n-----END CERTIFICATE-----\n", "US-ASCII");
+        certificate.setFileName("client-cert.pem");
+        parts.addBodyPart(certificate);
+        reply.setContent(parts);
+        reply.saveChanges();
+        rate("reply mail S/MIME signature, " + key.key().getAlgorithm() + " mail signing key of the embedded mode", Duration.ofSeconds(3), () -> {
+            try {
+                MimeMessage signed = signer.sign(reply, session);
+                signed.writeTo(OutputStream.nullOutputStream());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static void rate(String what, Duration duration, Runnable work) {
