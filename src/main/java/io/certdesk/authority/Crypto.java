@@ -6,9 +6,11 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.util.List;
@@ -62,6 +64,19 @@ public final class Crypto {
     public static boolean rsaSignaturesCheckable(BigInteger modulus, BigInteger exponent) {
         return modulus.bitLength() <= MAX_VERIFIED_RSA_BITS && exponent.bitLength() <= 32 && exponent.testBit(0)
                 && exponent.compareTo(BigInteger.valueOf(3)) >= 0;
+    }
+
+    /**
+     * Whether a signature made with this public key is worth checking: RSA as {@link #rsaSignaturesCheckable} says, EC
+     * (on the named curves BouncyCastle verifies; the JDK refuses others at once), Ed25519 and Ed448. Not DSA, whose
+     * domain is the key holder's choice (a p of 75,000 bits costs seconds per check), nor any other algorithm.
+     */
+    public static boolean signaturesCheckable(PublicKey key) {
+        if (key instanceof RSAPublicKey rsa) {
+            return rsaSignaturesCheckable(rsa.getModulus(), rsa.getPublicExponent());
+        }
+        return key instanceof ECPublicKey || "Ed25519".equals(key.getAlgorithm()) || "Ed448".equals(key.getAlgorithm())
+                || "EdDSA".equals(key.getAlgorithm());
     }
 
     /** The longest RSASSA-PSS salt a signature is checked with: a salt is shorter than the modulus (8192 bits at most). */

@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.X509TrustManager;
 
+import io.certdesk.authority.Crypto;
+
 /**
  * The trust managers Tomcat instantiates (by class name, with no arguments) for the mTLS test endpoints: one
  * subclass per listener slot, so each listener asks the {@link ClientTrust} of its own environment at every
@@ -50,6 +52,10 @@ public abstract class MtlsTrustManager implements X509TrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        // before any look-up: a key whose signature costs seconds to check (a DSA domain of the client's making) ends here
+        if (chain == null || chain.length == 0 || !Crypto.signaturesCheckable(chain[0].getPublicKey())) {
+            throw new CertificateException("the client certificate's key is not one certdesk certifies");
+        }
         CertificateException refusal = new CertificateException("certdesk is starting: no client is trusted yet");
         for (ClientTrust trust : TRUSTS[slot]) {
             try {

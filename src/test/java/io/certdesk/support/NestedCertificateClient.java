@@ -3,6 +3,7 @@ package io.certdesk.support;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -22,14 +23,21 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DSAParameter;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A TLS client that presents, as its certificate, ASN.1 nested {@code levels} deep ({@code 30 80 30 80 ...}), as an
- * attacker's hand-made client would: the server parses it during the handshake, before anyone is authenticated.
+ * TLS clients of an attacker's making, whose certificate the server reads during the handshake, before anyone is
+ * authenticated: one presents ASN.1 nested {@code levels} deep ({@code 30 80 30 80 ...}), one a DSA key of its own
+ * making.
  */
 public final class NestedCertificateClient {
 
@@ -46,7 +54,31 @@ public final class NestedCertificateClient {
             nested[2 * i] = 0x30;
             nested[2 * i + 1] = (byte) 0x80;
         }
-        X509Certificate presented = new Presented(real, nested);
+        return presenting(new Presented(real, nested), keys.getPrivate(), "TLS");
+    }
+
+    /**
+     * A client whose certificate's key is DSA with a domain of its own making: p of {@code pBits} bits (not even a
+     * prime), q of 256 bits. It signs the handshake with a small DSA key of its own, so its side costs nothing; a
+     * server that checks that signature with the presented key raises y^q mod p and more on a p that long. TLS 1.2,
+     * the last version that signs with DSA.
+     */
+    public static SSLContext withCostlyDsaKey(int pBits) throws Exception {
+        SecureRandom random = new SecureRandom();
+        BigInteger p = new BigInteger(pBits, random).setBit(pBits - 1).setBit(0);
+        BigInteger q = BigInteger.probablePrime(256, random);
+        SubjectPublicKeyInfo key = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_dsa,
+                new DSAParameter(p, q, new BigInteger(pBits - 1, random))), new ASN1Integer(new BigInteger(pBits - 1, random)));
+        KeyPair issuer = TestCsrs.ec("secp256r1");
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(new X509v3CertificateBuilder(new X500Name("CN=acme-42"),
+                BigInteger.TWO, new Date(), new Date(System.currentTimeMillis() + 86_400_000L), new X500Name("CN=acme-42"), key)
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+        KeyPairGenerator dsa = KeyPairGenerator.getInstance("DSA");
+        dsa.initialize(2048);
+        return presenting(certificate, dsa.generateKeyPair().getPrivate(), "TLSv1.2");
+    }
+
+    private static SSLContext presenting(X509Certificate presented, PrivateKey privateKey, String protocol) throws Exception {
         X509ExtendedKeyManager keyManager = new X509ExtendedKeyManager() {
             @Override
             public String[] getClientAliases(String type, Principal[] issuers) {
@@ -80,7 +112,7 @@ public final class NestedCertificateClient {
 
             @Override
             public PrivateKey getPrivateKey(String alias) {
-                return keys.getPrivate();
+                return privateKey;
             }
         };
         TrustManager anyServer = new X509TrustManager() {
@@ -97,7 +129,7 @@ public final class NestedCertificateClient {
                 return new X509Certificate[0];
             }
         };
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance(protocol);
         context.init(new KeyManager[]{keyManager}, new TrustManager[]{anyServer}, new SecureRandom());
         return context;
     }

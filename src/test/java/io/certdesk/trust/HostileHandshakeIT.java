@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Clients that nobody has authenticated yet, attacking the listeners that ask for a client certificate (EST and the
  * mTLS test endpoints) with a Certificate message whose ASN.1 nests 15,000 levels deep (30 KB, within the JDK's
- * 32 KB handshake message limit): each must get a TLS alert at once, and the listener must go on serving.
+ * 32 KB handshake message limit), or with a key whose signature costs seconds to check: each must get a TLS alert
+ * at once, and the listener must go on serving.
  */
 class HostileHandshakeIT extends EmbeddedCertdeskTest {
 
@@ -30,7 +31,7 @@ class HostileHandshakeIT extends EmbeddedCertdeskTest {
     @TempDir
     Path dir;
 
-    /** Sends the nested certificate; returns how the handshake ended. */
+    /** Presents the attacker's certificate; returns how the handshake ended. */
     private static Exception handshake(SSLContext context, int port) throws Exception {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout((int) PATIENCE.toMillis());
@@ -59,6 +60,23 @@ class HostileHandshakeIT extends EmbeddedCertdeskTest {
             }
         }
         // and the EST listener still answers: curl, without a client certificate, fetches the CA certificates
+        Openssl.assumeAvailable();
+        assertThat(Openssl.ok(dir, "curl -sk -o /dev/null -w '%{http_code}' https://127.0.0.1:" + EST_PORT + "/.well-known/est/qa/cacerts"))
+                .isEqualTo("200");
+    }
+
+    @Test
+    void aClientKeyWhoseSignatureCostsSecondsToCheckEndsTheHandshakeBeforeItsSignatureIsChecked() throws Exception {
+        // a 20,000-bit p: checking the client's handshake signature with it cost the EST listener about 0.2 s of CPU (a
+        // 75,000-bit one, within the JDK's 32 KB message limit, over 3 s), checked for any client before authentication
+        SSLContext attacker = NestedCertificateClient.withCostlyDsaKey(20_000);
+        for (int port : new int[]{EST_PORT, MTLS_PORT}) {
+            Exception ended = handshake(attacker, port);
+            // the certificate is refused when it arrives (certificate_unknown); without that, the EST listener checked the
+            // signature, then found it wrong (handshake_failure, after 2.3 s with a 70,000-bit p)
+            assertThat(ended).as("port %d", port).isInstanceOf(SSLException.class);
+            assertThat(ended.getMessage()).as("port %d", port).contains("certificate_unknown");
+        }
         Openssl.assumeAvailable();
         assertThat(Openssl.ok(dir, "curl -sk -o /dev/null -w '%{http_code}' https://127.0.0.1:" + EST_PORT + "/.well-known/est/qa/cacerts"))
                 .isEqualTo("200");

@@ -2,8 +2,6 @@ package io.certdesk.trust.chain;
 
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.util.Date;
 
 import io.certdesk.authority.Crypto;
@@ -68,12 +66,7 @@ public record ChainLink(X509Certificate certificate, int depth, Date now) {
     }
 
     public static boolean worthVerifying(PublicKey key) {
-        if (key instanceof RSAPublicKey rsa) {
-            return Crypto.rsaSignaturesCheckable(rsa.getModulus(), rsa.getPublicExponent());
-        }
-        // EC keys on the named curves are verified by BouncyCastle, others refused by the JDK at once; EdDSA is cheap
-        return key instanceof ECPublicKey || "Ed25519".equals(key.getAlgorithm()) || "Ed448".equals(key.getAlgorithm())
-                || "EdDSA".equals(key.getAlgorithm());
+        return Crypto.signaturesCheckable(key);
     }
 
     public static String shown(X509Certificate c) {
