@@ -159,7 +159,8 @@ public final class MailReader {
             return null;
         }
         for (Address address : addresses) {
-            if (address instanceof InternetAddress internet && internet.getAddress() != null) {
+            // a group (friends: a@x, b@y;) is many addresses: replying to it mailed everyone the sender listed
+            if (address instanceof InternetAddress internet && internet.getAddress() != null && !internet.isGroup()) {
                 return internet;
             }
         }

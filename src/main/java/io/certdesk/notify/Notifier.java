@@ -20,9 +20,12 @@ import io.certdesk.request.RequestService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -37,6 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class Notifier {
+
+    private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
     private final JavaMailSender sender;
     private final NotifySettings settings;
@@ -336,6 +341,7 @@ public class Notifier {
 
     private void send(String templateName, String reference, String inReplyTo, List<String> to, Map<String, String> values,
                       Delivery delivery) {
+        to = to.stream().filter(Notifier::oneMailbox).toList();
         if (AUTOMATIC.contains(templateName)) {
             to = to.stream().distinct().filter(recipient -> throttle.permit(recipient, templateName, reference)).toList();
         }
@@ -375,5 +381,22 @@ public class Notifier {
             throw new MailException("cannot build " + templateName + " mail for " + reference + ": " + e.getMessage(), e) {
             };
         }
+    }
+
+    /**
+     * Whether a recipient is one mailbox. A group ({@code friends: a@x, b@y;}) or a list is many: written as a sender
+     * or contact, it made certdesk mail everyone in it, each reply counted as one address by the reply limits.
+     */
+    static boolean oneMailbox(String recipient) {
+        try {
+            InternetAddress[] parsed = InternetAddress.parse(recipient, true);
+            if (parsed.length == 1 && !parsed[0].isGroup()) {
+                return true;
+            }
+        } catch (AddressException notAnAddress) {
+            // logged below
+        }
+        log.warn("Not mailed: {} is not one mailbox", recipient.replaceAll("\\p{Cntrl}", " "));
+        return false;
     }
 }

@@ -220,4 +220,14 @@ class MailReaderTest {
         assertThat(MailReader.angleAddressStart("<a@b> trailing")).isEqualTo(-1);
         assertThat(MailReader.angleAddressStart("<x <a@b>")).isEqualTo(3);
     }
+
+    @Test
+    void aGroupOfAddressesIsNoSenderToAnswer() throws Exception {
+        String group = "From: friends: alice@one.test, bob@two.test, carol@three.test;\nTo: support@certdesk.test\nSubject: hello\n"
+                + "Message-ID: <g1@acme.test>\n\nHello";
+        assertThat(mail(group).fromAddress()).isNull();
+        // a Reply-To of one mailbox beside it is answered as any sender's would be
+        assertThat(mail(group.replace("To: ", "Reply-To: Bob <bob@two.test>\nTo: ")).fromAddress()).isEqualTo("bob@two.test");
+        assertThat(mail("From: Jane Roe <jane@acme.test>\nSubject: hello\n\nHello").fromAddress()).isEqualTo("jane@acme.test");
+    }
 }

@@ -3,11 +3,13 @@ package io.certdesk.onboarding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
 
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
+import io.certdesk.support.Polling;
 import io.certdesk.support.TestCsrs;
 import org.junit.jupiter.api.Test;
 
@@ -159,5 +161,28 @@ class HostileMailIT extends EmbeddedCertdeskTest {
         String client = aClientRequestsACertificate("after-curve-keys");
         assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
         assertNothingIssuedFor(from);
+    }
+
+    @Test
+    void aGroupOfAddressesAsSenderGetsNoneOfThemMailed() throws Exception {
+        // the reply went to every address in the group, each counted as one by the reply limits: a relay for anyone's text
+        String one = address("group-one");
+        String two = address("group-two");
+        String messageId = "<" + UUID.randomUUID() + "@hostile.test>";
+        MAILBOX.sendRaw("From: friends: " + one + ", " + two + ";\r\nTo: support@certdesk.local\r\nSubject: Your invoice\r\n"
+                + "Message-ID: " + messageId + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello, how do I get a certificate?\r\n");
+        String client = aClientRequestsACertificate("after-group");
+        assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
+        // taken in and kept, as any mail is; answered, it would have been through a process of its own
+        Polling.until(WAIT, Duration.ofMillis(100), () -> jdbc.sql("select count(*) from intake_mail where message_id = ?")
+                .param(messageId).query(Long.class).single() > 0, () -> new AssertionError("the group's mail was not taken in"));
+        String reference = jdbc.sql("select request_reference from intake_mail where message_id = ?").param(messageId)
+                .query(String.class).single();
+        if (reference != null) {
+            awaitEnded(reference, OnboardingProcess.END_NOT_A_REQUEST);
+        }
+        // as the mail server holds them (a reply to a group is not even readable as a mail of its own)
+        assertThat(MAILBOX.raw(one)).isEmpty();
+        assertThat(MAILBOX.raw(two)).isEmpty();
     }
 }
