@@ -1,10 +1,13 @@
 package io.certdesk.web;
 
+import java.time.Clock;
+
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +15,18 @@ import org.springframework.core.Ordered;
 
 /** Wires the HTTP side: who may reach the admin endpoints and Camunda's APIs, and how Tomcat reads paths. */
 @Configuration
+@EnableConfigurationProperties(LoginSettings.class)
 public class WebConfiguration {
+
+    /** Failed logins counted per client address, before anything checks a password. */
+    @Bean
+    FilterRegistrationBean<LoginThrottle> loginThrottle(LoginSettings settings, Clock clock) {
+        FilterRegistrationBean<LoginThrottle> registration = new FilterRegistrationBean<>(new LoginThrottle(settings, clock));
+        registration.addUrlPatterns("/*");
+        registration.setName("login-throttle");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<AdminAuthenticationFilter> adminAuthentication(IdentityService identity) {

@@ -1,0 +1,99 @@
+package io.certdesk.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.certdesk.support.EmbeddedCertdeskTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Someone guessing passwords, from a machine of their own (another loopback address here), over HTTP Basic and the
+ * Tasklist's login form: after ten failures their address gets 429, and nobody's account is locked, neither for
+ * seconds nor for good. The engine's own limit locked the account itself, for whoever tried it.
+ */
+class LoginThrottleIT extends EmbeddedCertdeskTest {
+
+    @LocalServerPort
+    int port;
+
+    private static String basic(String user, String password) {
+        return "Authorization: Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)) + "\r\n";
+    }
+
+    /** One HTTP/1.1 request sent from the local address {@code from}; the whole answer. */
+    private String request(String from, String method, String path, String headers, String body) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(15_000);
+            byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers
+                    + "Content-Length: " + content.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(content);
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static int status(String answer) {
+        return Integer.parseInt(answer.substring(9, 12));
+    }
+
+    /** The Tasklist's login as a browser sends it: with the session and anti-CSRF cookie the login page set. */
+    private String login(String from, String user, String password) throws IOException {
+        String page = request(from, "GET", "/camunda/app/tasklist/default/", "", null);
+        Matcher session = Pattern.compile("(?mi)^Set-Cookie: JSESSIONID=([^;\r\n]+)").matcher(page);
+        Matcher token = Pattern.compile("(?mi)^Set-Cookie: XSRF-TOKEN=([^;\r\n]+)").matcher(page);
+        assertThat(session.find() && token.find()).as(page).isTrue();
+        return request(from, "POST", "/camunda/api/admin/auth/user/default/login/tasklist",
+                "Content-Type: application/x-www-form-urlencoded\r\nCookie: JSESSIONID=" + session.group(1) + "; XSRF-TOKEN="
+                        + token.group(1) + "\r\nX-XSRF-TOKEN: " + token.group(1) + "\r\n",
+                "username=" + user + "&password=" + password);
+    }
+
+    @Test
+    void tenWrongPasswordsStopTheGuessersAddressAndLockNoAccount() throws Exception {
+        String guesser = "127.0.0.2";
+        for (int i = 0; i < 10; i++) {
+            assertThat(status(request(guesser, "GET", "/engine-rest/task", basic("approver", "guess-" + i), null))).as("guess %d", i)
+                    .isEqualTo(401);
+        }
+        String stopped = request(guesser, "GET", "/engine-rest/task", basic("approver", "approver"), null);
+        assertThat(status(stopped)).as(stopped).isEqualTo(429);
+        assertThat(stopped).containsIgnoringCase("Retry-After: ").contains("Too many failed logins");
+        assertThat(status(request(guesser, "GET", "/admin/partner-blocks", basic("admin", "admin"), null))).isEqualTo(429);
+        assertThat(status(login(guesser, "admin", "admin"))).isEqualTo(429);
+        // the public pages still answer that address
+        assertThat(status(request(guesser, "GET", "/pki/qa/ca-fingerprint", "", null))).isEqualTo(200);
+
+        // the approver, at their own desk right after: not locked out (the engine locked the account 3 s after one
+        // wrong password, up to a minute after five, and for good after ten)
+        assertThat(http.withBasicAuth("approver", "approver").getForEntity("/engine-rest/task", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+        assertThat(status(request("127.0.0.3", "GET", "/engine-rest/task", basic("approver", "approver"), null))).isEqualTo(200);
+        assertThat(status(login("127.0.0.3", "approver", "approver"))).isEqualTo(200);
+    }
+
+    @Test
+    void theTasklistLoginFormCountsAsALogin() throws Exception {
+        String guesser = "127.0.0.4";
+        for (int i = 0; i < 10; i++) {
+            assertThat(status(login(guesser, "admin", "guess-" + i))).as("guess %d", i).isEqualTo(401);
+        }
+        assertThat(status(login(guesser, "admin", "admin"))).isEqualTo(429);
+        assertThat(status(login("127.0.0.5", "admin", "admin"))).isEqualTo(200);
+        assertThat(http.withBasicAuth("admin", "admin").getForEntity("/admin/partner-blocks", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+    }
+}
