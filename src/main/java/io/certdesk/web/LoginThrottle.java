@@ -11,6 +11,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,7 +27,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * minute, and ten made the lock permanent, with no way back but SQL. Here a client address that failed
  * {@link LoginSettings#maxFailures()} logins within {@link LoginSettings#window()} gets 429 with Retry-After for
  * every request that carries a password, without the password being checked; everyone else logs in as before. A
- * failed login is a 401 to a request with an {@code Authorization} header or to the webapps' login form. IPv6
+ * failed login is a 401 to a request with an {@code Authorization} header or to the webapps' login form; a login
+ * counts as failed from the moment it is admitted until its answer says otherwise, so logins sent at once get no
+ * more checks than logins sent one after the other. Failed logins are counted ({@code certdesk_logins_failed_total})
+ * for alerting on guessing from many addresses. IPv6
  * clients count per /64 network, which one client usually holds whole. Counts are per node and kept for at most
  * {@value #MAX_CLIENTS} addresses, the longest unused forgotten first.
  */
@@ -36,16 +41,24 @@ public class LoginThrottle extends OncePerRequestFilter {
 
     private final LoginSettings settings;
     private final Clock clock;
-    private final Map<String, Deque<Instant>> failures = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Counter failedLogins;
+    /** Per client, its failed logins within the window and its logins being checked now; guarded by itself. */
+    private final Map<String, Client> clients = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Deque<Instant>> eldest) {
-            return size() > MAX_CLIENTS;
+        protected boolean removeEldestEntry(Map.Entry<String, Client> eldest) {
+            return size() > MAX_CLIENTS && eldest.getValue().checking == 0;
         }
     };
 
-    public LoginThrottle(LoginSettings settings, Clock clock) {
+    private static final class Client {
+        final Deque<Instant> failures = new ArrayDeque<>();
+        int checking;
+    }
+
+    public LoginThrottle(LoginSettings settings, Clock clock, MeterRegistry metrics) {
         this.settings = settings;
         this.clock = clock;
+        this.failedLogins = metrics.counter("certdesk.logins.failed");
     }
 
     @Override
@@ -56,7 +69,7 @@ public class LoginThrottle extends OncePerRequestFilter {
             return;
         }
         String client = client(request.getRemoteAddr());
-        Duration wait = waitFor(client);
+        Duration wait = admit(client);
         if (wait != null) {
             long seconds = Math.max(1, wait.toSeconds() + 1);
             response.setStatus(429);
@@ -65,9 +78,12 @@ public class LoginThrottle extends OncePerRequestFilter {
             response.getWriter().write("Too many failed logins from this address: try again in " + seconds + " s\n");
             return;
         }
-        chain.doFilter(request, response);
-        if (response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED) {
-            failed(client);
+        boolean failed = true;
+        try {
+            chain.doFilter(request, response);
+            failed = response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED;
+        } finally {
+            done(client, failed);
         }
     }
 
@@ -81,37 +97,50 @@ public class LoginThrottle extends OncePerRequestFilter {
                 && path.contains("/login/");
     }
 
-    /** How long {@code client} must wait before its next login is checked; null when it may log in now. */
-    Duration waitFor(String client) {
+    /**
+     * Admits a login of {@code client} to be checked, or says how long it must wait: a login being checked counts as
+     * failed until its answer says otherwise, so that logins sent all at once get no more checks than one after the
+     * other. Null when admitted; then {@link #done} must follow.
+     */
+    Duration admit(String client) {
         Instant now = clock.instant();
-        synchronized (failures) {
-            Deque<Instant> times = failures.get(client);
-            if (times == null) {
+        Instant since = now.minus(settings.window());
+        synchronized (clients) {
+            Client counts = clients.computeIfAbsent(client, c -> new Client());
+            while (!counts.failures.isEmpty() && !counts.failures.peekFirst().isAfter(since)) {
+                counts.failures.pollFirst();
+            }
+            if (counts.failures.size() + counts.checking < settings.maxFailures()) {
+                counts.checking++;
                 return null;
             }
-            Instant since = now.minus(settings.window());
-            while (!times.isEmpty() && !times.peekFirst().isAfter(since)) {
-                times.pollFirst();
-            }
-            if (times.isEmpty()) {
-                failures.remove(client);
-                return null;
-            }
-            return times.size() < settings.maxFailures() ? null : Duration.between(since, times.peekFirst());
+            // the earliest moment one more may be checked: when the oldest failure leaves the window (or, while only
+            // logins being checked fill the budget, after a second)
+            return counts.failures.size() < settings.maxFailures() || counts.failures.isEmpty() ? Duration.ofSeconds(1)
+                    : Duration.between(since, counts.failures.peekFirst());
         }
     }
 
-    void failed(String client) {
+    /** The answer to an admitted login: {@code failed} when it was a 401 (or no answer at all). */
+    void done(String client, boolean failed) {
         Instant now = clock.instant();
         int count;
-        synchronized (failures) {
-            Deque<Instant> times = failures.computeIfAbsent(client, c -> new ArrayDeque<>());
-            times.addLast(now);
-            while (times.size() > settings.maxFailures()) {
-                times.pollFirst();
+        synchronized (clients) {
+            Client counts = clients.computeIfAbsent(client, c -> new Client());
+            counts.checking = Math.max(0, counts.checking - 1);
+            if (!failed) {
+                if (counts.failures.isEmpty() && counts.checking == 0) {
+                    clients.remove(client);
+                }
+                return;
             }
-            count = times.size();
+            counts.failures.addLast(now);
+            while (counts.failures.size() > settings.maxFailures()) {
+                counts.failures.pollFirst();
+            }
+            count = counts.failures.size();
         }
+        failedLogins.increment();
         if (count == settings.maxFailures()) {
             log.warn("{} failed logins from {} within {}: its logins are refused until the first of them is {} old",
                     count, client, settings.window(), settings.window());

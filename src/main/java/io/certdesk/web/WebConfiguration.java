@@ -2,6 +2,7 @@ package io.certdesk.web;
 
 import java.time.Clock;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
@@ -20,8 +21,8 @@ public class WebConfiguration {
 
     /** Failed logins counted per client address, before anything checks a password. */
     @Bean
-    FilterRegistrationBean<LoginThrottle> loginThrottle(LoginSettings settings, Clock clock) {
-        FilterRegistrationBean<LoginThrottle> registration = new FilterRegistrationBean<>(new LoginThrottle(settings, clock));
+    FilterRegistrationBean<LoginThrottle> loginThrottle(LoginSettings settings, Clock clock, MeterRegistry metrics) {
+        FilterRegistrationBean<LoginThrottle> registration = new FilterRegistrationBean<>(new LoginThrottle(settings, clock, metrics));
         registration.addUrlPatterns("/*");
         registration.setName("login-throttle");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);

@@ -7,7 +7,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,16 +54,21 @@ class LoginThrottleIT extends EmbeddedCertdeskTest {
         return Integer.parseInt(answer.substring(9, 12));
     }
 
+    private static final String LOGIN = "/camunda/api/admin/auth/user/default/login/tasklist";
+
     /** The Tasklist's login as a browser sends it: with the session and anti-CSRF cookie the login page set. */
     private String login(String from, String user, String password) throws IOException {
+        return request(from, "POST", LOGIN, loginHeaders(from), "username=" + user + "&password=" + password);
+    }
+
+    /** A session and anti-CSRF token from the login page, as the headers of a login form's POST. */
+    private String loginHeaders(String from) throws IOException {
         String page = request(from, "GET", "/camunda/app/tasklist/default/", "", null);
         Matcher session = Pattern.compile("(?mi)^Set-Cookie: JSESSIONID=([^;\r\n]+)").matcher(page);
         Matcher token = Pattern.compile("(?mi)^Set-Cookie: XSRF-TOKEN=([^;\r\n]+)").matcher(page);
         assertThat(session.find() && token.find()).as(page).isTrue();
-        return request(from, "POST", "/camunda/api/admin/auth/user/default/login/tasklist",
-                "Content-Type: application/x-www-form-urlencoded\r\nCookie: JSESSIONID=" + session.group(1) + "; XSRF-TOKEN="
-                        + token.group(1) + "\r\nX-XSRF-TOKEN: " + token.group(1) + "\r\n",
-                "username=" + user + "&password=" + password);
+        return "Content-Type: application/x-www-form-urlencoded\r\nCookie: JSESSIONID=" + session.group(1) + "; XSRF-TOKEN="
+                + token.group(1) + "\r\nX-XSRF-TOKEN: " + token.group(1) + "\r\n";
     }
 
     @Test
@@ -95,5 +104,48 @@ class LoginThrottleIT extends EmbeddedCertdeskTest {
         assertThat(status(login("127.0.0.5", "admin", "admin"))).isEqualTo(200);
         assertThat(http.withBasicAuth("admin", "admin").getForEntity("/admin/partner-blocks", String.class).getStatusCode())
                 .isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void loginsSentAllAtOnceGetNoMoreChecksThanOneAfterTheOther() throws Exception {
+        // thirty logins whose headers arrive first and whose passwords follow once all are open: each was let through
+        // before any had failed, so every password was checked
+        String guesser = "127.0.0.6";
+        int logins = 30;
+        List<Socket> sockets = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        try {
+            for (int i = 0; i < logins; i++) {
+                String headers = loginHeaders(guesser);
+                byte[] body = ("username=approver&password=guess-" + i).getBytes(StandardCharsets.US_ASCII);
+                Socket socket = new Socket();
+                socket.bind(new InetSocketAddress(guesser, 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                socket.setSoTimeout(15_000);
+                socket.getOutputStream().write(("POST " + LOGIN + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                sockets.add(socket);
+                bodies.add(body);
+            }
+            Thread.sleep(500);
+            for (int i = 0; i < logins; i++) {
+                try {
+                    sockets.get(i).getOutputStream().write(bodies.get(i));
+                    sockets.get(i).getOutputStream().flush();
+                } catch (IOException answeredAlready) {
+                    // a refused login may be answered and closed before its password is sent
+                }
+            }
+            Map<Integer, Integer> answers = new TreeMap<>();
+            for (Socket socket : sockets) {
+                answers.merge(status(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)), 1, Integer::sum);
+            }
+            assertThat(answers).as("answers by status").isEqualTo(Map.of(401, 10, 429, logins - 10));
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
     }
 }
