@@ -121,6 +121,9 @@ public final class MailReader {
             if (open >= 0) {
                 try {
                     InternetAddress address = new InternetAddress(raw.substring(open + 1, raw.stripTrailing().length() - 1), true);
+                    if (address.isGroup()) {
+                        continue;
+                    }
                     String name = decode(raw.substring(0, open).trim()).replaceAll("\\p{Cntrl}+", " ").replace("\"", "").trim();
                     address.setPersonal(name.isEmpty() ? null : name.length() > 200 ? name.substring(0, 200) : name, "UTF-8");
                     return address;
@@ -134,7 +137,8 @@ public final class MailReader {
 
     /**
      * Where the address in angle brackets at the end of a header starts ({@code <local@domain>}, nothing but blanks
-     * after it, no blank or bracket inside, an @ with something on both sides); -1 if the header does not end so.
+     * after it, no blank, bracket, comma, colon or semicolon inside (no group or list, no source route), an @ with
+     * something on both sides); -1 if the header does not end so.
      * Found by plain search: a pattern for it took time growing with the square of a long header full of @ signs.
      */
     static int angleAddressStart(String header) {
@@ -148,7 +152,7 @@ public final class MailReader {
         }
         String inside = trimmed.substring(open + 1, trimmed.length() - 1);
         int at = inside.indexOf('@', 1);
-        if (at < 1 || at > inside.length() - 2 || inside.chars().anyMatch(c -> "<> \t\n\u000B\f\r".indexOf(c) >= 0)) {
+        if (at < 1 || at > inside.length() - 2 || inside.chars().anyMatch(c -> "<> \t\n\u000B\f\r,;:".indexOf(c) >= 0)) {
             return -1;
         }
         return open;
@@ -159,8 +163,10 @@ public final class MailReader {
             return null;
         }
         for (Address address : addresses) {
-            // a group (friends: a@x, b@y;) is many addresses: replying to it mailed everyone the sender listed
-            if (address instanceof InternetAddress internet && internet.getAddress() != null && !internet.isGroup()) {
+            // a group (friends: a@x, b@y;) is many addresses: replying to it mailed everyone the sender listed; a
+            // source route (@relay:a@x) is a path through other servers, not an address
+            if (address instanceof InternetAddress internet && internet.getAddress() != null && !internet.isGroup()
+                    && internet.getAddress().indexOf(':') < 0) {
                 return internet;
             }
         }

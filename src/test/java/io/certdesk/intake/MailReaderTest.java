@@ -229,5 +229,9 @@ class MailReaderTest {
         // a Reply-To of one mailbox beside it is answered as any sender's would be
         assertThat(mail(group.replace("To: ", "Reply-To: Bob <bob@two.test>\nTo: ")).fromAddress()).isEqualTo("bob@two.test");
         assertThat(mail("From: Jane Roe <jane@acme.test>\nSubject: hello\n\nHello").fromAddress()).isEqualTo("jane@acme.test");
+        // a group inside the angle brackets, which no strict parser takes and the fallback read as one address
+        assertThat(mail("From: x <g:a@one.test,b@two.test;>\nSubject: hello\n\nHello").fromAddress()).isNull();
+        assertThat(mail("From: <g:a@one.test,b@two.test;>\nSubject: hello\n\nHello").fromAddress()).isNull();
+        assertThat(mail("From: x <@relay.test:a@one.test>\nSubject: hello\n\nHello").fromAddress()).isNull();
     }
 }

@@ -176,8 +176,9 @@ class HostileMailIT extends EmbeddedCertdeskTest {
         // taken in and kept, as any mail is; answered, it would have been through a process of its own
         Polling.until(WAIT, Duration.ofMillis(100), () -> jdbc.sql("select count(*) from intake_mail where message_id = ?")
                 .param(messageId).query(Long.class).single() > 0, () -> new AssertionError("the group's mail was not taken in"));
+        // no reference: the mail had no sender to answer, and so no process
         String reference = jdbc.sql("select request_reference from intake_mail where message_id = ?").param(messageId)
-                .query(String.class).single();
+                .query(String.class).list().get(0);
         if (reference != null) {
             awaitEnded(reference, OnboardingProcess.END_NOT_A_REQUEST);
         }
