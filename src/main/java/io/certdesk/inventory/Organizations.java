@@ -34,6 +34,18 @@ public class Organizations {
                 .optional();
     }
 
+    /**
+     * A registered organization whose id is {@code id} but for upper and lower case, when {@code id} itself is not
+     * registered: a new organization named so would pass for the registered one.
+     */
+    public Optional<String> sameButForCase(String id) {
+        if (id == null || find(id).isPresent()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select id from organization where lower(id) = lower(?) order by id").param(id).query(String.class).list()
+                .stream().findFirst();
+    }
+
     public List<Contact> contacts(String organizationId) {
         return jdbc.sql("select email, name, role from organization_contact where organization_id = ? order by role, email")
                 .param(organizationId).query((rs, n) -> new Contact(rs.getString(1), rs.getString(2), rs.getString(3))).list();

@@ -132,6 +132,7 @@ public class RequestService {
                 }
                 List<String> renewed = renewals(request, claims, subject, facts, findings);
                 strangerToOrganization(claims, findings);
+                organizationIdTaken(claims, findings);
                 repository.recordRenewal(requestId, renewed);
                 keyDescription = facts.keyDescription();
                 publicKeyHash = facts.publicKeySha256();
@@ -333,6 +334,18 @@ public class RequestService {
                     + "). Confirm with a registered contact before approving: the certificate would be mailed to "
                     + String.join(", ", strangers) + ", who would then become a contact."));
         }
+    }
+
+    /**
+     * A new organization whose id differs from a registered one only in case (ACME-42 beside acme-42) is refused:
+     * it would pass for the registered one with the approver, and with any relying party comparing names loosely.
+     */
+    private void organizationIdTaken(RequestClaims claims, List<PolicyFinding> findings) {
+        organizations.sameButForCase(claims.organizationId()).ifPresent(registered -> findings.add(PolicyFinding.error(
+                "ORGANIZATION_ID_TAKEN", "The organization id " + Quoted.of(claims.organizationId()) + " differs from the registered "
+                        + "organization id " + registered + " only in upper and lower case.",
+                "If you are " + registered + ", write \"Organization ID: " + registered + "\" and make the CSR with CN=" + registered
+                        + "; otherwise choose another organization id.")));
     }
 
     /** What the approver is told of the organization: new, or known since when with how many certificates. */

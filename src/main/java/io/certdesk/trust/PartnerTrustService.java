@@ -27,6 +27,7 @@ import io.certdesk.inventory.Organizations;
 import io.certdesk.lifecycle.LifecycleService;
 import io.certdesk.request.CsrFacts;
 import io.certdesk.request.Quoted;
+import io.certdesk.request.rules.OrganizationIdRule;
 import io.certdesk.trust.chain.NameRule;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -96,6 +97,15 @@ public class PartnerTrustService {
         List<String> problems = new ArrayList<>(result.problems());
         if (request.organizationId() == null || request.organizationId().isBlank()) {
             problems.add("The mail has no \"Organization ID: ...\" line: certdesk needs to know whose partner CA this is.");
+        } else if (!request.organizationId().matches(OrganizationIdRule.PATTERN)) {
+            // as for a CSR: an id with invisible or look-alike characters passed for a registered organization
+            problems.add("The organization id " + Quoted.of(request.organizationId()) + " is not valid: use up to 64 letters, "
+                    + "digits, dots, dashes or underscores, e.g. \"Organization ID: acme-42\".");
+        } else {
+            organizations.sameButForCase(request.organizationId()).ifPresent(registered -> problems.add("The organization id "
+                    + Quoted.of(request.organizationId()) + " differs from the registered organization id " + registered
+                    + " only in upper and lower case. If you are " + registered + ", write \"Organization ID: " + registered
+                    + "\"; otherwise choose another organization id."));
         }
         if (!properties.environments().containsKey(request.environment())) {
             problems.add("The environment \"" + request.environment() + "\" does not exist; use one of "

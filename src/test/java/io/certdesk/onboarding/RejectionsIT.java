@@ -4,21 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 import io.certdesk.authority.Fingerprints;
+import io.certdesk.inventory.Organizations;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.TestCsrs;
 import org.assertj.core.api.Assertions;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Every way a request can be refused, each asserting the reply the sender receives and that nothing was issued. */
 class RejectionsIT extends EmbeddedCertdeskTest {
 
     private static final String SUBJECT = "C=NL,O=ACME BV,OU=API Client,CN=";
+
+    @Autowired
+    Organizations organizations;
 
     private static String body(String org) {
         return "Organization ID: " + org + "\nCompany: ACME BV\n";
@@ -68,6 +76,18 @@ class RejectionsIT extends EmbeddedCertdeskTest {
         Mailbox.Received reply = sendAndAwaitReply(from, body("acme-cn"), "client.csr",
                 TestCsrs.pem(TestCsrs.csr(SUBJECT + "someone-else", TestCsrs.p384())).getBytes());
         assertRefusedByPolicy(reply, "CN is \"someone-else\" but the organization id in your mail is \"acme-cn\"");
+    }
+
+    @Test
+    void aNewOrganizationIdThatDiffersFromARegisteredOneOnlyInCaseIsRefused() throws Exception {
+        // ACME-42 beside acme-42: a stranger's request passed for the registered organization's with the approver (no
+        // warning that the sender is no contact of it), and its CN for the registered one's with careless relying parties
+        String registered = "case-" + UUID.randomUUID().toString().substring(0, 6);
+        organizations.ensure(registered, "Case BV", Instant.now());
+        String posing = registered.toUpperCase(Locale.ROOT);
+        Mailbox.Received reply = sendAndAwaitReply(address("posing"), body(posing), "client.csr",
+                TestCsrs.pem(TestCsrs.csr(SUBJECT + posing, TestCsrs.p384())).getBytes());
+        assertRefusedByPolicy(reply, "differs from the registered organization id " + registered + " only in upper and lower case");
     }
 
     @Test

@@ -14,11 +14,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
 import io.certdesk.authority.CertificateAuthorities;
 import io.certdesk.authority.Pem;
+import io.certdesk.inventory.Organizations;
 import io.certdesk.support.EmbeddedCertdeskTest;
 import io.certdesk.support.Mailbox;
 import io.certdesk.support.Openssl;
@@ -57,6 +59,8 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
     PartnerCas partners;
     @Autowired
     PartnerTrustService trust;
+    @Autowired
+    Organizations organizations;
     @TempDir
     Path client;
 
@@ -76,7 +80,10 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
 
     /** Mails the chain for the organization and environment. */
     private Sent mailChain(String organizationId, String environment, X509Certificate... chain) throws Exception {
-        String from = address(organizationId);
+        return mailChainFrom(address(organizationId), organizationId, environment, chain);
+    }
+
+    private Sent mailChainFrom(String from, String organizationId, String environment, X509Certificate... chain) throws Exception {
         StringBuilder pem = new StringBuilder();
         for (X509Certificate certificate : chain) {
             pem.append(Pem.encode(certificate));
@@ -134,6 +141,22 @@ class PartnerChainAbuseIT extends EmbeddedCertdeskTest {
                 .query(String.class).list()).containsExactly("REQUESTER");
         assertThat(jdbc.sql("select role from organization_contact where organization_id = ? and email = ?").params(org, owners.from())
                 .query(String.class).list()).containsExactly("TECHNICAL");
+    }
+
+    @Test
+    void anOrganizationIdThatOnlyLooksLikeARegisteredOneIsRefusedBeforeAnyApproverIsAsked() throws Exception {
+        // a zero-width space or other case: no organization of that id was known, so neither approver was told that the
+        // sender is no contact of the one it looks like, and the sender became the new organization's technical contact
+        String registered = organization("looks");
+        organizations.ensure(registered, "Looks BV", NOW);
+        TestPki.Issued root = TestPki.root("CN=Look-alike Root CA,O=Eve", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(900)));
+        for (String posing : List.of(registered + "\u200B", registered.toUpperCase(Locale.ROOT), "certdesk/mtls-server")) {
+            Sent sent = mailChainFrom(address("eve"), posing, "qa", TestPki.leaf("CN=" + registered, root, KeyPurposeId.id_kp_clientAuth).certificate(),
+                    root.certificate());
+            assertThat(refusal(sent)).as(posing).containsAnyOf("is not valid: use up to 64 letters",
+                    "differs from the registered organization id " + registered + " only in upper and lower case");
+            assertThat(tasks.createTaskQuery().processInstanceBusinessKey(sent.reference()).count()).as("no approver is asked").isZero();
+        }
     }
 
     @Test
