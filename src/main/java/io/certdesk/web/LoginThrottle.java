@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,7 +47,14 @@ public class LoginThrottle extends OncePerRequestFilter {
     private final Map<String, Client> clients = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Client> eldest) {
-            return size() > MAX_CLIENTS && eldest.getValue().checking == 0;
+            // the longest unused first, skipping clients with a login being checked
+            Iterator<Client> unused = values().iterator();
+            while (size() > MAX_CLIENTS && unused.hasNext()) {
+                if (unused.next().checking == 0) {
+                    unused.remove();
+                }
+            }
+            return false;
         }
     };
 
@@ -78,22 +86,67 @@ public class LoginThrottle extends OncePerRequestFilter {
             response.getWriter().write("Too many failed logins from this address: try again in " + seconds + " s\n");
             return;
         }
-        boolean failed = true;
+        Settlement settlement = new Settlement(client);
+        request.setAttribute(SETTLEMENT, settlement);
         try {
             chain.doFilter(request, response);
-            failed = response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED;
         } finally {
-            done(client, failed);
+            // a 401 is a failed login; anything else (a login form's success, an answer without a password check) is
+            // none, also when the client went away before its answer
+            settlement.settle(response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED);
         }
     }
 
-    /** HTTP Basic (or any credentials in Authorization), or the webapps' login form. */
-    static boolean carriesPassword(HttpServletRequest request) {
-        if (request.getHeader("Authorization") != null) {
-            return true;
+    /** The request attribute under which a login's {@link Settlement} travels to {@link PasswordAccepted}. */
+    static final String SETTLEMENT = LoginThrottle.class.getName() + ".settlement";
+
+    /** One admitted login, settled once: when its password was accepted, or when its answer is known. */
+    final class Settlement {
+
+        private final String client;
+        private boolean settled;
+
+        Settlement(String client) {
+            this.client = client;
         }
-        String path = request.getRequestURI();
-        return "POST".equalsIgnoreCase(request.getMethod()) && path != null && path.startsWith("/camunda/api/admin/auth/user/")
+
+        synchronized void settle(boolean failed) {
+            if (!settled) {
+                settled = true;
+                done(client, failed);
+            }
+        }
+    }
+
+    /**
+     * Runs after the HTTP Basic checks ({@code /engine-rest}, {@code /admin}, {@code /actuator/prometheus}): a request
+     * that gets here had its password accepted, so it stops counting against its address at once, not only when its
+     * answer is written. Logins held open (a slow upload, a long answer) would otherwise use up their address's
+     * budget and turn away its users with correct passwords.
+     */
+    public static class PasswordAccepted extends OncePerRequestFilter {
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (request.getAttribute(SETTLEMENT) instanceof Settlement settlement) {
+                settlement.settle(false);
+            }
+            chain.doFilter(request, response);
+        }
+    }
+
+    /**
+     * What carries a password that certdesk or the engine checks: HTTP Basic on the paths that check it, and the
+     * webapps' login form. Paths as the servlet container resolved them (path parameters and encodings gone), so
+     * {@code /admin;x/} is {@code /admin/}.
+     */
+    static boolean carriesPassword(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (request.getHeader("Authorization") != null) {
+            return path.startsWith("/engine-rest/") || path.startsWith("/admin/") || path.equals("/actuator/prometheus");
+        }
+        return "POST".equalsIgnoreCase(request.getMethod()) && path.startsWith("/camunda/api/admin/auth/user/")
                 && path.contains("/login/");
     }
 

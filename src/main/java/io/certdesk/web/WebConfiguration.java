@@ -34,6 +34,20 @@ public class WebConfiguration {
         FilterRegistrationBean<AdminAuthenticationFilter> registration = new FilterRegistrationBean<>(new AdminAuthenticationFilter(identity));
         registration.addUrlPatterns("/admin/*", "/actuator/prometheus");
         registration.setName("admin-authentication");
+        registration.setOrder(AUTHENTICATION);
+        return registration;
+    }
+
+    /** Where the HTTP Basic checks run; {@link LoginThrottle.PasswordAccepted} runs right after them. */
+    private static final int AUTHENTICATION = 0;
+
+    /** A request past the HTTP Basic checks had its password accepted: it no longer counts against its address. */
+    @Bean
+    FilterRegistrationBean<LoginThrottle.PasswordAccepted> passwordAccepted() {
+        FilterRegistrationBean<LoginThrottle.PasswordAccepted> registration = new FilterRegistrationBean<>(new LoginThrottle.PasswordAccepted());
+        registration.addUrlPatterns("/engine-rest/*", "/admin/*", "/actuator/prometheus");
+        registration.setName("password-accepted");
+        registration.setOrder(AUTHENTICATION + 1);
         return registration;
     }
 
@@ -62,6 +76,7 @@ public class WebConfiguration {
         registration.addInitParameter(ProcessEngineAuthenticationFilter.AUTHENTICATION_PROVIDER_PARAM,
                 HttpBasicAuthenticationProvider.class.getName());
         registration.setName("engine-rest-authentication");
+        registration.setOrder(AUTHENTICATION);
         return registration;
     }
 }

@@ -148,4 +148,40 @@ class LoginThrottleIT extends EmbeddedCertdeskTest {
             }
         }
     }
+
+    @Test
+    void requestsHeldOpenDoNotTurnAwayTheirAddresssLogins() throws Exception {
+        // an administrator's slow uploads, and requests to public pages carrying any Authorization header, held open:
+        // they counted as logins being checked until their answer, so a correct password from their address got 429
+        String office = "127.0.0.7";
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                held.add(openSlowly(office, "/admin/revocations", basic("admin", "admin"), "application/json", "{"));
+                held.add(openSlowly(office, "/pki/qa/ocsp", "Authorization: whatever\r\n", "application/ocsp-request", "0"));
+            }
+            Thread.sleep(500);
+            assertThat(status(request(office, "GET", "/engine-rest/task", basic("approver", "approver"), null))).isEqualTo(200);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        // and the uploads that were broken off are no failed logins
+        Thread.sleep(500);
+        for (int i = 0; i < 10; i++) {
+            assertThat(status(request(office, "GET", "/engine-rest/task", basic("approver", "approver"), null))).isEqualTo(200);
+        }
+    }
+
+    /** A POST whose headers arrive and whose body of a hundred bytes stops after the first. */
+    private Socket openSlowly(String from, String path, String headers, String type, String first) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers
+                + "Content-Type: " + type + "\r\nContent-Length: 100\r\n\r\n" + first).getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
 }
