@@ -35,15 +35,44 @@ public class Organizations {
     }
 
     /**
-     * A registered organization whose id is {@code id} but for upper and lower case, when {@code id} itself is not
-     * registered: a new organization named so would pass for the registered one.
+     * A registered organization whose id reads like {@code id} to a person (see {@link #skeleton}) but is another,
+     * when {@code id} itself is not registered: a new organization named so would pass for the registered one with
+     * the approvers, and with relying parties that compare names loosely. A registered id returns at once.
      */
-    public Optional<String> sameButForCase(String id) {
+    public Optional<String> lookAlike(String id) {
         if (id == null || find(id).isPresent()) {
             return Optional.empty();
         }
-        return jdbc.sql("select id from organization where lower(id) = lower(?) order by id").param(id).query(String.class).list()
-                .stream().findFirst();
+        return closest(id, jdbc.sql("select id from organization").query(String.class).list());
+    }
+
+    /**
+     * The same among the organizations that requests and partner chains waiting for their approvers would start: two
+     * look-alike new organizations approved side by side. Only told to the approvers: refusing would let anyone who
+     * guesses a coming client's id block it with a waiting request of a look-alike id.
+     */
+    public Optional<String> lookAlikeWaiting(String id) {
+        if (id == null || find(id).isPresent()) {
+            return Optional.empty();
+        }
+        return closest(id, jdbc.sql("""
+                        select organization_id from certificate_request where status = 'AWAITING_APPROVAL' and organization_id is not null
+                        union select organization_id from trust_request where status = 'AWAITING_APPROVAL' and organization_id is not null""")
+                .query(String.class).list());
+    }
+
+    private static Optional<String> closest(String id, List<String> ids) {
+        String skeleton = skeleton(id);
+        return ids.stream().filter(other -> !other.equals(id) && skeleton(other).equals(skeleton)).sorted().findFirst();
+    }
+
+    /**
+     * An organization id as a person reads it: no case, no separators (. _ -), no leading zeros, and 0/o, 1/l/i, rn/m
+     * and vv/w alike.
+     */
+    static String skeleton(String id) {
+        String s = id.toLowerCase(Locale.ROOT).replaceAll("[._-]+", "").replaceAll("(?<![0-9])0+(?=[0-9])", "");
+        return s.replace('0', 'o').replace('1', 'i').replace('l', 'i').replace("rn", "m").replace("vv", "w");
     }
 
     public List<Contact> contacts(String organizationId) {

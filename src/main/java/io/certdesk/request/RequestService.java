@@ -337,15 +337,19 @@ public class RequestService {
     }
 
     /**
-     * A new organization whose id differs from a registered one only in case (ACME-42 beside acme-42) is refused:
-     * it would pass for the registered one with the approver, and with any relying party comparing names loosely.
+     * A new organization whose id reads like a registered or waiting one (ACME-42, acme_42 or acme-O42 beside acme-42)
+     * is refused: it would pass for that one with the approver, and with relying parties comparing names loosely.
      */
     private void organizationIdTaken(RequestClaims claims, List<PolicyFinding> findings) {
-        organizations.sameButForCase(claims.organizationId()).ifPresent(registered -> findings.add(PolicyFinding.error(
-                "ORGANIZATION_ID_TAKEN", "The organization id " + Quoted.of(claims.organizationId()) + " differs from the registered "
-                        + "organization id " + registered + " only in upper and lower case.",
-                "If you are " + registered + ", write \"Organization ID: " + registered + "\" and make the CSR with CN=" + registered
-                        + "; otherwise choose another organization id.")));
+        organizations.lookAlike(claims.organizationId()).ifPresent(taken -> findings.add(PolicyFinding.error(
+                "ORGANIZATION_ID_TAKEN", "The organization id " + Quoted.of(claims.organizationId()) + " reads like the organization id "
+                        + taken + ", which is taken: two organizations must not be told apart by case, dots, dashes or look-alike letters.",
+                "If " + taken + " is your organization, write its id exactly as it is, in the mail and as the CSR's CN; "
+                        + "otherwise ask support for an organization id.")));
+        organizations.lookAlikeWaiting(claims.organizationId()).ifPresent(waiting -> findings.add(PolicyFinding.warning(
+                "ORGANIZATION_ID_LOOKS_LIKE", "Another request waiting for approval is for the new organization " + waiting
+                        + ", whose id reads like " + Quoted.of(claims.organizationId()) + ". Approve at most one of them, "
+                        + "after asking the client which id is theirs.")));
     }
 
     /** What the approver is told of the organization: new, or known since when with how many certificates. */

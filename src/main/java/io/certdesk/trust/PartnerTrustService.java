@@ -102,10 +102,10 @@ public class PartnerTrustService {
             problems.add("The organization id " + Quoted.of(request.organizationId()) + " is not valid: use up to 64 letters, "
                     + "digits, dots, dashes or underscores, e.g. \"Organization ID: acme-42\".");
         } else {
-            organizations.sameButForCase(request.organizationId()).ifPresent(registered -> problems.add("The organization id "
-                    + Quoted.of(request.organizationId()) + " differs from the registered organization id " + registered
-                    + " only in upper and lower case. If you are " + registered + ", write \"Organization ID: " + registered
-                    + "\"; otherwise choose another organization id."));
+            organizations.lookAlike(request.organizationId()).ifPresent(taken -> problems.add("The organization id "
+                    + Quoted.of(request.organizationId()) + " reads like the organization id " + taken + ", which is taken: two "
+                    + "organizations must not be told apart by case, dots, dashes or look-alike letters. If " + taken
+                    + " is your organization, write its id exactly as it is; otherwise ask support for an organization id."));
         }
         if (!properties.environments().containsKey(request.environment())) {
             problems.add("The environment \"" + request.environment() + "\" does not exist; use one of "
@@ -225,6 +225,9 @@ public class PartnerTrustService {
     public List<String> warnings(long id, ChainCheck.Result chain) {
         List<String> warnings = new ArrayList<>(publicRoots.warnings(chain.cas()));
         TrustRequests.TrustRequest request = requests.get(id);
+        organizations.lookAlikeWaiting(request.organizationId()).ifPresent(waiting -> warnings.add("Another request waiting "
+                + "for approval is for the new organization " + waiting + ", whose id reads like " + Quoted.of(request.organizationId())
+                + ". Approve at most one of them, after asking the client which id is theirs."));
         if (request.organizationId() != null && request.senderEmail() != null && organizations.find(request.organizationId()).isPresent()) {
             List<String> known = organizations.contacts(request.organizationId()).stream()
                     .map(c -> c.email().toLowerCase(Locale.ROOT)).distinct().toList();

@@ -79,15 +79,17 @@ class RejectionsIT extends EmbeddedCertdeskTest {
     }
 
     @Test
-    void aNewOrganizationIdThatDiffersFromARegisteredOneOnlyInCaseIsRefused() throws Exception {
-        // ACME-42 beside acme-42: a stranger's request passed for the registered organization's with the approver (no
-        // warning that the sender is no contact of it), and its CN for the registered one's with careless relying parties
+    void aNewOrganizationIdThatReadsLikeARegisteredOneIsRefused() throws Exception {
+        // ACME-42 or acme_42 beside acme-42: a stranger's request passed for the registered organization's with the
+        // approver (no warning that the sender is no contact of it), and its CN for the registered one's with careless
+        // relying parties
         String registered = "case-" + UUID.randomUUID().toString().substring(0, 6);
         organizations.ensure(registered, "Case BV", Instant.now());
-        String posing = registered.toUpperCase(Locale.ROOT);
-        Mailbox.Received reply = sendAndAwaitReply(address("posing"), body(posing), "client.csr",
-                TestCsrs.pem(TestCsrs.csr(SUBJECT + posing, TestCsrs.p384())).getBytes());
-        assertRefusedByPolicy(reply, "differs from the registered organization id " + registered + " only in upper and lower case");
+        for (String posing : List.of(registered.toUpperCase(Locale.ROOT), registered.replace('-', '_'))) {
+            Mailbox.Received reply = sendAndAwaitReply(address("posing"), body(posing), "client.csr",
+                    TestCsrs.pem(TestCsrs.csr(SUBJECT + posing, TestCsrs.p384())).getBytes());
+            assertRefusedByPolicy(reply, "reads like the organization id " + registered + ", which is taken", "ORGANIZATION_ID_TAKEN");
+        }
     }
 
     @Test
