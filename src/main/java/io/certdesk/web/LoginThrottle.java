@@ -28,12 +28,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * minute, and ten made the lock permanent, with no way back but SQL. Here a client address that failed
  * {@link LoginSettings#maxFailures()} logins within {@link LoginSettings#window()} gets 429 with Retry-After for
  * every request that carries a password, without the password being checked; everyone else logs in as before. A
- * failed login is a 401 to a request with an {@code Authorization} header or to the webapps' login form; a login
- * counts as failed from the moment it is admitted until its answer says otherwise, so logins sent at once get no
- * more checks than logins sent one after the other. Failed logins are counted ({@code certdesk_logins_failed_total})
- * for alerting on guessing from many addresses. IPv6
- * clients count per /64 network, which one client usually holds whole. Counts are per node and kept for at most
- * {@value #MAX_CLIENTS} addresses, the longest unused forgotten first.
+ * failed login is a 401 to HTTP Basic on the paths that check it or to the webapps' login form; a login counts as
+ * failed from the moment it is admitted until its password is accepted ({@link PasswordAccepted}) or its answer says
+ * otherwise, so logins sent at once get no more checks than logins sent one after the other. Failed logins are
+ * counted ({@code certdesk_logins_failed_total}) for alerting on guessing from many addresses. IPv6 clients count per
+ * /64 network, which one client usually holds whole. Counts are per node and kept for at most {@value #MAX_CLIENTS}
+ * addresses, the longest unused forgotten first.
  */
 public class LoginThrottle extends OncePerRequestFilter {
 
