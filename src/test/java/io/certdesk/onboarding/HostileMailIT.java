@@ -19,8 +19,12 @@ class HostileMailIT extends EmbeddedCertdeskTest {
     private static final String CSR = TestCsrs.pem(TestCsrs.csr("C=NL,O=ACME BV,CN=hostile-1", TestCsrs.p384()));
 
     private static String headers(String from, String subject, String contentType) {
-        return "From: " + from + "\r\nTo: support@certdesk.local\r\nSubject: " + subject + "\r\nMessage-ID: <"
-                + UUID.randomUUID() + "@hostile.test>\r\nMIME-Version: 1.0\r\nContent-Type: " + contentType + "\r\n\r\n";
+        return headers(from, subject, contentType, "<" + UUID.randomUUID() + "@hostile.test>");
+    }
+
+    private static String headers(String from, String subject, String contentType, String messageId) {
+        return "From: " + from + "\r\nTo: support@certdesk.local\r\nSubject: " + subject + "\r\nMessage-ID: " + messageId
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: " + contentType + "\r\n\r\n";
     }
 
     private void assertNothingIssuedFor(String from) {
@@ -169,8 +173,8 @@ class HostileMailIT extends EmbeddedCertdeskTest {
         String one = address("group-one");
         String two = address("group-two");
         String messageId = "<" + UUID.randomUUID() + "@hostile.test>";
-        MAILBOX.sendRaw("From: friends: " + one + ", " + two + ";\r\nTo: support@certdesk.local\r\nSubject: Your invoice\r\n"
-                + "Message-ID: " + messageId + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello, how do I get a certificate?\r\n");
+        MAILBOX.sendRaw(headers("friends: " + one + ", " + two + ";", "Your invoice", "text/plain", messageId)
+                + "Hello, how do I get a certificate?\r\n");
         String client = aClientRequestsACertificate("after-group");
         assertThat(MAILBOX.awaitOne(client).subject()).contains("received");
         // taken in and kept, as any mail is; answered, it would have been through a process of its own
